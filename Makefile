@@ -1,0 +1,60 @@
+# alliancekit: two commands matter on a fresh machine: `make report` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PERIOD ?= latest
+
+.PHONY: help install report test test-fast lint format lab app bench clean
+
+help:
+	@echo "make report   create .venv if needed, install, run the review reports on the sample data"
+	@echo "make test     create .venv if needed, run the whole test suite"
+	@echo "make lab      JupyterLab on notebooks/      make app    the Voila web app"
+	@echo "make bench    speed and memory benchmarks   make lint   ruff check + format check"
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3 -m venv failed; installing python3-venv (Debian)"; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  else echo "run: sudo apt-get install python3-venv" >&2; exit 1; fi; \
+	  rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/alliancekit report --all --period $(PERIOD) --out reports
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not notebook"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+app: $(STAMP)
+	$(BIN)/alliancekit app
+
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

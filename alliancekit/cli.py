@@ -1,0 +1,174 @@
+"""Command line: ``alliancekit validate|score|select|review|report|app|new-case|teach``.
+
+Exit codes (DESIGN.md): 0 ok; 2 invalid input (one clear line on stderr, no traceback);
+3 infeasible portfolio (what to relax); 4 report failed (which cell, where the notebook is).
+Each sub-command is a thin ``_cmd_*`` function over the public API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from alliancekit.errors import (
+    AllianceKitError,
+    DataValidationError,
+    InfeasiblePortfolioError,
+    ReportError,
+)
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+EXIT_INFEASIBLE = 3
+EXIT_REPORT_FAILED = 4
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+# -- sub-commands ------------------------------------------------------------------------------
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from alliancekit.workspace import load_workspace
+
+    for path in args.workspace:
+        ws = load_workspace(path)
+        n_kpi = len(ws.kpis)
+        print(
+            f"OK {path}: {ws.organization.name}; {len(ws.candidates)} candidates, "
+            f"{len(ws.alliances)} alliances, {len(ws.organization.capability_gaps)} gaps, "
+            f"{n_kpi} KPI rows, {len(ws.health)} survey rows, {len(ws.events)} events"
+        )
+    return EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace) -> int:  # filled in by the scoring work
+    raise AllianceKitError("'score' is not available yet")
+
+
+def _cmd_select(args: argparse.Namespace) -> int:  # filled in by the portfolio work
+    raise AllianceKitError("'select' is not available yet")
+
+
+def _cmd_review(args: argparse.Namespace) -> int:  # filled in by the review work
+    raise AllianceKitError("'review' is not available yet")
+
+
+def _cmd_report(args: argparse.Namespace) -> int:  # filled in by the reporting work
+    raise AllianceKitError("'report' is not available yet")
+
+
+def _cmd_app(args: argparse.Namespace) -> int:  # filled in by the widgets/app work
+    raise AllianceKitError("'app' is not available yet")
+
+
+def _cmd_new_case(args: argparse.Namespace) -> int:  # filled in by the teaching work
+    raise AllianceKitError("'new-case' is not available yet")
+
+
+def _cmd_teach(args: argparse.Namespace) -> int:  # filled in by the teaching work
+    raise AllianceKitError("'teach' is not available yet")
+
+
+# -- parser --------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    from alliancekit import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="alliancekit",
+        description="Decision support for strategic alliances: score, select, review, report.",
+    )
+    parser.add_argument("--version", action="version", version=f"alliancekit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a workspace and print what it holds")
+    p.add_argument("workspace", nargs="+", help="workspace folder or .xlsx workbook")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("score", help="score candidate partners (criteria C1-C11)")
+    p.add_argument("workspace")
+    p.add_argument(
+        "--method", default="weighted_sum", choices=["weighted_sum", "topsis", "promethee_ii"]
+    )
+    p.add_argument("--weights", default=None, help="weight preset name (see DOMAIN presets)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("select", help="choose the best partner portfolio (MILP)")
+    p.add_argument("workspace")
+    p.add_argument("--objective", default="expected_npv")
+    p.add_argument("--solver", choices=["highs", "cbc"], default="highs")
+    p.add_argument("--budget-annual", type=float, default=None)
+    p.add_argument("--budget-one-off", type=float, default=None)
+    p.add_argument("--risk-appetite", choices=["low", "medium", "high"], default=None)
+    p.add_argument("--max-count", type=int, default=None)
+    p.add_argument("--include", action="append", default=[], metavar="ID")
+    p.add_argument("--exclude", action="append", default=[], metavar="ID")
+    p.add_argument("--time-limit", type=float, default=30.0)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=_cmd_select)
+
+    p = sub.add_parser("review", help="periodic review of existing alliances")
+    p.add_argument("workspace")
+    p.add_argument("--period", default="latest", help="YYYY-Qn or 'latest'")
+    p.add_argument("--previous-period", default=None)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=_cmd_review)
+
+    p = sub.add_parser("report", help="run the review report notebook into reports/")
+    p.add_argument("workspace", nargs="*")
+    p.add_argument("--all", action="store_true", help="every workspace under data/")
+    p.add_argument("--data", default="data", help="folder holding workspaces (for --all)")
+    p.add_argument("--period", default="latest")
+    p.add_argument("--previous-period", default=None)
+    p.add_argument("--out", default="reports")
+    p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds per notebook cell")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("app", help="serve the Voila dashboard on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--no-browser", action="store_true")
+    p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser("new-case", help="write a random classroom workspace")
+    p.add_argument("out_dir")
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--candidates", type=int, default=12)
+    p.set_defaults(func=_cmd_new_case)
+
+    p = sub.add_parser("teach", help="teaching material (student notebook without solutions)")
+    p.add_argument("--student", metavar="OUT", required=True, help="output notebook or folder")
+    p.set_defaults(func=_cmd_teach)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code (see module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except DataValidationError as exc:
+        print(f"error: {exc.first_line}", file=sys.stderr)
+        for problem in exc.problems[1:20]:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    except InfeasiblePortfolioError as exc:
+        print(f"infeasible: {exc}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    except ReportError as exc:
+        print(f"report failed: {exc}", file=sys.stderr)
+        return EXIT_REPORT_FAILED
+    except (AllianceKitError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
