@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from enum import Enum
+from enum import Enum, StrEnum
 from types import MappingProxyType
 from typing import Any
 
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 
-class _StrEnum(str, Enum):
+class _StrEnum(StrEnum):
     """String-valued Enum that prints as its value and parses case-insensitively."""
 
     def __str__(self) -> str:
@@ -51,7 +51,7 @@ class _StrEnum(str, Enum):
 
     @classmethod
     def parse(cls, value: Any) -> _StrEnum:
-        """Return the member for ``value`` (member, value or name, any case); ValueError if unknown."""
+        """The member for ``value`` (member, value or name, any case); ValueError if unknown."""
         if isinstance(value, cls):
             return value
         text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
