@@ -60,8 +60,11 @@ def _cmd_report(args: argparse.Namespace) -> int:  # filled in by the reporting 
     raise AllianceKitError("'report' is not available yet")
 
 
-def _cmd_app(args: argparse.Namespace) -> int:  # filled in by the widgets/app work
-    raise AllianceKitError("'app' is not available yet")
+def _cmd_app(args: argparse.Namespace) -> int:
+    from alliancekit.app import run_forever
+
+    # the server never opens a browser itself; ``--no-browser`` is accepted for compatibility
+    return run_forever(port=args.port)
 
 
 def _cmd_new_case(args: argparse.Namespace) -> int:  # filled in by the teaching work
