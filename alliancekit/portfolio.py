@@ -1,0 +1,1426 @@
+"""Portfolio selection as a mixed-integer linear programme (the only module importing ``pulp``).
+
+Layers
+------
+- ``select_portfolio``: the generic MILP on a candidate table (DOMAIN.md §3.5, §4): an objective
+  column, any number of ``Σ column·x ≤ cap`` limits, counts, average and per-partner caps,
+  capability coverage (hard or soft), conflicts, requires-any dependencies, group limits, must
+  include/exclude, pair synergy and a CVaR cap (Rockafellar & Uryasev 2000).
+- ``plan_portfolio``: the same problem built from a ``Workspace`` (existing alliances kept or
+  exited, knockouts first, caps from the risk appetite) with the objectives (a)–(e) of §4.
+- ``explain_selection``, ``efficient_frontier``, ``portfolio_robustness``: re-solves of a stored
+  problem that explain and stress a selection.
+
+Infeasibility is a finding: an ``InfeasiblePortfolioError`` names a minimal set of conflicting
+constraint groups (a deletion filter over groups, Chinneck & Dravnieks 1991) and, for each, how
+far it would have to move with everything else held fixed.
+
+Solvers: HiGHS in-process (``solver="highs"``, default) and the CBC binary bundled with PuLP 3
+(``solver="cbc"``). A solve stopped by the time limit is reported as ``SolveStatus.TIME_LIMIT``
+with its relative gap, never as optimal (bundled CBC writes "Optimal"-like statuses after a time
+limit, so its log is read).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from alliancekit.errors import DataValidationError, InfeasiblePortfolioError, Relaxation
+from alliancekit.model import SolveStatus
+from alliancekit.results import Result, jsonable
+
+__all__ = [
+    "CORE_SHARE",
+    "EXTERIOR_SHARE",
+    "FrontierResult",
+    "GroupLimit",
+    "PortfolioProblem",
+    "PortfolioResult",
+    "RobustnessResult",
+    "efficient_frontier",
+    "explain_selection",
+    "plan_portfolio",
+    "portfolio_robustness",
+    "select_portfolio",
+]
+
+_TOL = 1e-6
+SOLVERS = ("highs", "cbc")
+
+
+# ================================================================================================
+# Inputs
+# ================================================================================================
+@dataclass(frozen=True)
+class GroupLimit:
+    """Diversification limit on the partners whose ``column`` equals ``value``.
+
+    Parameters
+    ----------
+    column, value : str
+        Group membership, e.g. ``GroupLimit("relation", "competitor", max_count=1)``.
+    min_count, max_count : int, optional
+        Bounds on the number of selected partners in the group.
+    max_cost_share : float, optional
+        Largest share [0–1] of ``cost_column`` (summed over the selection) the group may take,
+        linearised as ``Σ_i (1[i∈G] − θ)·cost_i·x_i ≤ 0`` (DOMAIN.md §3.5).
+    cost_column : str
+        Cost used by ``max_cost_share`` [money/yr by default].
+    """
+
+    column: str
+    value: Any
+    min_count: int | None = None
+    max_count: int | None = None
+    max_cost_share: float | None = None
+    cost_column: str = "cost_annual"
+
+    @property
+    def label(self) -> str:
+        """Readable group name such as ``relation=competitor``."""
+        return f"{self.column}={self.value}"
+
+
+@dataclass(frozen=True)
+class PortfolioProblem:
+    """A validated, solver-independent portfolio problem (what a result needs to re-solve).
+
+    All arrays are aligned with ``ids``; money in the caller's unit. ``limit_base`` and
+    ``coverage_base`` hold what fixed items outside the selection (kept alliances, exit costs)
+    already use or provide; ``objective_constant`` is added to the reported objective.
+    """
+
+    ids: tuple[str, ...]
+    table: pd.DataFrame
+    objective: pd.Series
+    objective_name: str = "value"
+    limits: Mapping[str, float] = field(default_factory=dict)
+    limit_base: Mapping[str, float] = field(default_factory=dict)
+    min_count: int | None = None
+    max_count: int | None = None
+    max_average: Mapping[str, float] = field(default_factory=dict)
+    max_each: Mapping[str, float] = field(default_factory=dict)
+    coverage: pd.DataFrame | None = None
+    coverage_required: Mapping[str, float] = field(default_factory=dict)
+    coverage_base: Mapping[str, float] = field(default_factory=dict)
+    coverage_soft: float | None = None
+    coverage_reward: Mapping[str, float] = field(default_factory=dict)
+    conflicts: tuple[tuple[str, ...], ...] = ()
+    requires: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: tuple[GroupLimit, ...] = ()
+    must_include: tuple[str, ...] = ()
+    must_exclude: tuple[str, ...] = ()
+    screen: Mapping[str, str] = field(default_factory=dict)
+    synergy: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    scenario_loss: np.ndarray | None = None
+    cvar_beta: float = 0.95
+    cvar_limit: float | None = None
+    cvar_lambda: float = 0.0
+    objective_constant: float = 0.0
+    solver: str = "highs"
+    time_limit: float = 30.0
+    mip_gap: float = 1e-6
+
+    @property
+    def n(self) -> int:
+        """Number of candidate partners."""
+        return len(self.ids)
+
+
+def _bad(message: str, column: str | None = None) -> DataValidationError:
+    return DataValidationError.single(message, column=column)
+
+
+def _as_mapping(value: Mapping[str, float] | None, what: str) -> dict[str, float]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _bad(f"{what} must be a mapping column -> cap, got {type(value).__name__}")
+    return {str(k): float(v) for k, v in value.items()}
+
+
+def _numeric_column(table: pd.DataFrame, column: str, what: str) -> np.ndarray:
+    if column not in table.columns:
+        known = ", ".join(map(str, table.columns))
+        raise _bad(f"{what}: unknown column {column!r}; the candidate table has: {known}", column)
+    values = pd.to_numeric(table[column], errors="coerce")
+    bad = values.isna()
+    if bad.any():
+        ids = ", ".join(map(str, table.index[bad][:5]))
+        raise _bad(f"{what}: column {column!r} has missing or non-numeric values for {ids}", column)
+    return values.to_numpy(dtype=float)
+
+
+def _check_cap(value: float, what: str) -> float:
+    if value is None or not math.isfinite(float(value)):
+        raise _bad(f"{what}: cap must be a finite number, got {value!r}")
+    if float(value) < 0:
+        raise _bad(f"{what}: cap must not be negative, got {value}")
+    return float(value)
+
+
+def _check_ids(ids: Iterable[Any], known: set[str], what: str) -> tuple[str, ...]:
+    if isinstance(ids, str):
+        ids = (ids,)
+    out = tuple(str(i) for i in ids)
+    unknown = [i for i in out if i not in known]
+    if unknown:
+        raise _bad(f"{what}: unknown partner id(s) {', '.join(unknown)}")
+    return out
+
+
+def _make_problem(
+    candidates: pd.DataFrame,
+    objective: str | pd.Series,
+    *,
+    limits: Mapping[str, float] | None,
+    min_count: int | None,
+    max_count: int | None,
+    max_average: Mapping[str, float] | None,
+    max_each: Mapping[str, float] | None,
+    coverage: pd.DataFrame | None,
+    coverage_required: Mapping[str, float] | None,
+    coverage_soft: float | None,
+    coverage_reward: Mapping[str, float] | None,
+    conflicts: Iterable[Sequence[str]],
+    requires: Mapping[str, Sequence[str]] | None,
+    groups: Iterable[GroupLimit],
+    must_include: Iterable[str],
+    must_exclude: Iterable[str],
+    screen: Mapping[str, str] | None,
+    synergy: Mapping[tuple[str, str], float] | Iterable[tuple[str, str, float]] | None,
+    scenario_loss: pd.DataFrame | np.ndarray | None,
+    cvar_beta: float,
+    cvar_limit: float | None,
+    cvar_lambda: float,
+    limit_base: Mapping[str, float] | None,
+    coverage_base: Mapping[str, float] | None,
+    objective_constant: float,
+    solver: str,
+    time_limit: float,
+    mip_gap: float,
+) -> PortfolioProblem:
+    """Validate every input and return a ``PortfolioProblem`` (DataValidationError otherwise)."""
+    if not isinstance(candidates, pd.DataFrame):
+        raise _bad("candidates must be a pandas DataFrame indexed by partner id")
+    if candidates.empty or len(candidates.index) == 0:
+        raise _bad("the candidate table is empty: there is nothing to select from")
+    table = candidates.copy()
+    table.index = table.index.map(str)
+    if table.index.has_duplicates:
+        dup = ", ".join(sorted(set(table.index[table.index.duplicated()])))
+        raise _bad(f"duplicate partner id(s) in the candidate table: {dup}")
+    ids = tuple(table.index)
+    known = set(ids)
+    solver = str(solver).lower()
+    if solver not in SOLVERS:
+        raise _bad(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
+    if time_limit is None or not (float(time_limit) > 0):
+        raise _bad(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    if not (0 <= float(mip_gap) < 1):
+        raise _bad(f"mip_gap must lie in [0, 1), got {mip_gap!r}")
+
+    if isinstance(objective, pd.Series):
+        obj = objective.copy()
+        obj.index = obj.index.map(str)
+        missing = [i for i in ids if i not in obj.index]
+        if missing:
+            raise _bad(f"objective Series has no value for partner(s) {', '.join(missing[:5])}")
+        obj = pd.to_numeric(obj.reindex(list(ids)), errors="coerce")
+        if obj.isna().any():
+            raise _bad(
+                "objective has missing values for " + ", ".join(map(str, obj.index[obj.isna()][:5]))
+            )
+        name = str(objective.name or "objective")
+    else:
+        name = str(objective)
+        obj = pd.Series(_numeric_column(table, name, "objective"), index=list(ids))
+    obj = obj.astype(float).rename(name)
+
+    lim = _as_mapping(limits, "limits")
+    for col, cap in lim.items():
+        _numeric_column(table, col, f"limit on {col}")
+        _check_cap(cap, f"limit on {col}")
+    avg = _as_mapping(max_average, "max_average")
+    for col, cap in avg.items():
+        _numeric_column(table, col, f"max_average on {col}")
+        _check_cap(cap, f"max_average on {col}")
+    each = _as_mapping(max_each, "max_each")
+    for col, cap in each.items():
+        _numeric_column(table, col, f"max_each on {col}")
+        _check_cap(cap, f"max_each on {col}")
+    for what, value in (("min_count", min_count), ("max_count", max_count)):
+        if value is not None and (int(value) != value or value < 0):
+            raise _bad(f"{what} must be a non-negative integer, got {value!r}")
+    if min_count is not None and max_count is not None and min_count > max_count:
+        raise _bad(f"min_count {min_count} exceeds max_count {max_count}")
+
+    cov = None
+    req = _as_mapping(coverage_required, "coverage_required")
+    reward = _as_mapping(coverage_reward, "coverage_reward")
+    if coverage is not None:
+        if not isinstance(coverage, pd.DataFrame):
+            raise _bad("coverage must be a DataFrame (partner id x gap id)")
+        cov = coverage.copy()
+        cov.index = cov.index.map(str)
+        cov.columns = cov.columns.map(str)
+        cov = cov.reindex(list(ids)).fillna(0.0).astype(float)
+        if (cov.to_numpy() < 0).any():
+            raise _bad("coverage levels must not be negative")
+    if (req or reward) and cov is None:
+        raise _bad("coverage_required/coverage_reward given without a coverage table")
+    for gap, level in req.items():
+        if gap not in cov.columns:
+            raise _bad(f"coverage_required names gap {gap!r}, which is not a coverage column", gap)
+        _check_cap(level, f"coverage required for {gap}")
+    for gap in reward:
+        if gap not in cov.columns:
+            raise _bad(f"coverage_reward names gap {gap!r}, which is not a coverage column", gap)
+    if coverage_soft is not None and float(coverage_soft) < 0:
+        raise _bad(f"coverage_soft penalty must not be negative, got {coverage_soft}")
+
+    pairs: list[tuple[str, ...]] = []
+    for clique in conflicts or ():
+        members = _check_ids(clique, known, "conflicts")
+        members = tuple(sorted(set(members)))
+        if len(members) < 2:
+            raise _bad(f"a conflict needs at least two distinct partners, got {clique!r}")
+        if members not in pairs:
+            pairs.append(members)
+    reqs: dict[str, tuple[str, ...]] = {}
+    for key, needs in (requires or {}).items():
+        (a,) = _check_ids((key,), known, "requires")
+        reqs[a] = _check_ids(needs, known, f"requires of {a}")
+        if not reqs[a]:
+            raise _bad(f"requires of {a} is empty; list at least one partner it needs")
+    grp = tuple(groups or ())
+    for g in grp:
+        if not isinstance(g, GroupLimit):
+            raise _bad(f"groups must hold GroupLimit objects, got {type(g).__name__}")
+        if g.column not in table.columns:
+            raise _bad(f"group limit {g.label}: unknown column {g.column!r}", g.column)
+        if g.max_cost_share is not None:
+            _numeric_column(table, g.cost_column, f"group {g.label} cost share")
+            if not 0 <= g.max_cost_share <= 1:
+                raise _bad(f"group {g.label}: max_cost_share must lie in [0, 1]")
+        for what in ("min_count", "max_count"):
+            v = getattr(g, what)
+            if v is not None and v < 0:
+                raise _bad(f"group {g.label}: {what} must not be negative")
+    inc = _check_ids(must_include, known, "must_include")
+    exc = _check_ids(must_exclude, known, "must_exclude")
+    both = sorted(set(inc) & set(exc))
+    if both:
+        raise _bad(f"partner(s) {', '.join(both)} are both must-include and must-exclude")
+    scr = {str(k): str(v) for k, v in (screen or {}).items()}
+    _check_ids(scr, known, "screen")
+
+    syn: dict[tuple[str, str], float] = {}
+    if synergy is not None:
+        items = (
+            synergy.items() if isinstance(synergy, Mapping) else ((t[:2], t[2]) for t in synergy)
+        )
+        for pair, sigma in items:
+            a, b = _check_ids(pair, known, "synergy")
+            if a == b:
+                raise _bad(f"synergy pair ({a}, {b}) must name two different partners")
+            key = (a, b) if a < b else (b, a)
+            syn[key] = syn.get(key, 0.0) + float(sigma)
+
+    loss = None
+    if scenario_loss is not None:
+        if isinstance(scenario_loss, pd.DataFrame):
+            sl = scenario_loss.copy()
+            sl.columns = sl.columns.map(str)
+            missing = [i for i in ids if i not in sl.columns]
+            if missing:
+                raise _bad(f"scenario_loss has no column for {', '.join(missing[:5])}")
+            loss = sl[list(ids)].to_numpy(dtype=float)
+        else:
+            loss = np.asarray(scenario_loss, dtype=float)
+            if loss.ndim != 2 or loss.shape[1] != len(ids):
+                raise _bad("scenario_loss must be scenarios x partners")
+        if not np.isfinite(loss).all():
+            raise _bad("scenario_loss has non-finite values")
+        if not 0 < cvar_beta < 1:
+            raise _bad(f"cvar_beta must lie in (0, 1), got {cvar_beta}")
+    if cvar_limit is not None and loss is None:
+        raise _bad("cvar_limit needs scenario_loss (scenarios x partners)")
+    if cvar_lambda and loss is None:
+        raise _bad("cvar_lambda needs scenario_loss (scenarios x partners)")
+    if cvar_limit is not None and not math.isfinite(float(cvar_limit)):
+        raise _bad(f"cvar_limit must be finite, got {cvar_limit}")
+
+    return PortfolioProblem(
+        ids=ids,
+        table=table,
+        objective=obj,
+        objective_name=name,
+        limits=MappingProxyType(lim),
+        limit_base=MappingProxyType({str(k): float(v) for k, v in (limit_base or {}).items()}),
+        min_count=None if min_count is None else int(min_count),
+        max_count=None if max_count is None else int(max_count),
+        max_average=MappingProxyType(avg),
+        max_each=MappingProxyType(each),
+        coverage=cov,
+        coverage_required=MappingProxyType(req),
+        coverage_base=MappingProxyType(
+            {str(k): float(v) for k, v in (coverage_base or {}).items()}
+        ),
+        coverage_soft=None if coverage_soft is None else float(coverage_soft),
+        coverage_reward=MappingProxyType(reward),
+        conflicts=tuple(pairs),
+        requires=MappingProxyType(reqs),
+        groups=grp,
+        must_include=inc,
+        must_exclude=exc,
+        screen=MappingProxyType(scr),
+        synergy=MappingProxyType(syn),
+        scenario_loss=loss,
+        cvar_beta=float(cvar_beta),
+        cvar_limit=None if cvar_limit is None else float(cvar_limit),
+        cvar_lambda=float(cvar_lambda or 0.0),
+        objective_constant=float(objective_constant),
+        solver=solver,
+        time_limit=float(time_limit),
+        mip_gap=float(mip_gap),
+    )
+
+
+# ================================================================================================
+# Constraint groups and model building
+# ================================================================================================
+def _col(p: PortfolioProblem, column: str) -> np.ndarray:
+    return pd.to_numeric(p.table[column]).to_numpy(dtype=float)
+
+
+def _group_mask(p: PortfolioProblem, g: GroupLimit) -> np.ndarray:
+    return (p.table[g.column].astype(str) == str(g.value)).to_numpy()
+
+
+def _constraint_groups(p: PortfolioProblem) -> list[str]:
+    """Names of every constraint group, in the order the deletion filter tries them."""
+    names: list[str] = []
+    names += [f"must_include[{i}]" for i in p.must_include]
+    names += [f"requires[{a}]" for a in p.requires]
+    names += ["conflict[" + ",".join(c) + "]" for c in p.conflicts]
+    for g in p.groups:
+        if g.min_count is not None:
+            names.append(f"group[{g.label}].min_count")
+        if g.max_count is not None:
+            names.append(f"group[{g.label}].max_count")
+        if g.max_cost_share is not None:
+            names.append(f"group[{g.label}].max_cost_share")
+    if p.min_count is not None:
+        names.append("count.min")
+    if p.max_count is not None:
+        names.append("count.max")
+    names += [f"average[{c}]" for c in p.max_average]
+    names += [f"limit[{c}]" for c in p.limits]
+    if p.coverage_soft is None:
+        names += [f"coverage[{g}]" for g in p.coverage_required]
+    if p.cvar_limit is not None:
+        names.append("cvar")
+    names += [f"each[{c}]" for c in p.max_each]
+    if p.must_exclude:
+        names.append("must_exclude")
+    if p.screen:
+        names.append("screen")
+    return names
+
+
+def _screened(p: PortfolioProblem, active: set[str] | None = None) -> dict[str, list[str]]:
+    """Partners removed before the MILP (preprocessing bounds x_i = 0), with reasons."""
+    out: dict[str, list[str]] = {}
+
+    def on(name: str) -> bool:
+        return active is None or name in active
+
+    if on("screen"):
+        for i, why in p.screen.items():
+            out.setdefault(i, []).append(why)
+    if on("must_exclude"):
+        for i in p.must_exclude:
+            out.setdefault(i, []).append("must exclude")
+    for col, cap in p.max_each.items():
+        if not on(f"each[{col}]"):
+            continue
+        values = _col(p, col)
+        for k in np.flatnonzero(values > cap + 1e-12):
+            out.setdefault(p.ids[k], []).append(
+                f"{col} {values[k]:.4g} > per-partner cap {cap:.4g}"
+            )
+    return out
+
+
+@dataclass
+class _Model:
+    prob: pulp.LpProblem
+    x: dict[int, pulp.LpVariable]
+    rows: dict[str, pulp.LpConstraint]
+    aux: dict[str, Any]
+
+
+def _expr(x: Mapping[int, pulp.LpVariable], coef: np.ndarray, extra=()) -> pulp.LpAffineExpression:
+    terms = [(var, float(coef[k])) for k, var in x.items() if coef[k] != 0.0]
+    terms.extend(extra)
+    return pulp.LpAffineExpression(terms)
+
+
+def _build(
+    p: PortfolioProblem,
+    active: set[str] | None = None,
+    *,
+    objective: str | tuple[str, np.ndarray | str] = "main",
+    overrides: Mapping[str, float] | None = None,
+    fix: Mapping[str, int] | None = None,
+) -> _Model:
+    """Build the PuLP model with the ``active`` constraint groups (all when None).
+
+    ``objective``: "main" (the problem's objective), "none" (feasibility), or ``(sense, target)``
+    where target is a coefficient vector over partners or the name of a constraint group whose
+    left-hand side to minimise/maximise. ``overrides`` replace caps by group name; ``fix`` fixes
+    partners to 0/1 (used by explanations).
+    """
+    ov = dict(overrides or {})
+
+    def on(name: str) -> bool:
+        return active is None or name in active
+
+    screened = _screened(p, active)
+    fixed = dict(fix or {})
+    allowed = [k for k, i in enumerate(p.ids) if i not in screened or fixed.get(i) == 1]
+    sense = pulp.LpMaximize
+    prob = pulp.LpProblem("portfolio", sense)
+    x = {k: pulp.LpVariable(f"x_{k}", cat=pulp.LpBinary) for k in allowed}
+    for i, v in fixed.items():
+        k = p.ids.index(i)
+        if k in x:
+            x[k].lowBound = x[k].upBound = int(v)
+    rows: dict[str, pulp.LpConstraint] = {}
+    aux: dict[str, Any] = {}
+    pos = {i: k for k, i in enumerate(p.ids)}
+    lhs: dict[str, pulp.LpAffineExpression] = {}
+
+    def add(name: str, constraint: pulp.LpConstraint) -> None:
+        rows[name] = constraint
+        prob.addConstraint(constraint, name=f"c{len(rows)}")
+
+    for i in p.must_include:
+        name = f"must_include[{i}]"
+        if on(name):
+            k = pos[i]
+            if k in x:
+                add(name, pulp.LpAffineExpression([(x[k], 1.0)]) >= 1)
+            else:
+                add(name, pulp.LpAffineExpression([]) >= 1)  # screened: cannot be included
+    for a, needs in p.requires.items():
+        name = f"requires[{a}]"
+        ka = pos[a]
+        if on(name) and ka in x:
+            terms = [(x[pos[b]], -1.0) for b in needs if pos[b] in x]
+            add(name, pulp.LpAffineExpression([(x[ka], 1.0), *terms]) <= 0)
+    for c in p.conflicts:
+        name = "conflict[" + ",".join(c) + "]"
+        members = [x[pos[i]] for i in c if pos[i] in x]
+        if on(name) and len(members) >= 2:
+            add(name, pulp.LpAffineExpression([(v, 1.0) for v in members]) <= 1)
+    n = p.n
+    ones = np.ones(n)
+    for g in p.groups:
+        mask = _group_mask(p, g).astype(float)
+        if g.min_count is not None and on(f"group[{g.label}].min_count"):
+            name = f"group[{g.label}].min_count"
+            lhs[name] = _expr(x, mask)
+            add(name, lhs[name] >= ov.get(name, g.min_count))
+        if g.max_count is not None and on(f"group[{g.label}].max_count"):
+            name = f"group[{g.label}].max_count"
+            lhs[name] = _expr(x, mask)
+            add(name, lhs[name] <= ov.get(name, g.max_count))
+        if g.max_cost_share is not None and on(f"group[{g.label}].max_cost_share"):
+            name = f"group[{g.label}].max_cost_share"
+            theta = ov.get(name, g.max_cost_share)
+            add(name, _expr(x, (mask - theta) * _col(p, g.cost_column)) <= 0)
+    if p.min_count is not None and on("count.min"):
+        lhs["count.min"] = _expr(x, ones)
+        add("count.min", lhs["count.min"] >= ov.get("count.min", p.min_count))
+    if p.max_count is not None and on("count.max"):
+        lhs["count.max"] = _expr(x, ones)
+        add("count.max", lhs["count.max"] <= ov.get("count.max", p.max_count))
+    for col, cap in p.max_average.items():
+        name = f"average[{col}]"
+        if on(name):
+            rho = ov.get(name, cap)
+            add(name, _expr(x, _col(p, col) - rho) <= 0)
+    for col, cap in p.limits.items():
+        name = f"limit[{col}]"
+        if on(name):
+            lhs[name] = _expr(x, _col(p, col))
+            add(name, lhs[name] <= ov.get(name, cap) - p.limit_base.get(col, 0.0))
+    if p.coverage is not None:
+        soft: list[tuple[pulp.LpVariable, float]] = []
+        for gap, level in p.coverage_required.items():
+            name = f"coverage[{gap}]"
+            a = p.coverage[gap].to_numpy()
+            base = p.coverage_base.get(gap, 0.0)
+            lhs[name] = _expr(x, a)
+            need = ov.get(name, level) - base
+            if p.coverage_soft is not None:
+                s = pulp.LpVariable(f"short_{len(soft)}", lowBound=0)
+                soft.append((s, -p.coverage_soft))
+                aux[f"short[{gap}]"] = s
+                add(name, lhs[name] + s >= need)
+            elif on(name):
+                add(name, lhs[name] >= need)
+        aux["soft"] = soft
+        z_terms = []
+        for gap, importance in p.coverage_reward.items():
+            z = pulp.LpVariable(f"z_{len(z_terms)}", lowBound=0, upBound=1)
+            base = p.coverage_base.get(gap, 0.0)
+            prob.addConstraint(_expr(x, p.coverage[gap].to_numpy()) - z >= -base)
+            z_terms.append((z, float(importance)))
+            aux[f"z[{gap}]"] = z
+        aux["reward"] = z_terms
+    cvar_expr = None
+    if p.scenario_loss is not None and (
+        p.cvar_lambda or (p.cvar_limit is not None and on("cvar")) or objective != "main"
+    ):
+        S = p.scenario_loss.shape[0]
+        eta = pulp.LpVariable("eta")
+        scale = 1.0 / ((1.0 - p.cvar_beta) * S)
+        us = []
+        idx = list(x)
+        L = p.scenario_loss[:, idx] if idx else np.zeros((S, 0))
+        for s in range(S):
+            u = pulp.LpVariable(f"u_{s}", lowBound=0)
+            us.append(u)
+            terms = [(x[k], float(L[s, j])) for j, k in enumerate(idx) if L[s, j] != 0.0]
+            terms += [(u, -1.0), (eta, -1.0)]
+            prob.addConstraint(pulp.LpAffineExpression(terms) <= 0)
+        cvar_expr = pulp.LpAffineExpression([(eta, 1.0)] + [(u, scale) for u in us])
+        aux["cvar"] = cvar_expr
+        if p.cvar_limit is not None and on("cvar"):
+            lhs["cvar"] = cvar_expr
+            add("cvar", cvar_expr <= ov.get("cvar", p.cvar_limit))
+    syn_terms = []
+    if p.synergy:
+        for (a, b), sigma in p.synergy.items():
+            ka, kb = pos[a], pos[b]
+            if ka not in x or kb not in x:
+                continue
+            w = pulp.LpVariable(f"w_{ka}_{kb}", lowBound=0, upBound=1)
+            prob.addConstraint(w - x[ka] <= 0)
+            prob.addConstraint(w - x[kb] <= 0)
+            prob.addConstraint(w - x[ka] - x[kb] >= -1)
+            syn_terms.append((w, float(sigma)))
+        aux["synergy"] = syn_terms
+
+    if objective == "main":
+        terms = [(v, float(p.objective.iloc[k])) for k, v in x.items()]
+        terms += syn_terms + aux.get("soft", []) + aux.get("reward", [])
+        obj = pulp.LpAffineExpression(terms)
+        if p.cvar_lambda and cvar_expr is not None:
+            obj = obj - p.cvar_lambda * cvar_expr
+        prob.setObjective(obj)
+    elif objective == "none":
+        prob.setObjective(pulp.LpAffineExpression([]))
+    else:
+        direction, target = objective
+        if isinstance(target, str):
+            if target == "cvar":
+                expr = cvar_expr
+            elif target in lhs:
+                expr = lhs[target]
+            else:
+                expr = _target_expr(p, x, target)
+        else:
+            expr = _expr(x, np.asarray(target, dtype=float))
+        prob.setObjective(expr if direction == "max" else -expr)
+    aux["lhs"] = lhs
+    return _Model(prob, x, rows, aux)
+
+
+def _target_expr(p: PortfolioProblem, x: Mapping[int, pulp.LpVariable], name: str):
+    if name.startswith("limit["):
+        return _expr(x, _col(p, name[6:-1]))
+    if name.startswith("coverage["):
+        return _expr(x, p.coverage[name[9:-1]].to_numpy())
+    if name.startswith("count."):
+        return _expr(x, np.ones(p.n))
+    if name.startswith("group[") and name.endswith("_count"):
+        label = name[6 : name.index("]")]
+        g = next(g for g in p.groups if g.label == label)
+        return _expr(x, _group_mask(p, g).astype(float))
+    raise KeyError(name)
+
+
+# ================================================================================================
+# Solving
+# ================================================================================================
+@dataclass(frozen=True)
+class _Solve:
+    status: SolveStatus
+    gap: float
+    seconds: float
+    values: dict[int, float]
+    objective: float | None
+
+
+def _solve(model: _Model, solver: str, time_limit: float, mip_gap: float) -> _Solve:
+    """Solve with HiGHS (in-process) or bundled CBC; map the outcome to ``SolveStatus``."""
+    prob = model.prob
+    t0 = time.perf_counter()
+    if not model.x and not prob.constraints:
+        return _Solve(SolveStatus.OPTIMAL, 0.0, 0.0, {}, 0.0)
+    log_path = None
+    if solver == "highs":
+        engine = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=mip_gap, threads=1)
+    else:
+        fd, log_path = tempfile.mkstemp(prefix="alliancekit-cbc-", suffix=".log")
+        os.close(fd)
+        engine = pulp.PULP_CBC_CMD(
+            msg=False, timeLimit=time_limit, gapRel=mip_gap, logPath=log_path, threads=1
+        )
+    try:
+        prob.solve(engine)
+        seconds = time.perf_counter() - t0
+        status, gap = _read_status(prob, solver, log_path, seconds, time_limit)
+    finally:
+        if log_path is not None and os.path.exists(log_path):
+            os.remove(log_path)
+    values: dict[int, float] = {}
+    objective = None
+    if status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT):
+        values = {k: float(v.varValue or 0.0) for k, v in model.x.items()}
+        objective = pulp.value(prob.objective)
+        objective = 0.0 if objective is None else float(objective)
+    return _Solve(status, gap, seconds, values, objective)
+
+
+def _read_status(
+    prob: pulp.LpProblem, solver: str, log_path: str | None, seconds: float, time_limit: float
+) -> tuple[SolveStatus, float]:
+    sol = prob.sol_status
+    if solver == "highs":
+        import highspy
+
+        h = prob.solverModel
+        ms = h.getModelStatus()
+        info = h.getInfo()
+        gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else math.inf
+        has_mip = bool(prob.isMIP())
+        if ms == highspy.HighsModelStatus.kOptimal:
+            return SolveStatus.OPTIMAL, (gap if has_mip else 0.0)
+        if ms in (highspy.HighsModelStatus.kInfeasible,):
+            return SolveStatus.INFEASIBLE, math.nan
+        if ms == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            return SolveStatus.INFEASIBLE, math.nan
+        if ms == highspy.HighsModelStatus.kUnbounded:
+            return SolveStatus.UNBOUNDED, math.nan
+        if ms in (
+            highspy.HighsModelStatus.kTimeLimit,
+            highspy.HighsModelStatus.kIterationLimit,
+            highspy.HighsModelStatus.kInterrupt,
+        ):
+            if sol == pulp.LpSolutionIntegerFeasible or sol == pulp.LpSolutionOptimal:
+                return SolveStatus.TIME_LIMIT, gap
+            return SolveStatus.NOT_SOLVED, math.nan
+        return SolveStatus.ERROR, math.nan
+    text = ""
+    if log_path and os.path.exists(log_path):
+        with open(log_path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    result_line = ""
+    for line in text.splitlines():
+        if line.startswith("Result - "):
+            result_line = line.lower()
+    stopped = "stopped on time" in result_line or "stopped on iterations" in result_line
+    if not result_line and seconds >= 0.98 * time_limit:
+        stopped = True  # no summary line but the clock ran out: never claim optimality
+    gap = _cbc_gap(text)
+    if "infeasible" in result_line or prob.status == pulp.LpStatusInfeasible:
+        return SolveStatus.INFEASIBLE, math.nan
+    if "unbounded" in result_line or prob.status == pulp.LpStatusUnbounded:
+        return SolveStatus.UNBOUNDED, math.nan
+    if stopped or sol == pulp.LpSolutionIntegerFeasible:
+        if sol in (pulp.LpSolutionIntegerFeasible, pulp.LpSolutionOptimal):
+            return SolveStatus.TIME_LIMIT, gap
+        return SolveStatus.NOT_SOLVED, math.nan
+    if prob.status == pulp.LpStatusOptimal and sol == pulp.LpSolutionOptimal:
+        return SolveStatus.OPTIMAL, (0.0 if not math.isfinite(gap) else gap)
+    if prob.status == pulp.LpStatusNotSolved:
+        return SolveStatus.NOT_SOLVED, math.nan
+    return SolveStatus.ERROR, math.nan
+
+
+def _cbc_gap(text: str) -> float:
+    """Relative gap |bound − incumbent| / |incumbent| from a CBC log (its own "Gap:" is signed)."""
+    obj = bound = None
+    for line in text.splitlines():
+        parts = line.split(":")
+        if len(parts) != 2:
+            continue
+        key, val = parts[0].strip().lower(), parts[1].strip()
+        try:
+            num = float(val.split()[0])
+        except (ValueError, IndexError):
+            continue
+        if key == "objective value":
+            obj = num
+        elif key in ("upper bound", "lower bound"):
+            bound = num
+    if obj is None:
+        return math.inf
+    if bound is None:
+        return 0.0
+    return abs(bound - obj) / max(abs(obj), 1e-10)
+
+
+def _feasible(p: PortfolioProblem, active: set[str], overrides=None) -> bool:
+    res = _solve(
+        _build(p, active, objective="none", overrides=overrides), p.solver, p.time_limit, 0
+    )
+    if res.status == SolveStatus.NOT_SOLVED:
+        raise InfeasiblePortfolioError(
+            "the solver could not decide feasibility within the time limit", (), ()
+        )
+    return res.status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
+
+
+# ================================================================================================
+# Results
+# ================================================================================================
+@dataclass(frozen=True)
+class PortfolioResult(Result):
+    """An optimal (or time-limited) portfolio and everything needed to explain or re-solve it.
+
+    Attributes
+    ----------
+    selected : list of str
+        Selected partner ids, in candidate order.
+    objective_value : float
+        Value of the objective at the selection (plus any fixed constant).
+    status : SolveStatus
+        ``OPTIMAL``, or ``TIME_LIMIT`` when the solver stopped early (see ``mip_gap``).
+    totals : DataFrame
+        One row per constraint: ``used``, ``cap``, ``slack`` (≥ 0 when satisfied), ``sense``.
+    binding : tuple of str
+        Constraints with (near) zero slack.
+    mip_gap : float
+        Relative gap between incumbent and bound reported by the solver [0–1].
+    solver : str
+        "highs" or "cbc".
+    solve_time : float
+        Build-and-solve wall time [s].
+    screened : Mapping
+        Partner id -> reason it was removed before the MILP (knockouts, per-partner caps,
+        must-exclude).
+    problem : PortfolioProblem
+        The validated inputs (used by ``explain_selection`` and ``efficient_frontier``).
+    """
+
+    selected: list[str]
+    objective_value: float
+    status: SolveStatus
+    totals: pd.DataFrame
+    binding: tuple[str, ...]
+    mip_gap: float
+    solver: str
+    solve_time: float
+    screened: Mapping[str, str]
+    problem: PortfolioProblem
+    objective_name: str = "value"
+    kept: tuple[str, ...] = ()
+    exited: tuple[str, ...] = ()
+    details: pd.DataFrame | None = None
+    notes: tuple[str, ...] = ()
+    money_label: str = ""
+
+    title = "Portfolio selection"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per candidate: selected, objective coefficient and screening reason."""
+        p = self.problem
+        frame = pd.DataFrame(index=pd.Index(p.ids, name="partner_id"))
+        frame["selected"] = [i in set(self.selected) for i in p.ids]
+        frame[p.objective_name] = p.objective.to_numpy()
+        for col in p.limits:
+            frame[col] = _col(p, col)
+        for col in dict.fromkeys([*p.max_average, *p.max_each]):
+            frame[col] = _col(p, col)
+        frame["screened"] = [self.screened.get(i, "") for i in p.ids]
+        if self.details is not None:
+            extra = [c for c in self.details.columns if c not in frame.columns]
+            frame = frame.join(self.details[extra])
+        return frame
+
+    def summary(self) -> str:
+        """Status, selection and binding constraints in a few lines."""
+        gap = f", gap {self.mip_gap:.2%}" if self.status is SolveStatus.TIME_LIMIT else ""
+        lines = [
+            f"{self.status.value}{gap} ({self.solver}, {self.solve_time:.2f} s): "
+            f"{len(self.selected)} partner(s) selected, {self.objective_name} "
+            f"{self.objective_value:,.2f}" + (f" {self.money_label}" if self.money_label else ""),
+            "selected: " + (", ".join(self.selected) or "none"),
+        ]
+        if self.kept or self.exited:
+            lines.append(
+                "existing kept: "
+                + (", ".join(self.kept) or "none")
+                + "; exited: "
+                + (", ".join(self.exited) or "none")
+            )
+        if self.binding:
+            lines.append("binding: " + ", ".join(self.binding))
+        if self.screened:
+            lines.append("screened out: " + ", ".join(sorted(self.screened)))
+        lines.extend(self.notes)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict; the stored problem is summarised by its parameters only."""
+        out: dict[str, Any] = {"type": type(self).__name__}
+        for name in (
+            "selected",
+            "objective_value",
+            "status",
+            "totals",
+            "binding",
+            "mip_gap",
+            "solver",
+            "solve_time",
+            "screened",
+            "objective_name",
+            "kept",
+            "exited",
+            "details",
+            "notes",
+            "money_label",
+        ):
+            out[name] = jsonable(getattr(self, name))
+        p = self.problem
+        out["problem"] = jsonable(
+            {
+                "limits": dict(p.limits),
+                "min_count": p.min_count,
+                "max_count": p.max_count,
+                "max_average": dict(p.max_average),
+                "max_each": dict(p.max_each),
+                "coverage_required": dict(p.coverage_required),
+                "conflicts": [list(c) for c in p.conflicts],
+                "requires": {k: list(v) for k, v in p.requires.items()},
+                "groups": [jsonable(g) for g in p.groups],
+                "must_include": list(p.must_include),
+                "must_exclude": list(p.must_exclude),
+                "time_limit": p.time_limit,
+                "mip_gap": p.mip_gap,
+            }
+        )
+        return out
+
+    def _repr_html_(self) -> str:
+        summary = "<br>".join(html.escape(line) for line in self.summary().splitlines())
+        totals = self.totals.to_html(escape=True, float_format=lambda v: f"{v:,.3f}", na_rep="–")
+        table = self.to_frame().to_html(escape=True, float_format=lambda v: f"{v:,.3f}", na_rep="–")
+        return (
+            f'<div class="alliancekit-result"><h4>{html.escape(self.title)}</h4>'
+            f'<p style="font-size:90%">{summary}</p><h5>Totals against limits</h5>{totals}'
+            f"<h5>Candidates</h5>{table}</div>"
+        )
+
+
+def _totals(p: PortfolioProblem, chosen: np.ndarray) -> pd.DataFrame:
+    """Used, cap and slack of every constraint at the 0/1 selection ``chosen``."""
+    rows: list[dict[str, Any]] = []
+
+    def row(name: str, used: float, cap: float, sense: str) -> None:
+        slack = cap - used if sense == "<=" else used - cap
+        rows.append({"constraint": name, "used": used, "cap": cap, "slack": slack, "sense": sense})
+
+    x = chosen.astype(float)
+    for col, cap in p.limits.items():
+        row(f"limit[{col}]", float(_col(p, col) @ x) + p.limit_base.get(col, 0.0), cap, "<=")
+    if p.min_count is not None:
+        row("count.min", float(x.sum()), p.min_count, ">=")
+    if p.max_count is not None:
+        row("count.max", float(x.sum()), p.max_count, "<=")
+    for col, cap in p.max_average.items():
+        k = x.sum()
+        row(f"average[{col}]", float(_col(p, col) @ x / k) if k else 0.0, cap, "<=")
+    for col, cap in p.max_each.items():
+        vals = _col(p, col)[chosen]
+        row(f"each[{col}]", float(vals.max()) if len(vals) else 0.0, cap, "<=")
+    if p.coverage is not None:
+        for gap, level in p.coverage_required.items():
+            got = float(p.coverage[gap].to_numpy() @ x) + p.coverage_base.get(gap, 0.0)
+            row(f"coverage[{gap}]", got, level, ">=")
+    for g in p.groups:
+        mask = _group_mask(p, g)
+        cnt = float(x[mask].sum())
+        if g.min_count is not None:
+            row(f"group[{g.label}].min_count", cnt, g.min_count, ">=")
+        if g.max_count is not None:
+            row(f"group[{g.label}].max_count", cnt, g.max_count, "<=")
+        if g.max_cost_share is not None:
+            cost = _col(p, g.cost_column) * x
+            share = float(cost[mask].sum() / cost.sum()) if cost.sum() > 0 else 0.0
+            row(f"group[{g.label}].max_cost_share", share, g.max_cost_share, "<=")
+    if p.scenario_loss is not None:
+        value = _cvar(p.scenario_loss @ x, p.cvar_beta)
+        if p.cvar_limit is not None:
+            row("cvar", value, p.cvar_limit, "<=")
+    frame = pd.DataFrame(rows, columns=["constraint", "used", "cap", "slack", "sense"])
+    return frame.set_index("constraint")
+
+
+def _cvar(losses: np.ndarray, beta: float) -> float:
+    """Rockafellar–Uryasev CVaR_β of equally likely scenario losses (the LP's exact value)."""
+    losses = np.sort(np.asarray(losses, dtype=float))
+    S = len(losses)
+    if S == 0:
+        return 0.0
+    k = (1 - beta) * S
+    tail = losses[::-1]
+    whole = math.floor(k)
+    value = tail[:whole].sum() + (k - whole) * (tail[whole] if whole < S else 0.0)
+    return float(value / k)
+
+
+def _binding(totals: pd.DataFrame) -> tuple[str, ...]:
+    out = []
+    for name, r in totals.iterrows():
+        if name.startswith("each["):
+            continue
+        if abs(r["slack"]) <= 1e-6 * max(1.0, abs(r["cap"])):
+            out.append(str(name))
+    return tuple(out)
+
+
+# ================================================================================================
+# select_portfolio
+# ================================================================================================
+def select_portfolio(
+    candidates: pd.DataFrame,
+    objective: str | pd.Series = "value",
+    limits: Mapping[str, float] | None = None,
+    min_count: int | None = None,
+    max_count: int | None = None,
+    max_average: Mapping[str, float] | None = None,
+    max_each: Mapping[str, float] | None = None,
+    coverage: pd.DataFrame | None = None,
+    coverage_required: Mapping[str, float] | None = None,
+    conflicts: Iterable[Sequence[str]] = (),
+    requires: Mapping[str, Sequence[str]] | None = None,
+    groups: Iterable[GroupLimit] = (),
+    must_include: Iterable[str] = (),
+    must_exclude: Iterable[str] = (),
+    solver: str = "highs",
+    time_limit: float = 30.0,
+    mip_gap: float = 1e-6,
+    *,
+    coverage_soft: float | None = None,
+    coverage_reward: Mapping[str, float] | None = None,
+    synergy: Mapping[tuple[str, str], float] | None = None,
+    screen: Mapping[str, str] | None = None,
+    scenario_loss: pd.DataFrame | np.ndarray | None = None,
+    cvar_beta: float = 0.95,
+    cvar_limit: float | None = None,
+    cvar_lambda: float = 0.0,
+    limit_base: Mapping[str, float] | None = None,
+    coverage_base: Mapping[str, float] | None = None,
+    objective_constant: float = 0.0,
+    diagnose: bool = True,
+) -> PortfolioResult:
+    """Choose the partner set maximising ``objective`` under every limit (DOMAIN.md §3.5, §4).
+
+    Parameters
+    ----------
+    candidates : DataFrame
+        One row per partner, indexed by partner id; columns referenced below.
+    objective : str or Series
+        Column (or Series by id) to maximise, e.g. E[NPV] [money] or score [0–100].
+    limits : Mapping column -> cap
+        ``Σ column_i·x_i (+ limit_base) ≤ cap`` for each entry (budgets, FTE, expected loss).
+    min_count, max_count : int, optional
+        Bounds on the number of selected partners.
+    max_average : Mapping column -> cap
+        Average of the column over the selection ≤ cap, as ``Σ (c_i − cap)·x_i ≤ 0``.
+    max_each : Mapping column -> cap
+        Per-partner cap, applied as a preprocessing bound ``x_i = 0`` (reported in ``screened``).
+    coverage, coverage_required : DataFrame (partner × gap), Mapping gap -> level
+        ``Σ a_ig·x_i (+ coverage_base) ≥ level``; hard unless ``coverage_soft`` is a penalty
+        [objective units per unit of shortfall].
+    conflicts : iterable of tuples
+        Pairs or cliques of partners of which at most one may be chosen.
+    requires : Mapping id -> ids
+        A partner needs at least one of the listed partners (``x_a ≤ Σ x_b``).
+    groups : iterable of GroupLimit
+        Diversification: count bounds and cost-share caps per group.
+    must_include, must_exclude : iterable of ids
+        Partners fixed in or out.
+    solver : {"highs", "cbc"}
+    time_limit : float
+        Solver time limit [s]; a stopped solve is reported as ``TIME_LIMIT`` with its gap.
+    mip_gap : float
+        Relative optimality gap at which the solver stops [0–1).
+    coverage_reward : Mapping gap -> weight
+        Adds ``Σ weight_g·z_g`` with ``z_g ≤ min(1, coverage_g)`` (no credit for over-coverage).
+    synergy : Mapping (a, b) -> σ
+        Pair bonus (σ > 0) or redundancy (σ < 0) added when both are chosen (``w_ab``
+        linearisation of §4).
+    screen : Mapping id -> reason
+        Partners removed before the MILP (e.g. knockouts), reported in ``screened``.
+    scenario_loss, cvar_beta, cvar_limit, cvar_lambda
+        Scenario × partner losses [money]; CVaR_β cap Γ and/or penalty λ·CVaR in the objective
+        (Rockafellar & Uryasev 2000).
+    limit_base, coverage_base, objective_constant
+        Fixed use of limits, fixed coverage and a constant from items outside the selection.
+    diagnose : bool
+        On infeasibility, search for the conflicting constraint groups (else raise at once).
+
+    Returns
+    -------
+    PortfolioResult
+
+    Raises
+    ------
+    DataValidationError
+        Unknown columns or ids, negative caps, NaN inputs, an empty table, overlapping
+        must-include and must-exclude sets.
+    InfeasiblePortfolioError
+        No selection satisfies every constraint; ``conflicting`` and ``relaxations`` say why.
+    """
+    problem = _make_problem(
+        candidates,
+        objective,
+        limits=limits,
+        min_count=min_count,
+        max_count=max_count,
+        max_average=max_average,
+        max_each=max_each,
+        coverage=coverage,
+        coverage_required=coverage_required,
+        coverage_soft=coverage_soft,
+        coverage_reward=coverage_reward,
+        conflicts=conflicts,
+        requires=requires,
+        groups=groups,
+        must_include=must_include,
+        must_exclude=must_exclude,
+        screen=screen,
+        synergy=synergy,
+        scenario_loss=scenario_loss,
+        cvar_beta=cvar_beta,
+        cvar_limit=cvar_limit,
+        cvar_lambda=cvar_lambda,
+        limit_base=limit_base,
+        coverage_base=coverage_base,
+        objective_constant=objective_constant,
+        solver=solver,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+    )
+    return solve_problem(problem, diagnose=diagnose)
+
+
+def solve_problem(
+    problem: PortfolioProblem, *, diagnose: bool = True, fix: Mapping[str, int] | None = None
+) -> PortfolioResult:
+    """Solve a validated ``PortfolioProblem`` (used by every re-solve in this module)."""
+    t0 = time.perf_counter()
+    model = _build(problem, fix=fix)
+    res = _solve(model, problem.solver, problem.time_limit, problem.mip_gap)
+    if res.status == SolveStatus.INFEASIBLE:
+        if diagnose:
+            raise diagnose_infeasibility(problem)
+        raise InfeasiblePortfolioError("no portfolio satisfies every constraint", (), ())
+    if res.status == SolveStatus.NOT_SOLVED:
+        raise InfeasiblePortfolioError(
+            f"the {problem.solver} solver found no feasible portfolio within the time limit "
+            f"({problem.time_limit:g} s); raise time_limit or relax constraints",
+            (),
+            (),
+        )
+    if res.status not in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT):
+        raise InfeasiblePortfolioError(f"the solver ended with status {res.status.value}", (), ())
+    chosen = np.zeros(problem.n, dtype=bool)
+    for k, v in res.values.items():
+        chosen[k] = v > 0.5
+    selected = [problem.ids[k] for k in np.flatnonzero(chosen)]
+    totals = _totals(problem, chosen)
+    screened = {i: "; ".join(r) for i, r in _screened(problem).items()}
+    objective_value = _objective_at(problem, chosen)
+    return PortfolioResult(
+        selected=selected,
+        objective_value=objective_value,
+        status=res.status,
+        totals=totals,
+        binding=_binding(totals),
+        mip_gap=float(res.gap) if math.isfinite(res.gap) else math.nan,
+        solver=problem.solver,
+        solve_time=time.perf_counter() - t0,
+        screened=MappingProxyType(screened),
+        problem=problem,
+        objective_name=problem.objective_name,
+    )
+
+
+def _objective_at(p: PortfolioProblem, chosen: np.ndarray) -> float:
+    """The model objective re-evaluated exactly at a 0/1 selection (no solver round-off)."""
+    x = chosen.astype(float)
+    value = float(p.objective.to_numpy() @ x) + p.objective_constant
+    pos = {i: k for k, i in enumerate(p.ids)}
+    for (a, b), sigma in p.synergy.items():
+        value += sigma * x[pos[a]] * x[pos[b]]
+    if p.coverage is not None:
+        for gap, importance in p.coverage_reward.items():
+            got = float(p.coverage[gap].to_numpy() @ x) + p.coverage_base.get(gap, 0.0)
+            value += importance * min(1.0, got)
+        if p.coverage_soft is not None:
+            for gap, level in p.coverage_required.items():
+                got = float(p.coverage[gap].to_numpy() @ x) + p.coverage_base.get(gap, 0.0)
+                value -= p.coverage_soft * max(0.0, level - got)
+    if p.cvar_lambda and p.scenario_loss is not None:
+        value -= p.cvar_lambda * _cvar(p.scenario_loss @ x, p.cvar_beta)
+    return value
+
+
+# ================================================================================================
+# Infeasibility diagnosis
+# ================================================================================================
+def _cap_of(p: PortfolioProblem, name: str) -> float:
+    if name.startswith("limit["):
+        return p.limits[name[6:-1]]
+    if name.startswith("average["):
+        return p.max_average[name[8:-1]]
+    if name.startswith("each["):
+        return p.max_each[name[5:-1]]
+    if name.startswith("coverage["):
+        return p.coverage_required[name[9:-1]]
+    if name == "count.min":
+        return float(p.min_count)
+    if name == "count.max":
+        return float(p.max_count)
+    if name == "cvar":
+        return float(p.cvar_limit)
+    if name.startswith("group["):
+        label = name[6 : name.index("]")]
+        g = next(g for g in p.groups if g.label == label)
+        return float(getattr(g, name.rsplit(".", 1)[1]))
+    return math.nan
+
+
+def _optimise_target(
+    p: PortfolioProblem, active: set[str], direction: str, target: str
+) -> float | None:
+    model = _build(p, active, objective=(direction, target))
+    res = _solve(model, p.solver, p.time_limit, 1e-9)
+    if res.status not in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT):
+        return None
+    value = pulp.value(model.aux["lhs"].get(target)) if target in model.aux["lhs"] else None
+    if value is None:
+        value = res.objective if direction == "max" else -res.objective
+    return float(value)
+
+
+def _bisect_cap(
+    p: PortfolioProblem, active: set[str], name: str, lo: float, hi: float, tol: float = 1e-4
+) -> float | None:
+    """Smallest cap in [lo, hi] that makes the problem feasible (None if even hi fails)."""
+    if not _feasible(p, active, {name: hi}):
+        return None
+    for _ in range(40):
+        if hi - lo <= tol:
+            break
+        mid = (lo + hi) / 2
+        if _feasible(p, active, {name: mid}):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _relaxation(p: PortfolioProblem, name: str, names: list[str]) -> Relaxation:
+    """How far group ``name`` must move, every other group held, to restore feasibility."""
+    others = set(names) - {name}
+    cap = _cap_of(p, name)
+    if name.startswith("limit["):
+        col = name[6:-1]
+        need = _optimise_target(p, others, "min", name)
+        if need is not None:
+            need += p.limit_base.get(col, 0.0)
+            return Relaxation(
+                name, cap, need, f"raise the {col} limit from {cap:,.4g} to at least {need:,.4g}"
+            )
+    elif name.startswith("coverage["):
+        gap = name[9:-1]
+        got = _optimise_target(p, others, "max", name)
+        if got is not None:
+            got += p.coverage_base.get(gap, 0.0)
+            got = max(0.0, math.floor(got * 1e6) / 1e6)
+            return Relaxation(
+                name,
+                cap,
+                got,
+                f"lower the required coverage of {gap} from {cap:g} to {got:g}",
+            )
+    elif name in ("count.min", "count.max") or (
+        name.startswith("group[") and name.endswith("_count")
+    ):
+        direction = "max" if name.endswith("min") or name.endswith("min_count") else "min"
+        got = _optimise_target(p, others, direction, name)
+        if got is not None:
+            got = round(got)
+            verb = "lower the minimum" if direction == "max" else "raise the maximum"
+            label = (
+                "partners" if name.startswith("count") else name[6 : name.index("]")] + " partners"
+            )
+            return Relaxation(
+                name, cap, float(got), f"{verb} number of {label} from {cap:g} to {got:g}"
+            )
+    elif name.startswith("average["):
+        col = name[8:-1]
+        hi = float(_col(p, col).max())
+        need = _bisect_cap(p, others, name, cap, max(hi, cap))
+        if need is not None:
+            return Relaxation(
+                name,
+                cap,
+                need,
+                f"raise the average-{col} cap from {cap:.4g} to {need:.4g}",
+            )
+    elif name.startswith("group[") and name.endswith("max_cost_share"):
+        need = _bisect_cap(p, others, name, cap, 1.0)
+        if need is not None:
+            label = name[6 : name.index("]")]
+            return Relaxation(
+                name, cap, need, f"raise the cost share of {label} from {cap:.0%} to {need:.1%}"
+            )
+    elif name == "cvar":
+        need = _optimise_target(p, others, "min", "cvar")
+        if need is not None:
+            return Relaxation(
+                name, cap, need, f"raise the CVaR limit from {cap:,.4g} to {need:,.4g}"
+            )
+    elif name.startswith("each["):
+        col = name[5:-1]
+        values = _col(p, col)
+        for t in sorted(set(values[values > cap + 1e-12])):
+            if _each_ok(p, others, col, t):
+                admitted = [
+                    p.ids[k] for k in np.flatnonzero((values > cap + 1e-12) & (values <= t))
+                ]
+                return Relaxation(
+                    name,
+                    cap,
+                    float(t),
+                    f"raise the per-partner {col} cap from {cap:.4g} to {t:.4g} "
+                    f"(admits {', '.join(admitted)})",
+                )
+    elif name.startswith("must_include["):
+        i = name[13:-1]
+        return Relaxation(name, 1.0, 0.0, f"drop the must-include requirement on {i}")
+    elif name == "must_exclude":
+        return Relaxation(name, 1.0, 0.0, "allow some must-exclude partners back")
+    elif name == "screen":
+        return Relaxation(name, 1.0, 0.0, "reconsider knocked-out partners")
+    elif name.startswith("conflict["):
+        return Relaxation(name, 1.0, 0.0, f"drop the {name} exclusivity rule")
+    elif name.startswith("requires["):
+        return Relaxation(name, 1.0, 0.0, f"drop the dependency {name}")
+    return Relaxation(
+        name,
+        cap,
+        math.nan,
+        f"{name} alone cannot restore feasibility; it must move together with another group",
+    )
+
+
+def _each_ok(p: PortfolioProblem, active: set[str], col: str, cap: float) -> bool:
+    q = replace(p, max_each=MappingProxyType({**p.max_each, col: cap}))
+    return _feasible(q, active | {f"each[{col}]"})
+
+
+def diagnose_infeasibility(p: PortfolioProblem) -> InfeasiblePortfolioError:
+    """Deletion filter over constraint groups: a minimal conflicting set plus relaxations.
+
+    Each group is dropped in turn; if the rest stays infeasible the group is not needed for the
+    conflict and is left out for good (Chinneck & Dravnieks 1991). What remains is irreducible at
+    group level. For each remaining group the value it must take (all others held) is computed by
+    re-optimising its left-hand side or by bisection on its cap.
+    """
+    names = _constraint_groups(p)
+    if _feasible(p, set(names)):  # numerical disagreement: report plainly
+        return InfeasiblePortfolioError(
+            "the solver reported infeasibility, but a re-check "
+            "found a feasible portfolio; retry with solver='cbc'"
+        )
+    active = list(names)
+    for name in list(names):
+        trial = set(active) - {name}
+        if not _feasible(p, trial):
+            active.remove(name)
+    if not active:
+        return InfeasiblePortfolioError("no portfolio satisfies the constraints", (), ())
+    relaxations = [_relaxation(p, name, names) for name in active]
+    message = _infeasible_message(p, active, relaxations)
+    return InfeasiblePortfolioError(message, tuple(active), tuple(relaxations))
+
+
+def _describe(p: PortfolioProblem, name: str) -> str:
+    cap = _cap_of(p, name)
+    if name.startswith("coverage["):
+        return f"coverage of {name[9:-1]} needs {cap:g}"
+    if name.startswith("limit["):
+        return f"the {name[6:-1]} limit is {cap:,.4g}"
+    if name.startswith("average["):
+        return f"the average {name[8:-1]} cap is {cap:.4g}"
+    if name.startswith("each["):
+        return f"the per-partner {name[5:-1]} cap is {cap:.4g}"
+    if name == "count.min":
+        return f"at least {cap:g} partners are required"
+    if name == "count.max":
+        return f"at most {cap:g} partners are allowed"
+    if name.startswith("group["):
+        label = name[6 : name.index("]")]
+        kind = name.rsplit(".", 1)[1].replace("_", " ")
+        return f"{label} has {kind} {cap:g}"
+    if name.startswith("must_include["):
+        return f"{name[13:-1]} must be included"
+    if name == "cvar":
+        return f"CVaR is capped at {cap:,.4g}"
+    return name
+
+
+def _infeasible_message(
+    p: PortfolioProblem, active: list[str], relaxations: list[Relaxation]
+) -> str:
+    parts = [_describe(p, n) for n in active]
+    head = "No portfolio satisfies every constraint: " + "; ".join(parts) + "."
+    # The strategist's question: which screened partners would close a coverage gap?
+    explain = []
+    for name in active:
+        if not name.startswith("coverage[") or p.coverage is None:
+            continue
+        gap = name[9:-1]
+        a = p.coverage[gap]
+        scr = _screened(p)
+        blocked = [i for i in p.ids if a[i] > 0 and i in scr]
+        if blocked:
+            reasons = ", ".join(f"{i} ({'; '.join(scr[i])})" for i in blocked)
+            explain.append(f"The only other partners covering {gap} are screened out: {reasons}.")
+    fixes = [r.message for r in relaxations if math.isfinite(r.needed)]
+    tail = "To restore feasibility, " + ", or ".join(fixes) + ", or add a partner." if fixes else ""
+    return " ".join([head, *explain, tail]).strip()
