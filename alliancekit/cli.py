@@ -44,8 +44,48 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_score(args: argparse.Namespace) -> int:  # filled in by the scoring work
-    raise AllianceKitError("'score' is not available yet")
+def _cmd_score(args: argparse.Namespace) -> int:
+    """Rank the candidates on C1–C11 with risk, E[NPV] and knockouts (table or JSON)."""
+    from alliancekit.criteria import knockout_codes, score_partners
+    from alliancekit.workspace import load_workspace
+
+    ws = load_workspace(args.workspace)
+    result = score_partners(ws, method=args.method, preset=args.weights)
+    if args.format == "json":
+        _print_json(result.to_dict())
+        return EXIT_OK
+    unit = ws.organization.money_label
+    details = result.details
+    score_fmt = {"weighted_sum": "{:6.1f}", "topsis": "{:6.4f}"}.get(result.method, "{:+6.3f}")
+    order = result.to_frame().index
+    name_w = min(32, max([4, *(len(str(details.loc[i, "name"])) for i in order)]))
+    print(
+        f"{ws.organization.name}: {len(order)} candidates, method {result.method}"
+        + ("" if result.method != "weighted_sum" else " (score 0-100)")
+    )
+    header = (
+        f"{'rank':>4}  {'id':<6} {'name':<{name_w}} {'score':>6} {'R':>5} {'p_fail':>6} "
+        f"{'E[NPV] [' + unit + ']':>20}  knockouts"
+    )
+    print(header)
+    print("-" * len(header))
+    for cid in order:
+        name = str(details.loc[cid, "name"])
+        if len(name) > name_w:
+            name = name[: name_w - 1] + "…"
+        codes = ",".join(knockout_codes(result.knockouts.get(cid, ()))) or "-"
+        print(
+            f"{int(result.ranks[cid]):>4}  {cid!s:<6} {name:<{name_w}} "
+            f"{score_fmt.format(result.scores[cid])} {details.loc[cid, 'R']:5.2f} "
+            f"{details.loc[cid, 'p_fail']:6.2f} {details.loc[cid, 'e_npv']:20,.1f}  {codes}"
+        )
+    if result.knockouts:
+        print("\nknocked out:")
+        for cid, reasons in result.knockouts.items():
+            print(f"  {cid}: " + "; ".join(reasons))
+    for note in result.notes:
+        print(f"note: {note}")
+    return EXIT_OK
 
 
 def _cmd_select(args: argparse.Namespace) -> int:  # filled in by the portfolio work
