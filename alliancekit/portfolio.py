@@ -504,7 +504,7 @@ def _build(
     allowed = [k for k, i in enumerate(p.ids) if i not in screened or fixed.get(i) == 1]
     sense = pulp.LpMaximize
     prob = pulp.LpProblem("portfolio", sense)
-    x = {k: pulp.LpVariable(f"x_{k}", cat=pulp.LpBinary) for k in allowed}
+    x = {k: prob.add_variable(f"x_{k}", 0, 1, cat=pulp.LpBinary) for k in allowed}
     for i, v in fixed.items():
         k = p.ids.index(i)
         if k in x:
@@ -578,7 +578,7 @@ def _build(
             lhs[name] = _expr(x, a)
             need = ov.get(name, level) - base
             if p.coverage_soft is not None:
-                s = pulp.LpVariable(f"short_{len(soft)}", lowBound=0)
+                s = prob.add_variable(f"short_{len(soft)}", 0)
                 soft.append((s, -p.coverage_soft))
                 aux[f"short[{gap}]"] = s
                 add(name, lhs[name] + s >= need)
@@ -587,7 +587,7 @@ def _build(
         aux["soft"] = soft
         z_terms = []
         for gap, importance in p.coverage_reward.items():
-            z = pulp.LpVariable(f"z_{len(z_terms)}", lowBound=0, upBound=1)
+            z = prob.add_variable(f"z_{len(z_terms)}", 0, 1)
             base = p.coverage_base.get(gap, 0.0)
             prob.addConstraint(_expr(x, p.coverage[gap].to_numpy()) - z >= -base)
             z_terms.append((z, float(importance)))
@@ -598,13 +598,13 @@ def _build(
         p.cvar_lambda or (p.cvar_limit is not None and on("cvar")) or objective != "main"
     ):
         S = p.scenario_loss.shape[0]
-        eta = pulp.LpVariable("eta")
+        eta = prob.add_variable("eta")
         scale = 1.0 / ((1.0 - p.cvar_beta) * S)
         us = []
         idx = list(x)
         L = p.scenario_loss[:, idx] if idx else np.zeros((S, 0))
         for s in range(S):
-            u = pulp.LpVariable(f"u_{s}", lowBound=0)
+            u = prob.add_variable(f"u_{s}", 0)
             us.append(u)
             terms = [(x[k], float(L[s, j])) for j, k in enumerate(idx) if L[s, j] != 0.0]
             terms += [(u, -1.0), (eta, -1.0)]
@@ -620,7 +620,7 @@ def _build(
             ka, kb = pos[a], pos[b]
             if ka not in x or kb not in x:
                 continue
-            w = pulp.LpVariable(f"w_{ka}_{kb}", lowBound=0, upBound=1)
+            w = prob.add_variable(f"w_{ka}_{kb}", 0, 1)
             prob.addConstraint(w - x[ka] <= 0)
             prob.addConstraint(w - x[kb] <= 0)
             prob.addConstraint(w - x[ka] - x[kb] >= -1)
@@ -682,7 +682,7 @@ def _solve(model: _Model, solver: str, time_limit: float, mip_gap: float) -> _So
     """Solve with HiGHS (in-process) or bundled CBC; map the outcome to ``SolveStatus``."""
     prob = model.prob
     t0 = time.perf_counter()
-    if not model.x and not prob.constraints:
+    if not model.x and not model.rows:
         return _Solve(SolveStatus.OPTIMAL, 0.0, 0.0, {}, 0.0)
     log_path = None
     if solver == "highs":
@@ -1424,3 +1424,804 @@ def _infeasible_message(
     fixes = [r.message for r in relaxations if math.isfinite(r.needed)]
     tail = "To restore feasibility, " + ", or ".join(fixes) + ", or add a partner." if fixes else ""
     return " ".join([head, *explain, tail]).strip()
+
+
+# ================================================================================================
+# Workspace level
+# ================================================================================================
+OBJECTIVES = ("expected_npv", "score", "blend", "mean_cvar", "coverage")
+
+
+def _decisions(review: Any) -> dict[str, str]:
+    """Alliance id -> decision value from a ReviewResult (``.decisions``) or a Mapping."""
+    if review is None:
+        return {}
+    decisions = getattr(review, "decisions", review)
+    if not isinstance(decisions, Mapping):
+        raise _bad("review must be a ReviewResult (with .decisions) or a Mapping id -> decision")
+    out = {}
+    for key, value in decisions.items():
+        text = str(getattr(value, "value", value)).strip().upper()
+        if text not in ("EXIT", "RESTRUCTURE", "MAINTAIN", "GROW"):
+            raise _bad(f"review decision for {key!r} is {value!r}; expected a Decision")
+        out[str(key)] = text
+    return out
+
+
+@dataclass(frozen=True)
+class _Plan:
+    problem: PortfolioProblem
+    kept: tuple[str, ...]
+    exited: tuple[str, ...]
+    details: pd.DataFrame
+    notes: tuple[str, ...]
+    money_label: str
+    reported: pd.Series  # per-candidate coefficient of the reported objective
+    reported_name: str
+
+
+def _plan_problem(
+    ws: Any,
+    objective: str = "expected_npv",
+    review: Any = None,
+    solver: str = "highs",
+    budget_one_off: float | None = None,
+    budget_annual: float | None = None,
+    risk_appetite: str | None = None,
+    caps: Any = None,
+    min_count: int | None = None,
+    max_count: int | None = None,
+    must_include: Iterable[str] = (),
+    must_exclude: Iterable[str] = (),
+    weights: Mapping[str, float] | str | None = None,
+    cvar_limit: float | str | None = None,
+    cvar_beta: float = 0.95,
+    cvar_lambda: float = 1.0,
+    n_scenarios: int = 1000,
+    seed: int = 0,
+    blend: float = 0.5,
+    coverage_weight: float | None = None,
+    policy: Any = None,
+    time_limit: float = 30.0,
+    mip_gap: float = 1e-6,
+    apply_knockouts: bool = True,
+) -> _Plan:
+    from alliancekit.criteria import criteria_matrix, knockouts, resolve_weights, weighted_sum_score
+    from alliancekit.model import RiskAppetite
+    from alliancekit.risk import risk_table, simulate_scenarios
+
+    objective = str(objective).strip().lower()
+    if objective not in OBJECTIVES:
+        raise _bad(f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
+    org = ws.organization
+    if risk_appetite is not None:
+        org = replace(org, risk_appetite=RiskAppetite.parse(risk_appetite))
+    if caps is None:
+        caps = org.caps()
+    elif isinstance(caps, Mapping):
+        caps = replace(org.caps(), **dict(caps))
+    risk = risk_table(ws, policy)
+    matrix = criteria_matrix(ws, policy)
+    w, _origin = resolve_weights(ws, weights)
+    scores = pd.Series(
+        weighted_sum_score(matrix.to_numpy(), w.reindex(matrix.columns).fillna(0).to_numpy()),
+        index=matrix.index,
+        name="score",
+    )
+    frame = ws.candidates_frame()
+    table = frame.join(risk).join(scores)
+    ids = list(table.index)
+    coverage = ws.coverage_frame()
+
+    # Existing alliances: keep unless the review says EXIT (DOMAIN.md §10 reading 7).
+    decisions = _decisions(review)
+    unknown = sorted(set(decisions) - set(ws.alliance_ids))
+    if unknown:
+        raise _bad(f"review decisions name unknown alliance(s): {', '.join(unknown)}")
+    kept, exited = [], []
+    base = {"cost_one_off": 0.0, "cost_annual": 0.0, "mgmt_load_fte": 0.0}
+    cov_base: dict[str, float] = {}
+    screen: dict[str, str] = {}
+    alliance_cov = ws.alliance_coverage_frame()
+    for a in ws.alliances:
+        if decisions.get(a.alliance_id) == "EXIT":
+            exited.append(a.alliance_id)
+            base["cost_one_off"] += float(a.exit_cost)
+            continue
+        kept.append(a.alliance_id)
+        base["cost_annual"] += float(a.cost_annual)
+        base["mgmt_load_fte"] += float(a.mgmt_load_fte or 0.0)
+        for gap in alliance_cov.columns:
+            cov_base[gap] = cov_base.get(gap, 0.0) + float(alliance_cov.loc[a.alliance_id, gap])
+        for cid in a.conflicts_with:
+            if cid in ids:
+                screen[cid] = f"conflicts with kept alliance {a.alliance_id}"
+
+    # Knockouts K1, K2, K4, K5 screen before the MILP; K3 becomes the per-partner caps
+    # (max_each) so an infeasibility diagnosis can say which cap to relax.
+    ko = knockouts(ws, scores, risk, caps) if apply_knockouts else {}
+    for cid, reasons in ko.items():
+        other = [r for r in reasons if not r.startswith("K3")]
+        if other:
+            screen[cid] = "; ".join(other)
+    max_each = {}
+    if apply_knockouts and caps.max_total_per_partner is not None:
+        max_each["R"] = float(caps.max_total_per_partner)
+    if apply_knockouts and caps.max_relational_per_partner is not None:
+        max_each["R_rel"] = float(caps.max_relational_per_partner)
+    max_average = {"R": float(caps.avg_total)} if caps.avg_total is not None else {}
+    if caps.avg_relational is not None:
+        max_average["R_rel"] = float(caps.avg_relational)
+    if caps.avg_performance is not None:
+        max_average["R_perf"] = float(caps.avg_performance)
+
+    limits = {
+        "cost_one_off": float(org.budget_one_off if budget_one_off is None else budget_one_off),
+        "cost_annual": float(org.budget_annual if budget_annual is None else budget_annual),
+    }
+    if org.mgmt_capacity_fte is not None:
+        limits["mgmt_load_fte"] = float(org.mgmt_capacity_fte)
+    if caps.expected_loss_limit is not None:
+        limits["expected_loss"] = float(caps.expected_loss_limit)
+    groups = [
+        GroupLimit(r.attribute, r.value, r.min_count, r.max_count, r.max_cost_share)
+        for r in org.diversification_rules
+    ]
+    conflicts = []
+    requires = {}
+    flagged_in = []
+    for c in ws.candidates:
+        for other in c.conflicts_with:
+            if other in ids:
+                pair = tuple(sorted((c.id, other)))
+                if pair not in conflicts:
+                    conflicts.append(pair)
+        needs = [r for r in c.requires_any if r in ids]
+        if c.requires_any:
+            requires[c.id] = needs or list(c.requires_any)
+        if c.must_include:
+            flagged_in.append(c.id)
+    required = {g.gap_id: g.required for g in org.capability_gaps if g.mandatory}
+    importance = {g.gap_id: float(g.importance) for g in org.capability_gaps}
+
+    e_npv = table["e_npv"].astype(float)
+    notes = []
+    scenario_loss = None
+    reward = None
+    if objective == "expected_npv":
+        coef, name = e_npv, "expected_npv"
+    elif objective == "score":
+        coef, name = table["score"].astype(float), "score"
+    elif objective == "blend":
+        if not 0 <= blend <= 1:
+            raise _bad(f"blend must lie in [0, 1], got {blend}")
+        scale = float(e_npv.abs().max()) or 1.0
+        coef = blend * e_npv / scale + (1 - blend) * table["score"].astype(float) / 100.0
+        name = "blend"
+        notes.append(
+            f"blend = {blend:g}·E[NPV]/{scale:,.4g} + {1 - blend:g}·score/100 (both on [−1, 1])"
+        )
+    elif objective == "mean_cvar":
+        coef, name = e_npv, "mean_cvar"
+    else:
+        if coverage_weight is None:
+            coverage_weight = float(e_npv.abs().mean()) / max(importance.values(), default=1.0)
+        reward = {g: coverage_weight * imp for g, imp in importance.items()}
+        coef, name = e_npv, "coverage"
+        notes.append(
+            f"coverage objective: E[NPV] + {coverage_weight:,.4g}·Σ importance_g·min(1, cov_g)"
+        )
+    if objective == "mean_cvar" or cvar_limit is not None:
+        scen = simulate_scenarios(ws, n_scenarios=n_scenarios, seed=seed, policy=policy)
+        scenario_loss = scen.loss.reindex(columns=ids)
+    if isinstance(cvar_limit, str):
+        if cvar_limit != "appetite":
+            raise _bad("cvar_limit must be a number, None or 'appetite'")
+        cvar_limit = caps.cvar_limit
+
+    details = pd.DataFrame(index=pd.Index(ids, name="partner_id"))
+    for col in ("name", "relation", "form"):
+        if col in table.columns:
+            details[col] = table[col].astype(str)
+    for col in ("score", "R", "R_rel", "R_perf", "p_fail", "e_npv"):
+        details[col] = table[col].astype(float)
+    details["knockouts"] = [
+        ",".join(dict.fromkeys(r.split(":", 1)[0] for r in ko.get(i, ()))) for i in ids
+    ]
+
+    problem = _make_problem(
+        table.drop(columns=["coverage"], errors="ignore"),
+        coef.rename(name),
+        limits=limits,
+        min_count=org.min_alliances if min_count is None else min_count,
+        max_count=org.max_alliances if max_count is None else max_count,
+        max_average=max_average,
+        max_each=max_each,
+        coverage=coverage,
+        coverage_required=required,
+        coverage_soft=None,
+        coverage_reward=reward,
+        conflicts=conflicts,
+        requires=requires,
+        groups=groups,
+        must_include=tuple(dict.fromkeys([*flagged_in, *must_include])),
+        must_exclude=tuple(must_exclude),
+        screen=screen,
+        synergy=None,
+        scenario_loss=scenario_loss,
+        cvar_beta=cvar_beta,
+        cvar_limit=cvar_limit,
+        cvar_lambda=cvar_lambda if objective == "mean_cvar" else 0.0,
+        limit_base={k: v for k, v in base.items() if k in limits},
+        coverage_base=cov_base,
+        objective_constant=0.0,
+        solver=solver,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+    )
+    reported = table["score"].astype(float) if objective == "score" else e_npv
+    return _Plan(
+        problem=problem,
+        kept=tuple(kept),
+        exited=tuple(exited),
+        details=details,
+        notes=tuple(notes),
+        money_label=org.money_label,
+        reported=reported,
+        reported_name="score" if objective == "score" else "expected_npv",
+    )
+
+
+def _finish(plan: _Plan, result: PortfolioResult) -> PortfolioResult:
+    chosen = set(result.selected)
+    reported = float(sum(plan.reported[i] for i in plan.problem.ids if i in chosen))
+    notes = list(plan.notes)
+    if result.problem.objective_name != plan.reported_name:
+        notes.append(
+            f"model objective {result.problem.objective_name} = {result.objective_value:,.4f}; "
+            f"reported objective is Σ {plan.reported_name} over new partners"
+        )
+    return replace(
+        result,
+        objective_value=reported,
+        objective_name=plan.reported_name,
+        kept=plan.kept,
+        exited=plan.exited,
+        details=plan.details,
+        notes=tuple(notes),
+        money_label=plan.money_label if plan.reported_name == "expected_npv" else "",
+    )
+
+
+def plan_portfolio(
+    ws: Any,
+    objective: str = "expected_npv",
+    review: Any = None,
+    solver: str = "highs",
+    budget_one_off: float | None = None,
+    budget_annual: float | None = None,
+    risk_appetite: str | None = None,
+    caps: Any = None,
+    min_count: int | None = None,
+    max_count: int | None = None,
+    must_include: Iterable[str] = (),
+    must_exclude: Iterable[str] = (),
+    weights: Mapping[str, float] | str | None = None,
+    cvar_limit: float | str | None = None,
+    cvar_beta: float = 0.95,
+    cvar_lambda: float = 1.0,
+    n_scenarios: int = 1000,
+    seed: int = 0,
+    *,
+    blend: float = 0.5,
+    coverage_weight: float | None = None,
+    policy: Any = None,
+    time_limit: float = 30.0,
+    mip_gap: float = 1e-6,
+    diagnose: bool = True,
+) -> PortfolioResult:
+    """Plan next round's partner portfolio from a workspace (DOMAIN.md §4, §10 readings 7–10).
+
+    Existing alliances are kept (their annual cost, FTE and coverage count) unless ``review``
+    decided EXIT (exit cost charged to the one-off budget). Knockouts K1, K2, K4, K5 screen
+    candidates first; K3 (per-partner R and R_rel caps) are preprocessing bounds. Count limits,
+    diversification rules and the average-risk cap apply to new candidates only.
+
+    Parameters
+    ----------
+    ws : Workspace
+    objective : {"expected_npv", "score", "blend", "mean_cvar", "coverage"}
+        (a) Σ E[NPV_i]·x_i; (b) Σ S_i·x_i; (c) ``blend``·E[NPV]/max|E[NPV]| +
+        (1 − blend)·S/100; (d) Σ E[NPV]·x − λ·CVaR_β (Rockafellar–Uryasev over
+        ``simulate_scenarios``); (e) E[NPV] + ``coverage_weight``·Σ importance_g·z_g with
+        z_g ≤ min(1, coverage) (default weight: mean |E[NPV]| / max importance, so closing the
+        most important gap is worth one average partner).
+    review : ReviewResult or Mapping alliance_id -> Decision, optional
+    budget_one_off, budget_annual : float, optional
+        Override the organization's budgets [money], [money/yr].
+    risk_appetite : {"low", "medium", "high"}, optional
+        Override the appetite (caps follow it unless ``caps`` is given).
+    caps : RiskCaps or Mapping, optional
+        Explicit caps (a Mapping overrides fields of the appetite defaults).
+    min_count, max_count : int, optional
+        Override the organization's counts of new alliances.
+    must_include, must_exclude : ids
+    weights : Mapping or preset name, optional
+        Criteria weights for the score (objective b/c and K4).
+    cvar_limit : float or "appetite", optional
+        CVaR_β cap Γ [money] on the new partners' scenario loss; "appetite" uses the
+        organization's Γ. Not applied by default (§10 reading 9).
+    cvar_beta, cvar_lambda, n_scenarios, seed
+        CVaR level, penalty (mean_cvar) and scenario settings.
+
+    Returns
+    -------
+    PortfolioResult
+        ``objective_value`` is Σ E[NPV] over the selected new partners (Σ score for
+        ``objective="score"``), DOMAIN.md §10 reading 8; ``kept``/``exited`` list existing
+        alliances; ``details`` holds score, risk and knockouts per candidate.
+    """
+    plan = _plan_problem(
+        ws,
+        objective,
+        review,
+        solver,
+        budget_one_off,
+        budget_annual,
+        risk_appetite,
+        caps,
+        min_count,
+        max_count,
+        must_include,
+        must_exclude,
+        weights,
+        cvar_limit,
+        cvar_beta,
+        cvar_lambda,
+        n_scenarios,
+        seed,
+        blend,
+        coverage_weight,
+        policy,
+        time_limit,
+        mip_gap,
+    )
+    return _finish(plan, solve_problem(plan.problem, diagnose=diagnose))
+
+
+# ================================================================================================
+# Explanations
+# ================================================================================================
+def _with_fix(p: PortfolioProblem, fix: Mapping[str, int]) -> float | None:
+    """Optimal objective with some partners fixed in/out, or None when that is infeasible."""
+    model = _build(p, fix=fix)
+    res = _solve(model, p.solver, p.time_limit, p.mip_gap)
+    if res.status not in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT):
+        return None
+    chosen = np.zeros(p.n, dtype=bool)
+    for k, v in res.values.items():
+        chosen[k] = v > 0.5
+    return _objective_at(p, chosen)
+
+
+def _scaled(p: PortfolioProblem, i: str, factor: float) -> PortfolioProblem:
+    """The problem with partner i's limit-column costs multiplied by ``factor``."""
+    table = p.table.copy()
+    for col in p.limits:
+        table[col] = pd.to_numeric(table[col]).astype(float)
+        table.loc[i, col] = float(table.loc[i, col]) * factor
+    return replace(p, table=table)
+
+
+def _dominator(p: PortfolioProblem, i: str, selected: set[str], screened: Mapping) -> str | None:
+    """A selected partner at least as good as i on the objective, every limit and coverage."""
+    obj = p.objective
+    for k in selected:
+        if k == i or k in screened:
+            continue
+        if obj[k] < obj[i] - 1e-12:
+            continue
+        if any(float(p.table.loc[k, c]) > float(p.table.loc[i, c]) + 1e-12 for c in p.limits):
+            continue
+        if any(float(p.table.loc[k, c]) > float(p.table.loc[i, c]) + 1e-12 for c in p.max_average):
+            continue
+        if p.coverage is not None and any(
+            p.coverage.loc[k, g] < p.coverage.loc[i, g] - 1e-12 for g in p.coverage_required
+        ):
+            continue
+        return k
+    return None
+
+
+def explain_selection(
+    result: PortfolioResult, *, thresholds: bool = True, tol: float = 1e-3
+) -> pd.DataFrame:
+    """Why each partner is in or out, and how far it is from changing side.
+
+    Parameters
+    ----------
+    result : PortfolioResult
+    thresholds : bool
+        Re-solve to find entry/exit thresholds (one or two MILPs per partner plus a bisection
+        per excluded partner); ``False`` gives reasons only.
+    tol : float
+        Bisection tolerance on the cost-cut share [0–1].
+
+    Returns
+    -------
+    DataFrame
+        Indexed by partner id: ``selected``, ``status`` (selected / excluded / screened),
+        ``reason``, ``objective_coef``, ``exit_threshold`` (coefficient below which a selected
+        partner leaves: coef − (OPT − OPT without it); −inf if no feasible portfolio lacks it),
+        ``value_rise_to_enter`` (OPT − OPT with it forced in; NaN if no feasible portfolio
+        holds it), ``cost_cut_to_enter`` (share [0–1] by which its costs in every limit column
+        must fall to enter; bisection; NaN if even a free partner stays out).
+
+    Notes
+    -----
+    Thresholds are exact re-solves: the best portfolio with partner i fixed in or out differs
+    from the optimum by exactly the amount its coefficient must move (the objective is linear
+    in x_i), so only the cost cut needs bisection.
+    """
+    p = result.problem
+    selected = set(result.selected)
+    screened = dict(result.screened)
+    best = _objective_at(p, np.array([i in selected for i in p.ids]))
+    binding = ", ".join(result.binding) or "none"
+    pos = {i: k for k, i in enumerate(p.ids)}
+    chosen = np.array([i in selected for i in p.ids])
+    rows = []
+    for i in p.ids:
+        coef = float(p.objective[i])
+        row: dict[str, Any] = {
+            "partner_id": i,
+            "selected": i in selected,
+            "objective_coef": coef,
+            "exit_threshold": math.nan,
+            "value_rise_to_enter": math.nan,
+            "cost_cut_to_enter": math.nan,
+        }
+        if i in selected:
+            row["status"] = "selected"
+            if i in p.must_include:
+                row["reason"] = "must include"
+            else:
+                row["reason"] = f"in the optimal set (binding: {binding})"
+            if thresholds:
+                without = _with_fix(p, {i: 0})
+                if without is None:
+                    row["exit_threshold"] = -math.inf
+                    row["reason"] += "; no feasible portfolio without it"
+                else:
+                    row["exit_threshold"] = coef - (best - without)
+        elif i in screened:
+            row["status"] = "screened"
+            row["reason"] = "screened out: " + screened[i]
+        else:
+            row["status"] = "excluded"
+            reasons = []
+            for c in p.conflicts:
+                if i in c:
+                    hit = [k for k in c if k != i and k in selected]
+                    if hit:
+                        reasons.append(f"conflicts with selected {', '.join(hit)}")
+            if i in p.requires:
+                avail = [k for k in p.requires[i] if k not in screened]
+                if not avail:
+                    reasons.append(
+                        "dependency unmet: needs one of "
+                        + ", ".join(p.requires[i])
+                        + ", all screened out"
+                    )
+                elif not any(k in selected for k in p.requires[i]):
+                    reasons.append("dependency unmet: needs one of " + ", ".join(p.requires[i]))
+            dom = _dominator(p, i, selected, screened)
+            if dom is not None:
+                reasons.append(f"dominated by {dom} (better value, no higher cost or risk)")
+            plus = chosen.copy()
+            plus[pos[i]] = True
+            broken = [
+                str(n)
+                for n, r in _totals(p, plus).iterrows()
+                if r["slack"] < -1e-9 * max(1.0, abs(r["cap"]))
+            ]
+            if broken:
+                reasons.append("adding it breaks " + ", ".join(broken))
+            if not reasons:
+                reasons.append(f"crowded out: a better use of the binding limits ({binding})")
+            row["reason"] = "; ".join(reasons)
+            if thresholds:
+                forced = _with_fix(p, {i: 1})
+                if forced is not None:
+                    row["value_rise_to_enter"] = max(0.0, best - forced)
+                if p.limits:
+                    free = _with_fix(_scaled(p, i, 0.0), {i: 1})
+                    if free is not None and free >= best - 1e-9:
+                        lo, hi = 0.0, 1.0  # cut share: lo fails, hi enters
+                        while hi - lo > tol:
+                            mid = (lo + hi) / 2
+                            got = _with_fix(_scaled(p, i, 1 - mid), {i: 1})
+                            if got is not None and got >= best - 1e-9:
+                                hi = mid
+                            else:
+                                lo = mid
+                        row["cost_cut_to_enter"] = hi
+        rows.append(row)
+    cols = [
+        "partner_id",
+        "selected",
+        "status",
+        "reason",
+        "objective_coef",
+        "exit_threshold",
+        "value_rise_to_enter",
+        "cost_cut_to_enter",
+    ]
+    return pd.DataFrame(rows, columns=cols).set_index("partner_id")
+
+
+# ================================================================================================
+# Frontier and robustness
+# ================================================================================================
+@dataclass(frozen=True)
+class FrontierResult(Result):
+    """Optimal objective as one limit varies; each point's selection (infeasible points marked).
+
+    ``points`` columns: ``value`` (the varied limit), ``objective``, ``feasible``,
+    ``n_selected``, ``selected`` (";"-joined ids), ``status``, ``cvar`` (when scenarios exist).
+    """
+
+    vary: str
+    objective: str
+    points: pd.DataFrame
+    current: float | None = None
+    money_label: str = ""
+
+    title = "Efficient frontier"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The frontier points."""
+        return self.points
+
+    def summary(self) -> str:
+        """Range of the varied limit and of the objective."""
+        ok = self.points[self.points["feasible"]]
+        if ok.empty:
+            return f"frontier over {self.vary}: no feasible point"
+        return (
+            f"frontier over {self.vary}: {len(ok)}/{len(self.points)} feasible points, "
+            f"{self.objective} from {ok['objective'].min():,.2f} to {ok['objective'].max():,.2f}"
+        )
+
+
+_VARY = {"budget_annual": "limit[cost_annual]", "budget_one_off": "limit[cost_one_off]"}
+
+
+def _frontier_problem(source: Any, kwargs: dict) -> tuple[PortfolioProblem, Any]:
+    if isinstance(source, PortfolioResult):
+        return source.problem, None
+    if isinstance(source, PortfolioProblem):
+        return source, None
+    plan = _plan_problem(source, **kwargs)
+    return plan.problem, plan
+
+
+def efficient_frontier(
+    ws: Any,
+    vary: str = "budget_annual",
+    points: int = 20,
+    values: Sequence[float] | None = None,
+    *,
+    progress: bool = True,
+    **plan_kwargs: Any,
+) -> FrontierResult:
+    """Trade-off curve: the optimum as one limit moves (DOMAIN.md §4 "what if").
+
+    Parameters
+    ----------
+    ws : Workspace, PortfolioResult or PortfolioProblem
+        A workspace is planned with ``plan_kwargs`` (see ``plan_portfolio``).
+    vary : str
+        ``"budget_annual"`` / ``"budget_one_off"`` (objective vs budget [money]),
+        ``"avg_risk"`` (vs the average-R cap [0–1]), ``"cvar"`` (E[NPV] vs the CVaR cap Γ
+        [money]; scenarios are drawn), or any limit column of a generic problem.
+    points : int
+        Number of evenly spaced values (ignored when ``values`` is given).
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    FrontierResult
+        Infeasible points have ``feasible=False`` and NaN objective; nothing raises.
+    """
+    from tqdm.auto import tqdm
+
+    if vary == "cvar" and not isinstance(ws, (PortfolioResult, PortfolioProblem)):
+        plan_kwargs.setdefault("cvar_limit", 1e18)
+    p, plan = _frontier_problem(ws, plan_kwargs)
+    name = _VARY.get(vary, vary)
+    if vary in p.limits:
+        name = f"limit[{vary}]"
+    if vary == "avg_risk":
+        col = next(iter(p.max_average), "R")
+        name = f"average[{col}]"
+    if name.startswith("limit[") and name[6:-1] not in p.limits:
+        raise _bad(f"cannot vary {vary!r}: the problem has no limit on {name[6:-1]!r}")
+    if name.startswith("average[") and name[8:-1] not in p.max_average:
+        p = replace(p, max_average=MappingProxyType({**p.max_average, name[8:-1]: 1.0}))
+    if vary == "cvar" and p.scenario_loss is None:
+        raise _bad("vary='cvar' needs scenario losses (plan from a workspace)")
+    if not (name.startswith(("limit[", "average[")) or name == "cvar"):
+        raise _bad(f"unknown frontier dimension {vary!r}")
+    current = _cap_of(p, name) if name != "cvar" or p.cvar_limit is not None else None
+    if values is None:
+        scr = _screened(p)
+        ok = np.array([i not in scr for i in p.ids])
+        if name.startswith("limit["):
+            col = name[6:-1]
+            base = p.limit_base.get(col, 0.0)
+            c = _col(p, col)[ok]
+            lo, hi = base, base + float(np.clip(c, 0, None).sum())
+            if current is not None:
+                hi = max(hi, current)
+        elif name.startswith("average["):
+            c = _col(p, name[8:-1])[ok]
+            lo, hi = (float(c.min()), float(c.max())) if len(c) else (0.0, 1.0)
+        else:
+            q = replace(p, cvar_limit=None, cvar_lambda=0.0)
+            unc = solve_problem(q, diagnose=False)
+            x = np.array([i in set(unc.selected) for i in p.ids], dtype=float)
+            hi = _cvar(p.scenario_loss @ x, p.cvar_beta)
+            lo_val = _optimise_target(q, set(_constraint_groups(q)), "min", "cvar")
+            lo = hi if lo_val is None else lo_val
+            current = None if p.cvar_limit is None or p.cvar_limit > 1e17 else p.cvar_limit
+        values = np.linspace(lo, hi, int(points))
+    rows = []
+    for v in tqdm(list(values), desc=f"frontier over {vary}", disable=not progress, leave=False):
+        if name.startswith("limit["):
+            q = replace(p, limits=MappingProxyType({**p.limits, name[6:-1]: float(v)}))
+        elif name.startswith("average["):
+            q = replace(p, max_average=MappingProxyType({**p.max_average, name[8:-1]: float(v)}))
+        else:
+            q = replace(p, cvar_limit=float(v), cvar_lambda=0.0)
+        row: dict[str, Any] = {"value": float(v)}
+        try:
+            r = solve_problem(q, diagnose=False)
+        except InfeasiblePortfolioError:
+            row |= {"objective": math.nan, "feasible": False, "n_selected": 0, "selected": ""}
+            row["status"] = SolveStatus.INFEASIBLE.value
+        else:
+            obj = r.objective_value
+            if plan is not None:
+                obj = float(sum(plan.reported[i] for i in r.selected))
+            row |= {
+                "objective": obj,
+                "feasible": True,
+                "n_selected": len(r.selected),
+                "selected": ";".join(r.selected),
+                "status": r.status.value,
+            }
+            if p.scenario_loss is not None:
+                x = np.array([i in set(r.selected) for i in p.ids], dtype=float)
+                row["cvar"] = _cvar(p.scenario_loss @ x, p.cvar_beta)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    objective = plan.reported_name if plan is not None else p.objective_name
+    return FrontierResult(
+        vary=vary,
+        objective=objective,
+        points=frame,
+        current=current,
+        money_label=plan.money_label if plan is not None else "",
+    )
+
+
+#: Robustness classes (sampling analogue of Liesiö, Mild & Salo 2007 robust portfolio modelling):
+#: core if selected in at least CORE_SHARE of draws, exterior if in at most EXTERIOR_SHARE.
+CORE_SHARE = 0.8
+EXTERIOR_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class RobustnessResult(Result):
+    """Share of weight draws / value scenarios in which each partner is selected.
+
+    ``table`` columns: ``share_weights``, ``share_values`` (NaN if that mode was not run),
+    ``share`` (mean of the modes run) and ``class`` (core / borderline / exterior).
+    """
+
+    table: pd.DataFrame
+    n_draws: int
+    core: float = CORE_SHARE
+    exterior: float = EXTERIOR_SHARE
+    infeasible_draws: int = 0
+
+    title = "Portfolio robustness"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per partner."""
+        return self.table
+
+    def summary(self) -> str:
+        """Core and borderline partners."""
+        t = self.table
+        core = ", ".join(t.index[t["class"] == "core"]) or "none"
+        border = ", ".join(t.index[t["class"] == "borderline"]) or "none"
+        return (
+            f"{self.n_draws} draws: core (≥ {self.core:.0%}) {core}; borderline {border}; "
+            f"thresholds core ≥ {self.core:.0%}, exterior ≤ {self.exterior:.0%}"
+        )
+
+
+def portfolio_robustness(
+    ws: Any,
+    n_draws: int = 200,
+    seed: int = 0,
+    mode: str = "both",
+    *,
+    core: float = CORE_SHARE,
+    exterior: float = EXTERIOR_SHARE,
+    progress: bool = False,
+    **plan_kwargs: Any,
+) -> RobustnessResult:
+    """How often each partner is selected when weights or values are uncertain.
+
+    ``mode="weights"``: criteria weights drawn uniformly from the simplex (SMAA, Lahdelma et
+    al. 1998), score objective. ``mode="values"``: each draw uses one seeded NPV scenario
+    (``simulate_scenarios``) as the objective. ``"both"`` runs both. Partners selected in
+    ≥ ``core`` of draws are core, ≤ ``exterior`` exterior, others borderline (a sampling
+    version of robust portfolio modelling, Liesiö et al. 2007). Knockouts and caps stay as
+    in ``plan_portfolio``; K4 uses the default-weight score.
+    """
+    from tqdm.auto import tqdm
+
+    from alliancekit.criteria import criteria_matrix
+
+    if mode not in ("weights", "values", "both"):
+        raise _bad(f"mode must be 'weights', 'values' or 'both', got {mode!r}")
+    if not 0 <= exterior < core <= 1:
+        raise _bad("need 0 <= exterior < core <= 1")
+    plan_kwargs.pop("objective", None)
+    plan = _plan_problem(ws, "expected_npv", **plan_kwargs)
+    p = replace(plan.problem, time_limit=plan.problem.time_limit)
+    rng = np.random.default_rng(seed)
+    counts = {m: pd.Series(0.0, index=list(p.ids)) for m in ("weights", "values")}
+    runs = {"weights": 0, "values": 0}
+    infeasible = 0
+    draws: list[tuple[str, pd.Series]] = []
+    if mode in ("weights", "both"):
+        matrix = criteria_matrix(ws, plan_kwargs.get("policy")).reindex(list(p.ids))
+        w = rng.dirichlet(np.ones(matrix.shape[1]), size=n_draws)
+        for k in range(n_draws):
+            draws.append(("weights", pd.Series(100 * matrix.to_numpy() @ w[k], index=p.ids)))
+    if mode in ("values", "both"):
+        from alliancekit.risk import simulate_scenarios
+
+        scen = simulate_scenarios(
+            ws, n_scenarios=n_draws, seed=seed, policy=plan_kwargs.get("policy")
+        )
+        npv = scen.npv.reindex(columns=list(p.ids))
+        for k in range(n_draws):
+            draws.append(("values", npv.iloc[k].astype(float)))
+    for kind, coef in tqdm(draws, desc="robustness", disable=not progress, leave=False):
+        q = replace(p, objective=coef.rename(kind))
+        try:
+            r = solve_problem(q, diagnose=False)
+        except InfeasiblePortfolioError:
+            infeasible += 1
+            continue
+        runs[kind] += 1
+        counts[kind].loc[r.selected] += 1
+    table = pd.DataFrame(index=pd.Index(p.ids, name="partner_id"))
+    for kind in ("weights", "values"):
+        table[f"share_{kind}"] = counts[kind] / runs[kind] if runs[kind] else math.nan
+    table["share"] = table[["share_weights", "share_values"]].mean(axis=1, skipna=True)
+    table["class"] = np.where(
+        table["share"] >= core,
+        "core",
+        np.where(table["share"] <= exterior, "exterior", "borderline"),
+    )
+    return RobustnessResult(
+        table=table, n_draws=n_draws, core=core, exterior=exterior, infeasible_draws=infeasible
+    )
