@@ -22,16 +22,21 @@ __all__ = [
     "Alliance",
     "AllianceForm",
     "AllianceStatus",
+    "Buyout",
     "Candidate",
     "Decision",
+    "DecisionRule",
     "Direction",
     "DiversificationRule",
     "Gap",
     "Goal",
+    "IPSensitivity",
     "KPIDirection",
+    "KPISource",
     "LifecycleStage",
     "MilestoneStatus",
     "Organization",
+    "Perspective",
     "Relation",
     "RiskAppetite",
     "RiskCaps",
@@ -162,6 +167,49 @@ class Side(_StrEnum):
 
     OWN = "own"
     PARTNER = "partner"
+
+
+class Perspective(_StrEnum):
+    """Balanced-scorecard perspective of a KPI (Kaplan et al. 2010; DOMAIN.md §1.3)."""
+
+    FINANCIAL = "financial"
+    STRATEGIC = "strategic"
+    OPERATIONAL = "operational"
+    RELATIONSHIP = "relationship"
+    LEARNING = "learning"
+
+
+class KPISource(_StrEnum):
+    """Who reported a KPI observation (DOMAIN.md §1.4)."""
+
+    OWN = "own"
+    PARTNER = "partner"
+    JOINT = "joint"
+
+
+class Buyout(_StrEnum):
+    """Buy-out clause in an alliance's exit terms (Gulati et al. 2008; Tong & Li 2013)."""
+
+    NONE = "none"
+    CALL = "call"
+    PUT = "put"
+    SHOTGUN = "shotgun"
+
+
+class DecisionRule(_StrEnum):
+    """How an alliance's steering body decides (DOMAIN.md §1.3 governance)."""
+
+    CONSENSUS = "consensus"
+    MAJORITY = "majority"
+    LEAD_PARTNER = "lead_partner"
+
+
+class IPSensitivity(_StrEnum):
+    """How sensitive the intellectual property exposed to a partner is."""
+
+    LOW = "low"
+    MED = "med"
+    HIGH = "high"
 
 
 class Decision(_StrEnum):
