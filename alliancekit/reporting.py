@@ -1,0 +1,1148 @@
+"""Scheduled review reports: run the review notebook, publish self-contained HTML, log decisions.
+
+``run_report`` executes ``notebooks/03_review_report.ipynb`` with papermill on a real Jupyter
+kernel (the project's own Python, never a system one), converts the executed notebook to HTML
+without code (figures embedded as ``data:`` URIs, no JavaScript, no CDN, a print stylesheet) and
+publishes, per workspace and period::
+
+    <out_dir>/<workspace>/<period>/review.html    self-contained report
+                                   review.ipynb   the executed notebook
+                                   results.json   result objects' ``to_dict()`` (saved by the
+                                                  notebook itself through ``save_results``)
+                                   summary.csv    one row per alliance: health, decision, rationale
+    <out_dir>/<workspace>/decisions.csv           decision log, one row per alliance and period
+    <out_dir>/index.html                          every report, newest first
+
+One source for the numbers: the notebook displays the review and portfolio result objects and
+saves the *same objects* with ``save_results``; ``summary.csv`` and the decision log are derived
+from that ``results.json`` only, so HTML, JSON and CSV cannot disagree.
+
+Safety: a run writes into a hidden temporary folder under ``<out_dir>/<workspace>/`` and renames
+it into place only after every file is written; a failing cell, a dead kernel or a cell timeout
+leaves the previous report untouched, keeps the partially executed notebook under
+``<out_dir>/<workspace>/_failed/<period>-<UTC timestamp>.ipynb`` and raises ``ReportError``
+(CLI exit 4). Runs of the same workspace and period are serialised by a lock file; the second
+run waits up to ``lock_timeout`` seconds and then refuses with a ``ReportError`` naming the lock.
+
+papermill, nbconvert and jupyter_client are imported lazily, inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from alliancekit.errors import AllianceKitError, ReportError
+from alliancekit.results import Result, jsonable
+
+__all__ = [
+    "DEFAULT_NOTEBOOK",
+    "ReportBatch",
+    "ReportRun",
+    "execute_notebook",
+    "notebook_to_html",
+    "refresh_index",
+    "run_report",
+    "run_reports",
+    "save_results",
+]
+
+#: The review report notebook shipped with the project (DESIGN.md repository layout).
+DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_review_report.ipynb"
+
+_PERIOD_RE = re.compile(r"^\d{4}-Q[1-4]$")
+#: Columns of ``summary.csv`` (review table columns, in this order, when present).
+SUMMARY_COLUMNS = (
+    "alliance_id",
+    "partner_name",
+    "H",
+    "A_W",
+    "trend",
+    "VRR",
+    "decision",
+    "rules_fired",
+    "rationale",
+)
+#: Columns of the decision log ``decisions.csv``.
+DECISION_LOG_COLUMNS = (
+    "period",
+    "alliance_id",
+    "partner_name",
+    "decision",
+    "H",
+    "A_W",
+    "trend",
+    "rules_fired",
+    "rationale",
+    "report",
+    "generated_at",
+)
+RESULTS_SCHEMA = "alliancekit.report-results/1"
+
+
+# -- result objects -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReportRun(Result):
+    """One published review report.
+
+    Attributes
+    ----------
+    workspace : str
+        Workspace name (the folder name under ``out_dir``).
+    workspace_path : Path
+        Workspace folder or workbook the report was built from.
+    period : str
+        Reviewed period ``YYYY-Qn`` (``"latest"`` already resolved).
+    previous_period : str or None
+        Period the "changes since the previous report" section compares against.
+    folder : Path
+        ``<out_dir>/<workspace>/<period>/``.
+    html, notebook, results_json, summary_csv : Path
+        ``review.html``, ``review.ipynb``, ``results.json``, ``summary.csv`` in ``folder``.
+    decision_log : Path
+        ``<out_dir>/<workspace>/decisions.csv``.
+    index : Path
+        ``<out_dir>/index.html``.
+    decisions : dict
+        alliance_id -> decision value (``"GROW"``, ``"MAINTAIN"``, ``"RESTRUCTURE"``, ``"EXIT"``).
+    generated_at : str
+        UTC time the run finished (ISO 8601).
+    duration_s : float
+        Wall time of the whole run [s].
+    """
+
+    workspace: str
+    workspace_path: Path
+    period: str
+    previous_period: str | None
+    folder: Path
+    html: Path
+    notebook: Path
+    results_json: Path
+    summary_csv: Path
+    decision_log: Path
+    index: Path
+    decisions: dict[str, str] = field(default_factory=dict)
+    generated_at: str = ""
+    duration_s: float = 0.0
+
+    title = "Review report"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per alliance: its decision."""
+        frame = pd.DataFrame(
+            {"decision": pd.Series(self.decisions, dtype="object")}, columns=["decision"]
+        )
+        frame.index.name = "alliance_id"
+        return frame
+
+    def summary(self) -> str:
+        """Where the report went and the decision counts."""
+        counts: dict[str, int] = {}
+        for value in self.decisions.values():
+            counts[value] = counts.get(value, 0) + 1
+        tally = ", ".join(f"{n} {d}" for d, n in sorted(counts.items())) or "no alliances"
+        return f"{self.workspace} {self.period}: {self.html} ({tally}; {self.duration_s:.1f} s)"
+
+
+@dataclass(frozen=True)
+class ReportBatch(Result):
+    """Outcome of ``run_reports``: the reports published and the runs that failed.
+
+    Attributes
+    ----------
+    runs : tuple of ReportRun
+        Successful runs, in the order the workspaces were given.
+    failures : tuple of (str, AllianceKitError)
+        (workspace path, error) for each failed run, in the order given.
+    jobs : int
+        Number of parallel worker processes used.
+    duration_s : float
+        Wall time of the whole batch [s].
+    """
+
+    runs: tuple[ReportRun, ...]
+    failures: tuple[tuple[str, AllianceKitError], ...] = ()
+    jobs: int = 1
+    duration_s: float = 0.0
+
+    title = "Review reports"
+
+    @property
+    def ok(self) -> bool:
+        """True when every report was published."""
+        return not self.failures
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per workspace: period, status, html path or error."""
+        rows = [
+            {
+                "workspace": r.workspace,
+                "period": r.period,
+                "status": "ok",
+                "detail": str(r.html),
+                "duration_s": r.duration_s,
+            }
+            for r in self.runs
+        ]
+        rows += [
+            {
+                "workspace": path,
+                "period": getattr(err, "extra", {}).get("period", ""),
+                "status": "failed",
+                "detail": str(err),
+                "duration_s": float("nan"),
+            }
+            for path, err in self.failures
+        ]
+        return pd.DataFrame(rows, columns=["workspace", "period", "status", "detail", "duration_s"])
+
+    def summary(self) -> str:
+        """One line per report and failure."""
+        lines = [r.summary() for r in self.runs]
+        lines += [f"FAILED {path}: {err}" for path, err in self.failures]
+        lines.append(f"{len(self.runs)} ok, {len(self.failures)} failed in {self.duration_s:.1f} s")
+        return "\n".join(lines)
+
+
+# -- results.json: written from inside the notebook -------------------------------------------
+def save_results(path: str | os.PathLike[str] | None, **results: Any) -> Path | None:
+    """Save result objects as JSON (``results.json`` of a report).
+
+    Called from the report notebook with the very objects it displays, so the numbers in the
+    HTML and in ``results.json`` come from the same objects. Each value is stored as its
+    ``to_dict()`` when it has one, else converted with ``alliancekit.results.jsonable``.
+
+    Parameters
+    ----------
+    path : path or None
+        Target file. ``None`` or ``""`` saves nothing (interactive use of the notebook).
+    **results
+        name -> result object (``review=...``, ``plan=...``) or any JSON-able value.
+        A ``review`` entry must provide a table with one row per alliance (``alliance_id``,
+        ``decision``, ...): the runner derives ``summary.csv`` and the decision log from it.
+
+    Returns
+    -------
+    Path or None
+        The file written (atomically: temp file + rename), or None when ``path`` is empty.
+    """
+    if path is None or str(path) == "":
+        return None
+    from alliancekit import __version__
+
+    payload = {
+        "schema": RESULTS_SCHEMA,
+        "alliancekit_version": __version__,
+        "saved_at": _utc_now(),
+        "results": {name: _to_jsonable(value) for name, value in results.items()},
+    }
+    target = Path(path)
+    _atomic_write_text(target, json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False))
+    return target
+
+
+def _to_jsonable(value: Any) -> Any:
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and not isinstance(value, (pd.DataFrame, pd.Series)):
+        return jsonable(to_dict())
+    return jsonable(value)
+
+
+# -- notebook execution ------------------------------------------------------------------------
+@cache
+def _project_kernel_manager() -> type:
+    """An ``AsyncKernelManager`` whose ``python3`` kernel is always this interpreter.
+
+    jupyter_client looks kernel specs up in the user's data dir before the environment's, so a
+    ``python3`` kernel registered for some other Python would otherwise win. For the kernel name
+    ``python3`` this manager builds the spec itself: ``sys.executable -m ipykernel_launcher``,
+    i.e. the project's virtual environment when the runner runs from it. Other kernel names go
+    through the normal lookup.
+    """
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class ProjectKernelManager(AsyncKernelManager):
+        # Unix sockets in a private 0700 temp folder instead of loopback TCP ports: no port
+        # races between parallel runs, nothing other users can reach, and an absolute path so
+        # the kernel may run in another working directory.
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc" if os.name == "posix" else "tcp"
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            if self.transport != "ipc":
+                return super()._ip_default()
+            self._ipc_dir = tempfile.mkdtemp(prefix="alliancekit-kernel-")
+            return os.path.join(self._ipc_dir, "ipc")
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            ipc_dir = getattr(self, "_ipc_dir", None)
+            if ipc_dir and not restart:
+                shutil.rmtree(ipc_dir, ignore_errors=True)
+
+        cleanup_resources = _async_cleanup_resources
+
+        @property
+        def kernel_spec(self) -> KernelSpec | None:
+            if self._kernel_spec is None and self.kernel_name == "python3":
+                self._kernel_spec = KernelSpec(
+                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    name="python3",
+                    display_name=f"Python 3 ({sys.prefix})",
+                    language="python",
+                    resource_dir="",
+                )
+            return super().kernel_spec
+
+    return ProjectKernelManager
+
+
+def execute_notebook(
+    notebook: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = 600.0,
+    kernel_name: str = "python3",
+    progress: bool = False,
+    cwd: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Execute a notebook with papermill on a real kernel, saving it to ``output``.
+
+    Parameters
+    ----------
+    notebook : path
+        Input notebook; its cell tagged ``parameters`` receives ``parameters``.
+    output : path
+        Where the executed notebook is written (also after a failure, partially executed).
+    parameters : mapping, optional
+        Values injected after the ``parameters`` cell (literals: str, int, float, bool, None,
+        list, dict).
+    timeout : float or None
+        Per-cell time limit [s]; None waits forever.
+    kernel_name : str
+        ``"python3"`` (default) always means this interpreter (``sys.executable``) with
+        ipykernel; other names are looked up as Jupyter kernel specs.
+    progress : bool
+        Show papermill's per-cell progress bar.
+    cwd : path, optional
+        Working directory of the kernel.
+
+    Returns
+    -------
+    Path
+        ``output``.
+
+    Raises
+    ------
+    ReportError
+        A cell raised (``cell_index``, ``ename``, ``evalue`` set), a cell exceeded ``timeout``,
+        or the kernel died; ``notebook_path`` is the (partial) executed notebook.
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if kernel_name == "python3":
+        _check_ipykernel()
+    src, out = Path(notebook), Path(output)
+    if not src.is_file():
+        raise ReportError(f"report notebook not found: {src}")
+    try:
+        papermill.execute_notebook(
+            str(src),
+            str(out),
+            parameters=dict(parameters or {}),
+            kernel_name=kernel_name,
+            progress_bar=progress,
+            cwd=str(cwd) if cwd is not None else None,
+            execution_timeout=timeout,
+            kernel_manager_class=_project_kernel_manager(),
+            start_timeout=120,
+        )
+    except PapermillExecutionError as exc:
+        raise ReportError(
+            f"notebook {src.name} failed in cell {exc.cell_index} (In [{exc.exec_count}]: "
+            f"{_first_line(exc.source)})",
+            cell_index=exc.cell_index,
+            notebook_path=out,
+            ename=exc.ename,
+            evalue=exc.evalue,
+            extra={"traceback": _strip_ansi("\n".join(exc.traceback or []))},
+        ) from None
+    except CellTimeoutError as exc:
+        index, source = _running_cell(out)
+        raise ReportError(
+            f"notebook {src.name} timed out after {timeout} s in cell {index} "
+            f"({_first_line(source)})",
+            cell_index=index,
+            notebook_path=out,
+            ename="CellTimeoutError",
+            evalue=_first_line(str(exc)),
+        ) from None
+    except DeadKernelError as exc:
+        index, source = _running_cell(out)
+        raise ReportError(
+            f"the kernel died while running cell {index} of {src.name} ({_first_line(source)})",
+            cell_index=index,
+            notebook_path=out,
+            ename="DeadKernelError",
+            evalue=_first_line(str(exc)),
+        ) from None
+    return out
+
+
+def _check_ipykernel() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("ipykernel") is None:  # pragma: no cover - broken install
+        raise ReportError(
+            f"ipykernel is not installed for {sys.executable}; install the project's "
+            "dependencies (make install) and run alliancekit from its environment"
+        )
+
+
+def _running_cell(path: Path) -> tuple[int | None, str]:
+    """Index and source of the last cell papermill started in a partially executed notebook.
+
+    papermill stamps ``metadata.papermill.start_time`` when a cell starts; cells after the one
+    that hung or killed the kernel were never started.
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except (OSError, ValueError):
+        return None, ""
+    found: tuple[int | None, str] = (None, "")
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("papermill", {})
+        if cell.get("cell_type") == "code" and meta.get("start_time"):
+            found = (index, cell.get("source", ""))
+    return found
+
+
+def _first_line(text: str, width: int = 80) -> str:
+    for line in str(text).splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= width else line[: width - 1] + "…"
+    return ""
+
+
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _strip_ansi(text: str) -> str:
+    return _ANSI_RE.sub("", text)
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+_SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+_EXTERNAL_LINK_RE = re.compile(
+    r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.IGNORECASE | re.DOTALL
+)
+_EXTERNAL_IFRAME_RE = re.compile(r"<iframe\b[^>]*>.*?</iframe\s*>", re.IGNORECASE | re.DOTALL)
+_DROP_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell"}
+
+_CSS = """
+:root { --ink: #1d2327; --muted: #5f6b73; --rule: #d5dadd; --accent: #1f5f8b; }
+html { font-size: 15px; }
+body { font-family: "DejaVu Sans", "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  color: var(--ink); line-height: 1.45; max-width: 1100px; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.7rem; border-bottom: 3px solid var(--accent); padding-bottom: .3rem; }
+h2 { font-size: 1.35rem; color: var(--accent); border-bottom: 1px solid var(--rule);
+  margin-top: 2.2rem; padding-bottom: .2rem; }
+h3 { font-size: 1.1rem; margin-top: 1.4rem; }
+h4 { font-size: 1rem; margin: .8rem 0 .3rem; }
+a.anchor-link { display: none; }
+p, li { max-width: 75ch; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .85rem; }
+th, td { border: 1px solid var(--rule); padding: .25rem .5rem; text-align: right;
+  vertical-align: top; }
+th { background: #f2f5f7; }
+td:first-child, th:first-child { text-align: left; }
+table.dataframe td { white-space: normal; }
+img { max-width: 100%; height: auto; display: block; margin: .5rem 0 1rem; }
+pre { white-space: pre-wrap; font-size: .85rem; background: #f7f9fa; padding: .5rem;
+  border: 1px solid var(--rule); }
+.ak-report-meta { color: var(--muted); font-size: .85rem; }
+.ak-decision-GROW { color: #1b7f3a; font-weight: bold; }
+.ak-decision-MAINTAIN { color: #35586f; font-weight: bold; }
+.ak-decision-RESTRUCTURE { color: #a86400; font-weight: bold; }
+.ak-decision-EXIT { color: #b3261e; font-weight: bold; }
+.ak-callout { border-left: 4px solid var(--accent); background: #f2f7fb; padding: .4rem .8rem;
+  margin: .6rem 0; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  html { font-size: 11pt; }
+  body { max-width: none; padding: 0; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  h2 { break-before: auto; }
+  table, img, figure, .ak-callout, .alliancekit-result { break-inside: avoid;
+    page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+  .ak-no-print { display: none; }
+}
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="alliancekit {version}">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+{body}
+<hr>
+<p class="ak-report-meta">{footer}</p>
+</body>
+</html>
+"""
+
+
+def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | None = None) -> str:
+    """Convert an executed notebook to a self-contained HTML page without code.
+
+    Uses nbconvert's ``basic`` template (body only; no require.js, MathJax or widget CDN) with
+    code inputs and prompts excluded, drops the parameter cells and stderr streams, embeds every
+    figure as a ``data:`` URI (nbconvert's default for image outputs), removes every
+    ``<script>`` element and any external ``<link>``/``<iframe>`` (the report needs no
+    JavaScript and must open offline), and wraps the body in a page with its own screen and
+    print stylesheet.
+
+    Parameters
+    ----------
+    notebook : path or NotebookNode
+        Executed notebook.
+    title : str, optional
+        Page title (HTML-escaped); default: the notebook file name.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from alliancekit import __version__
+
+    if isinstance(notebook, (str, os.PathLike)):
+        nb = nbformat.read(str(notebook), as_version=4)
+        default_title = Path(notebook).stem
+    else:
+        nb = nbformat.from_dict(json.loads(json.dumps(notebook)))
+        default_title = "report"
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & _DROP_TAGS:
+            continue
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+        cells.append(cell)
+    nb.cells = cells
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    body = _strip_active_content(body)
+    footer = f"Generated {html.escape(_utc_now())} by alliancekit {html.escape(__version__)}."
+    return _PAGE.format(
+        version=html.escape(__version__),
+        title=html.escape(title or default_title),
+        css=_CSS,
+        body=body,
+        footer=footer,
+    )
+
+
+def _strip_active_content(body: str) -> str:
+    """Remove scripts and external references so the page renders offline and runs no code."""
+    body = _SCRIPT_RE.sub("", body)
+    body = _EXTERNAL_LINK_RE.sub("", body)
+    return _EXTERNAL_IFRAME_RE.sub("", body)
+
+
+# -- run one report -------------------------------------------------------------------------------
+def run_report(
+    workspace: str | os.PathLike[str],
+    period: str = "latest",
+    out_dir: str | os.PathLike[str] = "reports",
+    previous_period: str | None = None,
+    policy: Mapping[str, Any] | Any | None = None,
+    notebook: str | os.PathLike[str] | None = None,
+    timeout: float | None = 600.0,
+    kernel_name: str = "python3",
+    progress: bool = True,
+    lock_timeout: float = 600.0,
+) -> ReportRun:
+    """Run the review report for one workspace and period and publish it under ``out_dir``.
+
+    Parameters
+    ----------
+    workspace : path
+        Workspace folder or ``.xlsx`` workbook.
+    period : str
+        ``YYYY-Qn`` or ``"latest"`` (resolved to the workspace's latest KPI period, so folder
+        names are always real periods).
+    out_dir : path
+        Reports root (``reports/``).
+    previous_period : str, optional
+        Period for "changes since the previous report". Default: the KPI period just before
+        ``period`` (None when there is none). The comparison is recomputed from the data, so
+        it does not depend on which reports happen to exist on disk.
+    policy : mapping or ReviewPolicy, optional
+        Review policy overrides (field name -> value), injected as the notebook's ``policy``.
+    notebook : path, optional
+        Report notebook; default ``notebooks/03_review_report.ipynb``.
+    timeout : float or None
+        Per-cell time limit [s].
+    kernel_name : str
+        Jupyter kernel; ``"python3"`` is this interpreter (see ``execute_notebook``).
+    progress : bool
+        Show papermill's per-cell progress bar.
+    lock_timeout : float
+        How long to wait for another run of the same workspace and period [s]; 0 refuses at once.
+
+    Returns
+    -------
+    ReportRun
+
+    Raises
+    ------
+    ReportError
+        The notebook failed (the previous report is untouched; the failed notebook is kept
+        under ``<out_dir>/<workspace>/_failed/``), or the lock could not be taken in time.
+    DataValidationError, ValueError
+        The workspace is invalid or the period is unknown (CLI exit 2).
+
+    Side effects
+    ------------
+    Writes the report folder, upserts ``decisions.csv``, rewrites ``<out_dir>/index.html``.
+    """
+    from alliancekit.workspace import load_workspace
+
+    started = time.perf_counter()
+    ws_path = Path(workspace).resolve()
+    ws = load_workspace(ws_path)
+    ws_name = _safe_name(ws.name or ws_path.stem)
+    period_r, previous_r = _resolve_periods(ws, period, previous_period, ws_path)
+    nb_path = Path(notebook) if notebook is not None else DEFAULT_NOTEBOOK
+    out_root = Path(out_dir).resolve()
+    ws_root = out_root / ws_name
+    ws_root.mkdir(parents=True, exist_ok=True)
+    final = ws_root / period_r
+
+    with _exclusive_lock(
+        ws_root / f".{period_r}.lock", lock_timeout, f"report {ws_name} {period_r}"
+    ):
+        tmp = ws_root / f".tmp-{period_r}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        try:
+            executed = tmp / "review.ipynb"
+            parameters = {
+                "workspace": str(ws_path),
+                "period": period_r,
+                "previous_period": previous_r,
+                "policy": _policy_overrides(policy),
+                "results_path": str(tmp / "results.json"),
+            }
+            try:
+                execute_notebook(
+                    nb_path,
+                    executed,
+                    parameters,
+                    timeout=timeout,
+                    kernel_name=kernel_name,
+                    progress=progress,
+                    cwd=tmp,
+                )
+            except ReportError as exc:
+                kept = _keep_failed(executed, ws_root, period_r)
+                exc.workspace = ws_name
+                exc.notebook_path = kept
+                exc.extra = {**exc.extra, "period": period_r}
+                raise
+            results = _read_results(tmp / "results.json", ws_name, period_r, executed, ws_root)
+            review_rows = _review_rows(results, ws, ws_name, period_r, executed, ws_root)
+            title = f"Alliance review: {ws.organization.name}, {period_r}"
+            (tmp / "review.html").write_text(notebook_to_html(executed, title=title), "utf-8")
+            _write_csv(tmp / "summary.csv", SUMMARY_COLUMNS, review_rows)
+            _publish(tmp, final)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    generated = _utc_now()
+    log = ws_root / "decisions.csv"
+    with _exclusive_lock(ws_root / ".decisions.lock", lock_timeout, f"decision log {ws_name}"):
+        _upsert_decisions(log, period_r, review_rows, f"{period_r}/review.html", generated)
+    index = refresh_index(out_root, lock_timeout=lock_timeout)
+    return ReportRun(
+        workspace=ws_name,
+        workspace_path=ws_path,
+        period=period_r,
+        previous_period=previous_r,
+        folder=final,
+        html=final / "review.html",
+        notebook=final / "review.ipynb",
+        results_json=final / "results.json",
+        summary_csv=final / "summary.csv",
+        decision_log=log,
+        index=index,
+        decisions={str(r["alliance_id"]): str(r["decision"]) for r in review_rows},
+        generated_at=generated,
+        duration_s=time.perf_counter() - started,
+    )
+
+
+def _resolve_periods(
+    ws: Any, period: str, previous: str | None, ws_path: Path
+) -> tuple[str, str | None]:
+    periods = list(ws.periods())
+    if str(period).strip().lower() == "latest":
+        latest = ws.latest_period()
+        if latest is None:
+            raise AllianceKitError(f"{ws_path}: no KPI data, so there is no 'latest' period")
+        period = latest
+    period = str(period).strip().upper()
+    if not _PERIOD_RE.match(period):
+        raise AllianceKitError(f"period must be YYYY-Qn or 'latest', got {period!r}")
+    if period not in periods:
+        known = ", ".join(periods[-6:]) or "none"
+        raise AllianceKitError(
+            f"{ws_path}: no KPI data for period {period} (latest periods: {known})"
+        )
+    if previous is None:
+        earlier = [p for p in periods if _period_tuple(p) < _period_tuple(period)]
+        return period, (earlier[-1] if earlier else None)
+    previous = str(previous).strip().upper()
+    if not _PERIOD_RE.match(previous):
+        raise AllianceKitError(f"previous period must be YYYY-Qn, got {previous!r}")
+    if _period_tuple(previous) >= _period_tuple(period):
+        raise AllianceKitError(f"previous period {previous} is not before {period}")
+    return period, previous
+
+
+def _period_tuple(period: str) -> tuple[int, int]:
+    year, quarter = period.split("-Q")
+    return int(year), int(quarter)
+
+
+def _policy_overrides(policy: Mapping[str, Any] | Any | None) -> dict[str, Any]:
+    """Policy overrides as a dict of JSON literals (papermill injects them as Python literals)."""
+    if policy is None:
+        return {}
+    if is_dataclass(policy) and not isinstance(policy, type):
+        policy = {f.name: getattr(policy, f.name) for f in fields(policy)}
+    if not isinstance(policy, Mapping):
+        raise TypeError(f"policy must be a mapping or a ReviewPolicy, not {type(policy).__name__}")
+    return {str(k): jsonable(v) for k, v in policy.items()}
+
+
+def _keep_failed(executed: Path, ws_root: Path, period: str) -> Path | None:
+    """Move a failed, partially executed notebook to ``_failed/<period>-<timestamp>.ipynb``."""
+    if not executed.exists():
+        return None
+    failed = ws_root / "_failed"
+    failed.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = failed / f"{period}-{stamp}.ipynb"
+    n = 1
+    while target.exists():
+        n += 1
+        target = failed / f"{period}-{stamp}-{n}.ipynb"
+    shutil.move(str(executed), str(target))
+    return target
+
+
+def _fail_after_run(
+    message: str, ws_name: str, period: str, executed: Path, ws_root: Path
+) -> ReportError:
+    kept = _keep_failed(executed, ws_root, period)
+    return ReportError(message, workspace=ws_name, notebook_path=kept, extra={"period": period})
+
+
+def _read_results(
+    path: Path, ws_name: str, period: str, executed: Path, ws_root: Path
+) -> dict[str, Any]:
+    if not path.is_file():
+        raise _fail_after_run(
+            "the notebook ran but saved no results.json (it must call "
+            "alliancekit.reporting.save_results(results_path, review=...))",
+            ws_name,
+            period,
+            executed,
+            ws_root,
+        )
+    payload = json.loads(path.read_text("utf-8"))
+    return payload.get("results", {})
+
+
+def _review_rows(
+    results: Mapping[str, Any],
+    ws: Any,
+    ws_name: str,
+    period: str,
+    executed: Path,
+    ws_root: Path,
+) -> list[dict[str, Any]]:
+    """Rows of the saved review table, with partner names from the workspace."""
+    review = results.get("review")
+    table = review.get("table") if isinstance(review, Mapping) else None
+    if not isinstance(table, list) or any(
+        not isinstance(r, Mapping) or "alliance_id" not in r or "decision" not in r for r in table
+    ):
+        raise _fail_after_run(
+            "results.json has no review table with alliance_id and decision per row",
+            ws_name,
+            period,
+            executed,
+            ws_root,
+        )
+    saved_period = review.get("period")
+    if saved_period is not None and str(saved_period) != period:
+        raise _fail_after_run(
+            f"the notebook reviewed period {saved_period}, not the requested {period}",
+            ws_name,
+            period,
+            executed,
+            ws_root,
+        )
+    names = {a.alliance_id: a.partner_name for a in ws.alliances}
+    rows = []
+    for rec in table:
+        row = dict(rec)
+        row.setdefault("partner_name", names.get(str(rec["alliance_id"]), ""))
+        rules = row.get("rules_fired")
+        if isinstance(rules, (list, tuple)):
+            row["rules_fired"] = ";".join(str(r) for r in rules)
+        rows.append(row)
+    return rows
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Move the finished temp folder into place, replacing an older report of the period.
+
+    The old folder is first renamed aside and deleted only after the new one is in place, so
+    at every moment either the old or the new complete report exists on disk (apart from the
+    instant between the two renames, which happen under the period lock).
+    """
+    aside = None
+    if final.exists():
+        aside = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
+        os.replace(final, aside)
+    try:
+        os.replace(tmp, final)
+    except OSError:
+        if aside is not None:
+            os.replace(aside, final)
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+# -- decision log and index ---------------------------------------------------------------------
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _csv_value(row.get(c)) for c in columns})
+    os.replace(tmp, path)
+
+
+def _upsert_decisions(
+    log: Path, period: str, rows: Sequence[Mapping[str, Any]], report: str, generated: str
+) -> None:
+    """Replace the log's rows for ``period`` by ``rows`` (never duplicates), sorted by period."""
+    kept: list[dict[str, Any]] = []
+    if log.is_file():
+        with log.open(newline="", encoding="utf-8") as fh:
+            kept = [r for r in csv.DictReader(fh) if r.get("period") != period]
+    new = [{**r, "period": period, "report": report, "generated_at": generated} for r in rows]
+    merged = kept + new
+    merged.sort(key=lambda r: (_period_sort(str(r.get("period", ""))), str(r.get("alliance_id"))))
+    _write_csv(log, DECISION_LOG_COLUMNS, merged)
+
+
+def _period_sort(period: str) -> tuple[int, int]:
+    return _period_tuple(period) if _PERIOD_RE.match(period) else (0, 0)
+
+
+def refresh_index(
+    out_dir: str | os.PathLike[str] = "reports", *, lock_timeout: float = 60.0
+) -> Path:
+    """Rewrite ``<out_dir>/index.html`` listing every published report, newest first.
+
+    Newest means the most recently generated (``results.json``'s save time), so a re-run of
+    an old period moves to the top. Every name is HTML-escaped.
+
+    Returns
+    -------
+    Path
+        The index file.
+    """
+    root = Path(out_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for html_path in root.glob("*/*/review.html"):
+        folder = html_path.parent
+        if folder.name.startswith((".", "_")) or folder.parent.name.startswith((".", "_")):
+            continue
+        saved, counts, org = "", {}, ""
+        try:
+            payload = json.loads((folder / "results.json").read_text("utf-8"))
+            saved = str(payload.get("saved_at", ""))
+            review = payload.get("results", {}).get("review", {})
+            org = str(payload.get("results", {}).get("organization", "") or "")
+            for row in review.get("table", []):
+                d = str(row.get("decision"))
+                counts[d] = counts.get(d, 0) + 1
+        except (OSError, ValueError, AttributeError):
+            saved = datetime.fromtimestamp(html_path.stat().st_mtime, UTC).isoformat()
+        entries.append((saved, folder.parent.name, folder.name, org, counts))
+    entries.sort(key=lambda e: (e[0], _period_sort(e[2])), reverse=True)
+    rows = []
+    for saved, ws_name, period, org, counts in entries:
+        href = f"{ws_name}/{period}/review.html"
+        tally = ", ".join(
+            f'<span class="ak-decision-{html.escape(d)}">{n}&nbsp;{html.escape(d)}</span>'
+            for d, n in sorted(counts.items())
+        )
+        rows.append(
+            "<tr>"
+            f'<td><a href="{html.escape(href, quote=True)}">{html.escape(ws_name)}</a></td>'
+            f"<td>{html.escape(org)}</td><td>{html.escape(period)}</td>"
+            f"<td>{tally}</td><td>{html.escape(saved)}</td>"
+            f'<td><a href="{html.escape(ws_name, quote=True)}/decisions.csv">decisions.csv</a>'
+            "</td></tr>"
+        )
+    body = (
+        "<h1>Alliance review reports</h1>"
+        f'<p class="ak-report-meta">{len(entries)} report(s), newest first.</p>'
+        "<table><thead><tr><th>Workspace</th><th>Organization</th><th>Period</th>"
+        "<th>Decisions</th><th>Generated (UTC)</th><th>Decision log</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+    from alliancekit import __version__
+
+    page = _PAGE.format(
+        version=html.escape(__version__),
+        title="Alliance review reports",
+        css=_CSS,
+        body=body,
+        footer=f"Index refreshed {html.escape(_utc_now())}.",
+    )
+    target = root / "index.html"
+    with _exclusive_lock(root / ".index.lock", lock_timeout, "report index"):
+        _atomic_write_text(target, page)
+    return target
+
+
+# -- several reports ------------------------------------------------------------------------------
+def run_reports(
+    workspaces: Sequence[str | os.PathLike[str]],
+    *,
+    period: str = "latest",
+    out_dir: str | os.PathLike[str] = "reports",
+    previous_period: str | None = None,
+    policy: Mapping[str, Any] | Any | None = None,
+    notebook: str | os.PathLike[str] | None = None,
+    timeout: float | None = 600.0,
+    kernel_name: str = "python3",
+    jobs: int = 1,
+    progress: bool = True,
+    lock_timeout: float = 600.0,
+) -> ReportBatch:
+    """Run ``run_report`` for several workspaces, ``jobs`` at a time in separate processes.
+
+    A failing workspace does not stop the others: its error is collected in
+    ``ReportBatch.failures``. ``progress`` shows one tqdm bar over the workspaces.
+
+    Parameters
+    ----------
+    workspaces : sequence of path
+        Workspace folders or workbooks.
+    jobs : int
+        Worker processes (``1`` runs in this process, one after another).
+    Other parameters
+        As ``run_report``.
+
+    Returns
+    -------
+    ReportBatch
+    """
+    from tqdm.auto import tqdm
+
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    started = time.perf_counter()
+    paths = [str(w) for w in workspaces]
+    kwargs = {
+        "period": period,
+        "out_dir": str(out_dir),
+        "previous_period": previous_period,
+        "policy": _policy_overrides(policy),
+        "notebook": str(notebook) if notebook is not None else None,
+        "timeout": timeout,
+        "kernel_name": kernel_name,
+        "progress": False,
+        "lock_timeout": lock_timeout,
+    }
+    outcomes: dict[int, ReportRun | AllianceKitError] = {}
+    bar = tqdm(total=len(paths), desc="reports", unit="report", disable=not progress)
+    try:
+        if jobs == 1 or len(paths) <= 1:
+            for i, path in enumerate(paths):
+                outcomes[i] = _run_one(path, kwargs)
+                bar.update()
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            # spawn: a fresh interpreter per worker, never a fork of a process holding threads
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=ctx) as pool:
+                futures = {pool.submit(_run_one, p, kwargs): i for i, p in enumerate(paths)}
+                for fut in as_completed(futures):
+                    outcomes[futures[fut]] = fut.result()
+                    bar.update()
+    finally:
+        bar.close()
+    runs = tuple(o for _, o in sorted(outcomes.items()) if isinstance(o, ReportRun))
+    failures = tuple(
+        (paths[i], o) for i, o in sorted(outcomes.items()) if not isinstance(o, ReportRun)
+    )
+    return ReportBatch(
+        runs=runs, failures=failures, jobs=jobs, duration_s=time.perf_counter() - started
+    )
+
+
+def _run_one(path: str, kwargs: Mapping[str, Any]) -> ReportRun | AllianceKitError:
+    """Worker: one report; expected failures are returned (picklable), not raised."""
+    try:
+        return run_report(path, **kwargs)
+    except AllianceKitError as exc:
+        return exc
+    except (OSError, ValueError) as exc:
+        return AllianceKitError(f"{path}: {exc}")
+
+
+# -- small utilities ----------------------------------------------------------------------------
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _safe_name(name: str) -> str:
+    """A workspace name usable as one folder name (no separators, no leading dot)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name)).strip("-.")
+    return cleaned or "workspace"
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def _exclusive_lock(path: Path, timeout: float, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (waiting up to ``timeout`` s) or raise ReportError.
+
+    POSIX: ``fcntl.flock`` on the lock file (released by the OS if the holder dies, so a
+    crashed run never leaves a stale lock); the holder's pid is written into the file for the
+    error message. Elsewhere: the ``filelock`` package.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None:  # pragma: no cover - Windows
+        import filelock
+
+        lock = filelock.FileLock(str(path))
+        try:
+            lock.acquire(timeout=max(timeout, 0))
+        except filelock.Timeout:
+            raise ReportError(
+                f"another run holds the lock for {what} ({path}); gave up after {timeout:g} s"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+        return
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + max(timeout, 0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+                    raise ReportError(
+                        f"another run holds the lock for {what} ({path}"
+                        f"{'; ' + holder if holder else ''}); gave up after {timeout:g} s"
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"held by pid {os.getpid()} since {_utc_now()}".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
