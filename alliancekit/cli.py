@@ -31,17 +31,35 @@ def _print_json(obj: object) -> None:
 
 # -- sub-commands ------------------------------------------------------------------------------
 def _cmd_validate(args: argparse.Namespace) -> int:
+    """Validate each workspace: ``OK`` with counts on stdout, or every problem on stderr.
+
+    All workspaces are checked even when one fails; the exit code is 2 if any was invalid.
+    """
     from alliancekit.workspace import load_workspace
 
+    failed = 0
     for path in args.workspace:
-        ws = load_workspace(path)
-        n_kpi = len(ws.kpis)
+        try:
+            ws = load_workspace(path)
+        except DataValidationError as exc:
+            failed += 1
+            total = len(exc.problems) + exc.truncated
+            print(f"INVALID {path}: {total} problem(s)", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  - {problem}", file=sys.stderr)
+            if exc.truncated:
+                print(f"  ... and {exc.truncated} more (fix these first)", file=sys.stderr)
+            continue
+        org = ws.organization
+        n_ids = ws.kpis["kpi_id"].nunique() if len(ws.kpis) else 0
         print(
-            f"OK {path}: {ws.organization.name}; {len(ws.candidates)} candidates, "
-            f"{len(ws.alliances)} alliances, {len(ws.organization.capability_gaps)} gaps, "
-            f"{n_kpi} KPI rows, {len(ws.health)} survey rows, {len(ws.events)} events"
+            f"OK {path}: {org.name} ({org.money_label}); {len(ws.candidates)} candidates, "
+            f"{len(ws.alliances)} alliances, {len(org.goals)} goals, "
+            f"{len(org.capability_gaps)} gaps, {len(ws.kpis)} KPI rows ({n_ids} KPIs), "
+            f"{len(ws.health)} survey rows, {len(ws.milestones)} milestones, "
+            f"{len(ws.events)} events"
         )
-    return EXIT_OK
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
