@@ -690,8 +690,13 @@ def _solve(model: _Model, solver: str, time_limit: float, mip_gap: float) -> _So
     else:
         fd, log_path = tempfile.mkstemp(prefix="alliancekit-cbc-", suffix=".log")
         os.close(fd)
-        engine = pulp.PULP_CBC_CMD(
-            msg=False, timeLimit=time_limit, gapRel=mip_gap, logPath=log_path, threads=1
+        engine = pulp.COIN_CMD(
+            path=_cbc_path(),
+            msg=False,
+            timeLimit=time_limit,
+            gapRel=mip_gap,
+            logPath=log_path,
+            threads=1,
         )
     try:
         prob.solve(engine)
@@ -707,6 +712,19 @@ def _solve(model: _Model, solver: str, time_limit: float, mip_gap: float) -> _So
         objective = pulp.value(prob.objective)
         objective = 0.0 if objective is None else float(objective)
     return _Solve(status, gap, seconds, values, objective)
+
+
+def _cbc_path() -> str:
+    """The CBC binary bundled with PuLP 3 (PuLP 4 drops it: then ``cbc`` on PATH)."""
+    bundled = getattr(getattr(pulp, "PULP_CBC_CMD", None), "pulp_cbc_path", None)
+    if bundled and os.path.exists(bundled):
+        return bundled
+    import shutil
+
+    found = shutil.which("cbc")
+    if found is None:
+        raise DataValidationError.single("solver='cbc' needs a CBC binary (bundled with PuLP 3)")
+    return found
 
 
 def _read_status(
@@ -1340,11 +1358,22 @@ def _relaxation(p: PortfolioProblem, name: str, names: list[str]) -> Relaxation:
         return Relaxation(name, 1.0, 0.0, f"drop the {name} exclusivity rule")
     elif name.startswith("requires["):
         return Relaxation(name, 1.0, 0.0, f"drop the dependency {name}")
+    if name.startswith("each["):
+        col = name[5:-1]
+        values = _col(p, col)
+        over = [p.ids[k] for k in np.flatnonzero(values > cap + 1e-12)]
+        return Relaxation(
+            name,
+            cap,
+            math.nan,
+            f"Raising the per-partner {col} cap alone does not help: admitting "
+            f"{', '.join(over) or 'nobody'} still breaks another limit.",
+        )
     return Relaxation(
         name,
         cap,
         math.nan,
-        f"{name} alone cannot restore feasibility; it must move together with another group",
+        f"Relaxing {name} alone does not restore feasibility; it must move with another group.",
     )
 
 
@@ -1407,23 +1436,38 @@ def _describe(p: PortfolioProblem, name: str) -> str:
 def _infeasible_message(
     p: PortfolioProblem, active: list[str], relaxations: list[Relaxation]
 ) -> str:
-    parts = [_describe(p, n) for n in active]
-    head = "No portfolio satisfies every constraint: " + "; ".join(parts) + "."
-    # The strategist's question: which screened partners would close a coverage gap?
-    explain = []
+    """Plain-words diagnosis: what conflicts, which screened partners matter, what to relax."""
+    scr = _screened(p)
+    lead = []
     for name in active:
         if not name.startswith("coverage[") or p.coverage is None:
             continue
+        # The strategist's question: who could close this gap, and what keeps them out?
         gap = name[9:-1]
         a = p.coverage[gap]
-        scr = _screened(p)
         blocked = [i for i in p.ids if a[i] > 0 and i in scr]
+        open_ = [i for i in p.ids if a[i] > 0 and i not in scr]
+        need = f"coverage of {gap} needs {_cap_of(p, name):g}"
         if blocked:
             reasons = ", ".join(f"{i} ({'; '.join(scr[i])})" for i in blocked)
-            explain.append(f"The only other partners covering {gap} are screened out: {reasons}.")
+            who = "the only remaining partners" if not open_ else "partners"
+            lead.append(f"{need} but {who} covering {gap} are screened out: {reasons}")
+        elif open_:
+            lead.append(f"{need} but {', '.join(open_)} cannot supply it within the other limits")
+        else:
+            lead.append(f"{need} but no candidate covers {gap}")
+    parts = "; ".join(_describe(p, n) for n in active)
+    text = "No portfolio satisfies every constraint. "
+    if lead:
+        text += "; ".join(lead)[0].upper() + "; ".join(lead)[1:] + ". "
+    text += f"Conflicting constraint groups: {parts}."
     fixes = [r.message for r in relaxations if math.isfinite(r.needed)]
-    tail = "To restore feasibility, " + ", or ".join(fixes) + ", or add a partner." if fixes else ""
-    return " ".join([head, *explain, tail]).strip()
+    if fixes:
+        text += " To restore feasibility: " + ", or ".join(fixes) + ", or add a partner."
+    stuck = [r.message for r in relaxations if not math.isfinite(r.needed)]
+    if stuck:
+        text += " (" + " ".join(stuck) + ")"
+    return text
 
 
 # ================================================================================================
