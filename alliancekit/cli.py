@@ -110,8 +110,39 @@ def _cmd_select(args: argparse.Namespace) -> int:  # filled in by the portfolio 
     raise AllianceKitError("'select' is not available yet")
 
 
-def _cmd_review(args: argparse.Namespace) -> int:  # filled in by the review work
-    raise AllianceKitError("'review' is not available yet")
+def _cmd_review(args: argparse.Namespace) -> int:
+    """Review existing alliances at ``--period``: a table (or JSON) of decisions and rules."""
+    from alliancekit.results import jsonable
+    from alliancekit.review import review_alliances
+    from alliancekit.workspace import load_workspace
+
+    ws = load_workspace(args.workspace)
+    result = review_alliances(ws, period=args.period)
+    previous = None
+    if args.previous_period:
+        previous = review_alliances(ws, period=args.previous_period)
+    if args.format == "json":
+        out = result.to_dict()
+        if previous is not None:
+            out["comparison"] = jsonable(result.compare(previous))
+        _print_json(out)
+        return EXIT_OK
+    table = result.display_table()
+    table.insert(0, "alliance", table.index)
+    print(f"{ws.organization.name}: review {result.period} (money in {result.money_label})")
+    print(table.to_string(index=False, na_rep="-"))
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts().items() if v)
+    print(f"\n{len(result.table)} alliance(s): {counts}; next review {result.next_review}")
+    for aid, row in result.table.iterrows():
+        for note in row["notes"]:
+            print(f"  note {aid}: {note}")
+    if previous is not None:
+        cmp = result.compare(previous)
+        changed = cmp[cmp["changed"]]
+        print(f"\nchanges since {previous.period}: {len(changed)}")
+        for aid, row in changed.iterrows():
+            print(f"  {aid}: {row['decision_previous']} -> {row['decision']} ({row['direction']})")
+    return EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:  # filled in by the reporting work
@@ -125,12 +156,25 @@ def _cmd_app(args: argparse.Namespace) -> int:
     return run_forever(port=args.port)
 
 
-def _cmd_new_case(args: argparse.Namespace) -> int:  # filled in by the teaching work
-    raise AllianceKitError("'new-case' is not available yet")
+def _cmd_new_case(args: argparse.Namespace) -> int:
+    from alliancekit.teaching import new_case
+
+    ws = new_case(args.out_dir, seed=args.seed, n_candidates=args.candidates)
+    org = ws.organization
+    print(
+        f"wrote {args.out_dir}: {org.name} ({org.sector}); {len(ws.candidates)} candidates, "
+        f"{len(ws.alliances)} existing alliances, {len(org.capability_gaps)} gaps; "
+        f"money in {org.money_label}"
+    )
+    return EXIT_OK
 
 
-def _cmd_teach(args: argparse.Namespace) -> int:  # filled in by the teaching work
-    raise AllianceKitError("'teach' is not available yet")
+def _cmd_teach(args: argparse.Namespace) -> int:
+    from alliancekit.teaching import student_notebook
+
+    path = student_notebook(out=args.student)
+    print(f"wrote the student notebook (solution cells removed): {path}")
+    return EXIT_OK
 
 
 # -- parser --------------------------------------------------------------------------------------
