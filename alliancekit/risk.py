@@ -381,18 +381,27 @@ def scenario_npv(
     s = int(n_scenarios)
     z_market = rng.standard_normal((s, 1))
     z_sector = rng.standard_normal((s, k))
-    eps = rng.standard_normal((s, n))
-    latent = (
-        math.sqrt(rho_market) * z_market
-        + math.sqrt(rho_sector - rho_market) * z_sector[:, codes]
-        + math.sqrt(1.0 - rho_sector) * eps
-    )
+    # in-place arithmetic keeps the peak near three S × n arrays
+    latent = rng.standard_normal((s, n))
+    latent *= math.sqrt(1.0 - rho_sector)
+    latent += math.sqrt(rho_sector - rho_market) * z_sector[:, codes]
+    latent += math.sqrt(rho_market) * z_market
     failed = latent < ndtri(np.clip(p, 0.0, 1.0))
-    eta = rng.standard_normal((s, n))
-    multiplier = np.exp(sigma * eta - 0.5 * sigma**2)
+    del latent
+    values = rng.standard_normal((s, n))  # η, then m = exp(σ·η − σ²/2), then (m·V − Ca)·AF
+    values *= sigma
+    values -= 0.5 * sigma**2
+    np.exp(values, out=values)
+    values *= v
+    values -= ca
+    values *= af
     u = rng.random((s, n))
-    fu = np.where(failed, u, 0.0)
-    values = -c0 + (1.0 - fu) * (multiplier * v - ca) * af - np.where(failed, x, 0.0)
+    u *= failed  # F·u
+    np.subtract(1.0, u, out=u)
+    values *= u
+    del u
+    values -= c0
+    values -= failed * x
     return values, failed
 
 
@@ -422,10 +431,11 @@ def cvar(losses: Any, beta: float = 0.95) -> Any:
     if np.isnan(arr).any():
         raise ValueError("losses contain NaN")
     s = arr.shape[0]
-    ordered = np.sort(arr, axis=0)
     k = min(max(math.ceil(beta * s - 1e-12), 1), s)
-    eta = ordered[k - 1]
-    out = eta + np.maximum(arr - eta, 0.0).sum(axis=0) / ((1.0 - beta) * s)
+    eta = np.partition(arr, k - 1, axis=0)[k - 1]  # VaR_β, the k-th smallest loss
+    excess = arr - eta
+    np.maximum(excess, 0.0, out=excess)
+    out = eta + excess.sum(axis=0) / ((1.0 - beta) * s)
     if isinstance(losses, pd.DataFrame):
         return pd.Series(out, index=losses.columns, name=f"cvar_{beta:g}")
     return float(out) if arr.ndim == 1 else out
@@ -665,8 +675,8 @@ def simulate_scenarios(
     cols = pd.Index(table.index, name="id")
     rows = pd.RangeIndex(int(n), name="scenario")
     return ScenarioSet(
-        npv=pd.DataFrame(values, index=rows, columns=cols),
-        failures=pd.DataFrame(failed, index=rows, columns=cols),
+        npv=pd.DataFrame(values, index=rows, columns=cols, copy=False),
+        failures=pd.DataFrame(failed, index=rows, columns=cols, copy=False),
         p_fail=table["p_fail"],
         e_npv=table["e_npv"],
         sectors=pd.Series(sectors, index=cols, name="sector"),
