@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,9 @@ import pandas as pd
 from alliancekit.errors import DataValidationError, Problem
 from alliancekit.model import Direction, RiskCaps, Workspace
 from alliancekit.risk import RiskPolicy, risk_table
+
+if TYPE_CHECKING:
+    from alliancekit.scoring import ScoreResult
 
 __all__ = [
     "CRITERIA",
@@ -624,7 +627,7 @@ def score_partners(
     screening: ScreeningPolicy | None = None,
     caps: RiskCaps | None = None,
     preferences: Mapping[str, Any] | None = None,
-) -> Any:
+) -> ScoreResult:
     """Score every candidate on C1–C11, screen with K1–K5 and attach risk and E[NPV].
 
     Parameters
