@@ -345,7 +345,12 @@ def resolve_weights(
     if isinstance(weights, str):
         weights, preset = None, weights
     if weights is not None:
-        return _check_weights(weights, "weights"), "given weights"
+        w = _check_weights(weights, "weights")
+        given = {str(k) for k in (weights.index if isinstance(weights, pd.Series) else weights)}
+        missing = [c for c in CRITERION_CODES if c not in given]
+        return w, "given weights" + (
+            f" ({', '.join(missing)} not given: weight 0)" if missing else ""
+        )
     if preset is not None:
         return preset_weights(preset), f"preset '{preset}'"
     org = ws.organization

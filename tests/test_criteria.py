@@ -518,6 +518,15 @@ def test_score_partners_policy_switch_changes_risk_criteria(samples) -> None:
     assert adj.details.loc["C01", "R"] == pytest.approx(base.details.loc["C01", "R"])
 
 
+def test_partial_weights_score_only_given_criteria(samples) -> None:
+    """Criteria left out of a weights mapping weigh 0, and the note says so."""
+    ws = samples["greenscape"]
+    res = score_partners(ws, weights={"C1": 1, "C3": 1})
+    m = criteria_matrix(ws)
+    np.testing.assert_allclose(res.scores, 100 * (m["C1"] + m["C3"]) / 2)
+    assert any("C2, C4, C5, C6, C7, C8, C9, C10, C11 not given: weight 0" in n for n in res.notes)
+
+
 def test_mutual_benefit_warnings() -> None:
     ws = _ws(
         _cand("LOW", partner_benefit_share=0.1),
