@@ -574,6 +574,11 @@ def knockouts(
     else:
         src_r = src_rel = "given caps"
     score_map = None if scores is None else dict(scores.items())
+    ids = list(ws.candidate_ids)
+    lacking = [i for i in ids if score_map is not None and i not in score_map]
+    lacking += [i for i in ids if i not in risk.index and i not in lacking]
+    if lacking:
+        raise ValueError(f"knockouts: scores or risk table lack candidate(s) {', '.join(lacking)}")
     out: dict[str, tuple[str, ...]] = {}
     for cand in ws.candidates:
         reasons: list[str] = []

@@ -425,6 +425,12 @@ def test_k4_threshold_is_configurable() -> None:
     assert ko == {"S": ("K4: score 39.9600 < 40",)}
 
 
+def test_knockouts_need_every_candidate() -> None:
+    ws = _ws(_cand("S"), _cand("T"))
+    with pytest.raises(ValueError, match="lack candidate"):
+        knockouts(ws, {"S": 50.0})
+
+
 def test_screening_policy_validation() -> None:
     with pytest.raises(ValueError, match="benefit_share"):
         ScreeningPolicy(benefit_share_min=0.9, benefit_share_max=0.1)
