@@ -71,6 +71,13 @@ _EXPORTS: dict[str, str] = {
     "risk_table": "risk",
     "RiskPolicy": "risk",
     "simulate_scenarios": "risk",
+    "ScenarioSet": "risk",
+    "cvar": "risk",
+    "ScreeningPolicy": "criteria",
+    "knockouts": "criteria",
+    "criteria_values": "criteria",
+    "Criterion": "criteria",
+    "CriterionGroup": "criteria",
     # portfolio
     "select_portfolio": "portfolio",
     "plan_portfolio": "portfolio",
