@@ -1257,6 +1257,7 @@ def _bisect_cap(
     p: PortfolioProblem, active: set[str], name: str, lo: float, hi: float, tol: float = 1e-4
 ) -> float | None:
     """Smallest cap in [lo, hi] that makes the problem feasible (None if even hi fails)."""
+    active = set(active) | {name}
     if not _feasible(p, active, {name: hi}):
         return None
     for _ in range(40):
