@@ -185,30 +185,44 @@ def risk_scatter(
 
 # -- portfolio ---------------------------------------------------------------------------------
 def totals_bars(result: Any, *, ax: Axes | None = None, money_label: str = "") -> Figure:
-    """Use of every limit as % of its cap, with used / cap printed; binding limits highlighted.
+    """Every limit and requirement as % of its cap / required level, with used / cap printed.
 
-    ``result.totals``: DataFrame indexed by limit name with columns ``used`` and ``cap``
-    (or a Mapping name -> {used, cap}).
+    ``result.totals``: DataFrame indexed by constraint name with columns ``used``, ``cap`` and
+    optionally ``sense`` ("<=" for caps, ">=" for requirements such as coverage or minimum
+    counts). Caps are drawn in blue (binding ones in vermillion), requirements in green.
     """
     totals = result.totals
     if not isinstance(totals, pd.DataFrame):
         totals = pd.DataFrame(totals).T
     totals = totals[pd.to_numeric(totals["cap"], errors="coerce").notna()]
-    caps = totals["cap"].astype(float)
-    used = totals["used"].astype(float)
-    pct = np.where(caps.abs() > 1e-12, 100 * used / caps.where(caps.abs() > 1e-12, 1), 0.0)
+    caps = totals["cap"].astype(float).to_numpy()
+    used = totals["used"].astype(float).to_numpy()
+    sense = (
+        totals["sense"].astype(str).to_numpy()
+        if "sense" in totals.columns
+        else np.array(["<="] * len(totals))
+    )
+    safe = np.where(np.abs(caps) > 1e-12, caps, 1.0)
+    pct = np.where(np.abs(caps) > 1e-12, 100 * used / safe, 0.0)
     binding = set(getattr(result, "binding", ()) or ())
-    fig, ax = _new(ax, (7, 0.45 * len(totals) + 1.4))
-    names = [str(n) for n in totals.index][::-1]
-    colours = [PALETTE[3] if n in binding else PALETTE[0] for n in totals.index][::-1]
-    ax.barh(names, pct[::-1], color=colours)
+    money_label = money_label or str(getattr(result, "money_label", "") or "")
+    fig, ax = _new(ax, (8.5, 0.38 * len(totals) + 1.6))
+    names = [f"{n} {'≥' if s == '>=' else '≤'}" for n, s in zip(totals.index, sense, strict=True)]
+    colours = [
+        PALETTE[2] if s == ">=" else (PALETTE[3] if n in binding else PALETTE[0])
+        for n, s in zip(totals.index, sense, strict=True)
+    ]
+    y = np.arange(len(totals))[::-1]
+    ax.barh(y, pct, color=colours)
+    ax.set_yticks(y, names, fontsize=8)
     ax.axvline(100, color="black", lw=1, ls="--")
-    for y, (u, c) in enumerate(zip(used[::-1], caps[::-1], strict=True)):
-        ax.text(max(pct[::-1][y], 0), y, f"  {u:,.2f} / {c:,.2f}", va="center", fontsize=8)
-    ax.set_xlabel("share of cap used [%]" + (f" (money in {money_label})" if money_label else ""))
-    ax.set_ylabel("limit")
-    ax.set_title("Portfolio totals against every limit (binding in vermillion)")
-    ax.set_xlim(0, max(130.0, float(np.nanmax(pct)) * 1.3 if len(pct) else 130.0))
+    for yi, p, u, c in zip(y, pct, used, caps, strict=True):
+        ax.text(max(p, 0), yi, f"  {u:,.2f} / {c:,.2f}", va="center", fontsize=7)
+    unit = f"; money in {money_label}" if money_label else ""
+    ax.set_xlabel(f"used as share of cap (≤) or of requirement (≥) [%]{unit}")
+    ax.set_ylabel("constraint")
+    ax.set_title("Portfolio against its limits (binding caps in vermillion)", fontsize=10)
+    ax.set_xlim(0, max(130.0, float(np.nanmax(pct)) * 1.25 if len(pct) else 130.0))
     return fig
 
 
@@ -252,11 +266,15 @@ def frontier_plot(
         )
     if current is not None:
         ax.axvline(current, color=PALETTE[1], ls="--", label=f"current setting {current:,.2f}")
-    unit = f" [{money_label}]" if money_label and vary.startswith("budget") else ""
-    ax.set_xlabel(vary.replace("_", " ") + unit)
-    objective = str(getattr(frontier, "objective", "objective")).replace("_", " ")
-    ax.set_ylabel(objective + (f" [{money_label}]" if money_label and "npv" in objective else ""))
-    ax.set_title(f"Efficient frontier: {objective} vs {vary.replace('_', ' ')}")
+    money_label = money_label or str(getattr(frontier, "money_label", "") or "")
+    xlabel, xunit = _VARY_LABELS.get(vary, (vary.replace("_", " "), ""))
+    xunit = xunit.format(money=money_label or "money")
+    ax.set_xlabel(xlabel + (f" [{xunit}]" if xunit else ""))
+    objective = str(getattr(frontier, "objective", "objective"))
+    ylabel, yunit = _OBJECTIVE_LABELS.get(objective, (objective.replace("_", " "), ""))
+    yunit = yunit.format(money=money_label or "money")
+    ax.set_ylabel(ylabel + (f" [{yunit}]" if yunit else ""))
+    ax.set_title(f"Efficient frontier: {ylabel} vs {xlabel}")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return fig
@@ -474,6 +492,22 @@ def decision_counts(decisions: Mapping[str, str] | pd.Series, *, ax: Axes | None
 
 
 # -- helpers -----------------------------------------------------------------------------------
+_VARY_LABELS: Mapping[str, tuple[str, str]] = {
+    "budget_annual": ("annual budget", "{money}/yr"),
+    "budget_one_off": ("one-off budget", "{money}"),
+    "avg_risk": ("average-risk cap", "0–1"),
+    "cvar": ("CVaR cap (95 %)", "{money}"),
+}
+_OBJECTIVE_LABELS: Mapping[str, tuple[str, str]] = {
+    "expected_npv": ("Σ E[NPV] of new partners", "{money}"),
+    "score": ("Σ partner score", "points, 0–100 each"),
+    "blend": ("blended objective", "normalised"),
+    "mean_cvar": ("Σ E[NPV] − λ·CVaR", "{money}"),
+    "coverage": ("Σ E[NPV] + coverage reward", "{money}"),
+    "value": ("objective", ""),
+}
+
+
 def _method_name(method: str) -> str:
     return {
         "weighted_sum": "weighted sum",
