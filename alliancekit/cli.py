@@ -106,8 +106,62 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_select(args: argparse.Namespace) -> int:  # filled in by the portfolio work
-    raise AllianceKitError("'select' is not available yet")
+def _cmd_select(args: argparse.Namespace) -> int:
+    """Plan the partner portfolio: selection, totals against caps, kept/exited alliances.
+
+    Existing alliances follow the periodic review at the latest period (EXIT ones are exited,
+    DOMAIN.md §10 reading 7); an infeasible plan raises InfeasiblePortfolioError (exit 3).
+    """
+    from alliancekit.portfolio import plan_portfolio
+    from alliancekit.workspace import load_workspace
+
+    ws = load_workspace(args.workspace)
+    review = None
+    if ws.alliances and not ws.kpis.empty:
+        from alliancekit.review import review_alliances
+
+        review = review_alliances(ws)
+    result = plan_portfolio(
+        ws,
+        objective=args.objective,
+        review=review,
+        solver=args.solver,
+        budget_one_off=args.budget_one_off,
+        budget_annual=args.budget_annual,
+        risk_appetite=args.risk_appetite,
+        max_count=args.max_count,
+        must_include=tuple(args.include),
+        must_exclude=tuple(args.exclude),
+        time_limit=args.time_limit,
+    )
+    if args.format == "json":
+        _print_json(result.to_dict())
+        return EXIT_OK
+    unit = ws.organization.money_label
+    print(f"{ws.organization.name}: portfolio ({args.objective}, {result.solver})")
+    print(result.summary())
+    details = result.details
+    table = ws.candidates_frame().loc[result.selected, ["name", "cost_one_off", "cost_annual"]]
+    if details is not None:
+        table = table.join(details[["score", "R", "e_npv"]])
+    table = table.rename(
+        columns={
+            "cost_one_off": f"one-off [{unit}]",
+            "cost_annual": f"annual [{unit}/yr]",
+            "e_npv": f"E[NPV] [{unit}]",
+        }
+    )
+    print("\nselected partners:")
+    print(table.to_string(float_format=lambda v: f"{v:,.2f}") if len(table) else "  none")
+    totals = result.totals.copy()
+    totals["binding"] = ["*" if n in result.binding else "" for n in totals.index]
+    print("\ntotals against limits (* = binding):")
+    print(totals.to_string(float_format=lambda v: f"{v:,.3f}"))
+    if result.screened:
+        print("\nscreened out before the optimisation:")
+        for pid, reason in result.screened.items():
+            print(f"  {pid}: {reason}")
+    return EXIT_OK
 
 
 def _cmd_review(args: argparse.Namespace) -> int:

@@ -1352,7 +1352,9 @@ def _relaxation(p: PortfolioProblem, name: str, names: list[str]) -> Relaxation:
         i = name[13:-1]
         return Relaxation(name, 1.0, 0.0, f"drop the must-include requirement on {i}")
     elif name == "must_exclude":
-        return Relaxation(name, 1.0, 0.0, "allow some must-exclude partners back")
+        return Relaxation(
+            name, 1.0, 0.0, f"allow must-exclude partner(s) {', '.join(p.must_exclude)} back"
+        )
     elif name == "screen":
         return Relaxation(name, 1.0, 0.0, "reconsider knocked-out partners")
     elif name.startswith("conflict["):
@@ -1503,6 +1505,7 @@ class _Plan:
     money_label: str
     reported: pd.Series  # per-candidate coefficient of the reported objective
     reported_name: str
+    knockouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _plan_problem(
@@ -1541,10 +1544,13 @@ def _plan_problem(
     org = ws.organization
     if risk_appetite is not None:
         org = replace(org, risk_appetite=RiskAppetite.parse(risk_appetite))
+    ws = ws.replace(organization=org) if org is not ws.organization else ws
+    ko_caps = caps
     if caps is None:
         caps = org.caps()
     elif isinstance(caps, Mapping):
         caps = replace(org.caps(), **dict(caps))
+        ko_caps = caps
     risk = risk_table(ws, policy)
     matrix = criteria_matrix(ws, policy)
     w, _origin = resolve_weights(ws, weights)
@@ -1584,7 +1590,7 @@ def _plan_problem(
 
     # Knockouts K1, K2, K4, K5 screen before the MILP; K3 becomes the per-partner caps
     # (max_each) so an infeasibility diagnosis can say which cap to relax.
-    ko = knockouts(ws, scores, risk, caps) if apply_knockouts else {}
+    ko = knockouts(ws, scores, risk, ko_caps) if apply_knockouts else {}
     for cid, reasons in ko.items():
         other = [r for r in reasons if not r.startswith("K3")]
         if other:
@@ -1714,6 +1720,7 @@ def _plan_problem(
         money_label=org.money_label,
         reported=reported,
         reported_name="score" if objective == "score" else "expected_npv",
+        knockouts=MappingProxyType(dict(ko)),
     )
 
 
@@ -1726,8 +1733,15 @@ def _finish(plan: _Plan, result: PortfolioResult) -> PortfolioResult:
             f"model objective {result.problem.objective_name} = {result.objective_value:,.4f}; "
             f"reported objective is Σ {plan.reported_name} over new partners"
         )
+    screened = {}
+    for pid, reason in result.screened.items():
+        # Knockout wording (K1–K5 with caps and their source) replaces the generic bound text.
+        parts = list(plan.knockouts.get(pid, ()))
+        extra = [r for r in reason.split("; ") if "per-partner cap" not in r and r not in parts]
+        screened[pid] = "; ".join([*parts, *extra]) if parts else reason
     return replace(
         result,
+        screened=MappingProxyType(screened),
         objective_value=reported,
         objective_name=plan.reported_name,
         kept=plan.kept,
