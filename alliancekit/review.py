@@ -41,9 +41,10 @@ Implements DOMAIN.md §5 with the readings of §10 (readings 11–17):
   whose continuation is worth less than exiting carries the flag ``exit-value-exceeds-continue``.
 - **GROW budget flag**: headroom = ``budget_annual − Σ cost_annual`` of the alliances kept
   (decision not EXIT); when headroom ≤ 0 every GROW alliance carries ``budget-constrained``.
-- **Confirmation rule** (optional): a move to a worse decision that rests only on E1/E2 or
-  R-rules needs the same raw decision in the previous review (``previous`` or a re-review of
-  T−1); until then the previous decision is held and the flag ``awaiting-confirmation`` is set.
+- **Confirmation rule** (optional): a decision that rests only on E1/E2 or R-rules takes
+  effect only as far as the previous review (``previous``, or a re-review of T−1) agrees: the
+  decision is the better of the two raw decisions, flagged ``awaiting-confirmation`` when that
+  holds it up. E0, E3 and E4 act at once; so do improvements.
 
 Money is in the workspace ``currency``/``money_unit`` (``[money]``), per year unless noted.
 """
@@ -651,7 +652,7 @@ def _period_indices(values: pd.Series, file: str, column: str) -> np.ndarray:
     return parts[0].astype(int).to_numpy() * 4 + parts[1].astype(int).to_numpy() - 1
 
 
-def _check_kpis(ws: Workspace, reviewed: set[str]) -> pd.DataFrame:
+def _check_kpis(ws: Workspace) -> pd.DataFrame:
     """Validated copy of ``ws.kpis`` with a quarter index ``t`` and a ``higher`` flag."""
     k = ws.kpis
     if k is None or len(k) == 0:
@@ -735,7 +736,7 @@ def _check_kpis(ws: Workspace, reviewed: set[str]) -> pd.DataFrame:
     if not problems:
         zero = (numeric["weight"] == 0).groupby([aid, kid]).all()
         for (a, kpi), all_zero in zero.items():
-            if all_zero and a in reviewed:
+            if all_zero:
                 rows = _rows(((aid == a) & (kid == kpi)).to_numpy())
                 problems.append(
                     Problem(
@@ -849,13 +850,10 @@ def _compute(ws: Workspace, period: str, policy: ReviewPolicy) -> _Computed:
         raise DataValidationError.single(
             "the workspace has no existing alliances to review", file="alliances.csv"
         )
-    raw_t = _period_indices(ws.kpis["period"], "kpis.csv", "period") if len(ws.kpis) else None
-    if raw_t is None:
-        _check_kpis(ws, set())  # raises "no KPI observations"
-    T = _resolve_period(period, raw_t)
+    k = _check_kpis(ws)
+    T = _resolve_period(period, k["t"].to_numpy())
     ids = _reviewed_alliances(ws, T)
     amap = {a.alliance_id: a for a in ws.alliances}
-    k = _check_kpis(ws, set(ids))
     k = k[k["alliance_id"].isin(ids) & (k["t"] <= T)]
     pos = {a: i for i, a in enumerate(ids)}
     n = len(ids)
@@ -1283,7 +1281,9 @@ def _rationale(
             text += " (Held: the rules need confirming in the next review.)"
         return text
     notice = f"{a.notice_months}-month notice" if a.notice_months else "notice per contract"
-    buyout = a.buyout if a.buyout and a.buyout != "none" else "no buyout option"
+    buyout = {"": "no buyout option", "none": "no buyout option", "shotgun": "shotgun clause"}.get(
+        str(a.buyout or ""), f"{a.buyout} option"
+    )
     ip = a.ip_terms if a.ip_terms and a.ip_terms != "none" else "the contract"
     pv = row["PV_continue"]
     worth = (
@@ -1440,28 +1440,26 @@ def _confirm(
     flags: dict[str, list[str]],
     notes: dict[str, list[str]],
 ) -> None:
-    """Two-review confirmation (§5.4): hold worse E1/E2/R-only decisions until confirmed."""
-    needs = np.zeros(len(c.ids), dtype=bool)
-    for i in range(len(c.ids)):
-        d = raw[i]
-        immediate = fired[["E0", "E3", "E4"]].iloc[i].any()
-        if d == Decision.RESTRUCTURE.value or (d == Decision.EXIT.value and not immediate):
-            needs[i] = True
+    """Two-review confirmation (§5.4): E1/E2/R-only decisions need two reviews in a row.
+
+    Such a decision takes effect only as far as the previous review's raw decision agrees: the
+    decision is the better of the two raw decisions (so RESTRUCTURE then EXIT gives RESTRUCTURE,
+    and EXIT follows if the next review says EXIT again). Improvements act at once.
+    """
+    immediate = fired[["E0", "E3", "E4"]].to_numpy().any(axis=1)
+    needs = (raw == Decision.RESTRUCTURE.value) | ((raw == Decision.EXIT.value) & ~immediate)
     if not needs.any():
         return
     prev_raw: Mapping[str, str] = {}
-    prev_final: Mapping[str, str] = {}
     if previous is not None:
         col = "raw_decision" if "raw_decision" in previous.table.columns else "decision"
         prev_raw = dict(previous.table[col])
-        prev_final = dict(previous.table["decision"])
     else:
         try:
             prev = review_alliances(
                 ws, period_from_index(c.T - 1), policy.replace(require_confirmation=False)
             )
             prev_raw = dict(prev.table["raw_decision"])
-            prev_final = prev_raw
         except DataValidationError:
             prev_raw = {}
     for i, aid in enumerate(c.ids):
@@ -1471,15 +1469,12 @@ def _confirm(
         if before is None:
             notes[aid].append("confirmation rule: no previous review, decision stands unconfirmed")
             continue
-        if before == raw[i]:
-            continue  # confirmed by two consecutive reviews
-        held = prev_final.get(aid, before)
-        if Decision(raw[i]) < Decision(held):
-            decision[i] = held
+        if Decision(before) > Decision(raw[i]):
+            decision[i] = before
             flags[aid].append("awaiting-confirmation")
             notes[aid].append(
                 f"confirmation rule: {raw[i]} not yet confirmed (previous review: {before}); "
-                f"holding {held}"
+                f"holding {before}"
             )
 
 
