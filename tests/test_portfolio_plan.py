@@ -1,0 +1,261 @@
+"""Workspace-level portfolio planning: DOMAIN.md §6/§11 reference portfolios, the GreenScape
+infeasibility exercise, objectives (a)–(e), frontier, robustness, explanations and the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliancekit.cli import main
+from alliancekit.errors import DataValidationError, InfeasiblePortfolioError
+from alliancekit.model import Decision, SolveStatus
+from alliancekit.portfolio import (
+    FrontierResult,
+    efficient_frontier,
+    explain_selection,
+    plan_portfolio,
+    portfolio_robustness,
+)
+from alliancekit.workspace import sample_workspace
+
+SOLVERS = ("highs", "cbc")
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+#: DOMAIN.md §11 review decisions used by the reference portfolios (§10 reading 7).
+EXITS = {
+    "sanchar-apps": {"AL-A4": Decision.EXIT},
+    "greenscape": {"AL-B3": Decision.EXIT},
+    "norden-pumpen": {"AL-C4": Decision.EXIT, "AL-C5": Decision.EXIT},
+}
+
+
+@pytest.fixture(scope="module")
+def workspaces() -> dict:
+    """The three bundled samples, loaded once."""
+    return {name: sample_workspace(name) for name in EXITS}
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize(
+    "name,objective,expected,value",
+    [
+        ("sanchar-apps", "expected_npv", ["A02", "A03", "A05", "A07", "A12", "A13"], 1148.34),
+        ("greenscape", "expected_npv", ["B01", "B02", "B06", "B10", "B14"], 209.62),
+        (
+            "norden-pumpen",
+            "expected_npv",
+            ["C01", "C02", "C03", "C05", "C08", "C09", "C12"],
+            10699.35,
+        ),
+        ("norden-pumpen", "score", ["C01", "C03", "C07", "C08", "C09", "C12", "C16"], 397.01),
+    ],
+)
+def test_reference_portfolios(
+    workspaces: dict, name: str, objective: str, expected: list, value: float, solver: str
+) -> None:
+    """DOMAIN.md §11 "Reference portfolios": same selection, objective ±0.1."""
+    r = plan_portfolio(workspaces[name], objective=objective, review=EXITS[name], solver=solver)
+    assert r.selected == expected
+    assert r.objective_value == pytest.approx(value, abs=0.1)
+    assert r.status is SolveStatus.OPTIMAL
+    assert set(r.exited) == set(EXITS[name])
+    assert set(r.kept) | set(r.exited) == set(workspaces[name].alliance_ids)
+
+
+def test_reference_c_b_reports_its_expected_npv(workspaces: dict) -> None:
+    """C(b) (score objective) selection has Σ E[NPV] 9446.05 (DOMAIN.md §11)."""
+    r = plan_portfolio(
+        workspaces["norden-pumpen"], objective="score", review=EXITS["norden-pumpen"]
+    )
+    assert r.details.loc[r.selected, "e_npv"].sum() == pytest.approx(9446.05, abs=0.1)
+
+
+def test_review_object_with_decisions_and_real_review(workspaces: dict) -> None:
+    """Anything with ``.decisions`` works, including the real periodic review."""
+    ws = workspaces["greenscape"]
+    via_object = plan_portfolio(ws, review=SimpleNamespace(decisions=EXITS["greenscape"]))
+    assert via_object.selected == ["B01", "B02", "B06", "B10", "B14"]
+    from alliancekit.review import review_alliances
+
+    real = plan_portfolio(ws, review=review_alliances(ws))
+    assert real.selected == via_object.selected
+    assert real.exited == ("AL-B3",)
+
+
+def test_without_review_every_alliance_is_kept(workspaces: dict) -> None:
+    """No review: every existing alliance keeps its budget share and coverage."""
+    ws = workspaces["sanchar-apps"]
+    r = plan_portfolio(ws)
+    assert r.kept == ws.alliance_ids and r.exited == ()
+    kept_annual = sum(a.cost_annual for a in ws.alliances)
+    new_annual = ws.candidates_frame().loc[r.selected, "cost_annual"].sum()
+    assert r.totals.loc["limit[cost_annual]", "used"] == pytest.approx(kept_annual + new_annual)
+
+
+def test_knockouts_are_screened_with_reasons(workspaces: dict) -> None:
+    """§11 knockouts: A14 K1, A04 K3+K4, C11 K3, C14 K4 never enter and say why."""
+    a = plan_portfolio(workspaces["sanchar-apps"], review=EXITS["sanchar-apps"])
+    assert a.screened["A14"].startswith("K1")
+    assert "K3" in a.screened["A04"] and "K4" in a.screened["A04"]
+    c = plan_portfolio(workspaces["norden-pumpen"], review=EXITS["norden-pumpen"])
+    assert "K3" in c.screened["C11"] and "K4" in c.screened["C14"]
+    assert {"C11", "C14"}.isdisjoint(c.selected)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_greenscape_without_b14_is_infeasible_with_advice(workspaces: dict, solver: str) -> None:
+    """DOMAIN.md §6.2 exercise: G5 can then be closed only by the capped competitors."""
+    ws = workspaces["greenscape"].without_candidates("B14")
+    with pytest.raises(InfeasiblePortfolioError) as info:
+        plan_portfolio(ws, review=EXITS["greenscape"], solver=solver)
+    exc = info.value
+    assert "coverage[G5]" in exc.conflicting
+    assert "each[R_rel]" in exc.conflicting
+    relax = {r.constraint: r for r in exc.relaxations}
+    assert relax["each[R_rel]"].current == pytest.approx(0.55)
+    assert relax["each[R_rel]"].needed == pytest.approx(0.6375)
+    assert relax["coverage[G5]"].needed == pytest.approx(0.0)
+    text = str(exc)
+    for piece in ("G5", "B09", "0.6375", "0.55", "add a partner", "lower the required coverage"):
+        assert piece in text
+
+
+def test_overrides_budget_appetite_and_counts(workspaces: dict) -> None:
+    """Budget, appetite and count overrides move the plan the way a strategist expects."""
+    ws = workspaces["greenscape"]
+    base = plan_portfolio(ws, review=EXITS["greenscape"])
+    richer = plan_portfolio(
+        ws, review=EXITS["greenscape"], budget_one_off=80, budget_annual=90, max_count=7
+    )
+    assert richer.objective_value >= base.objective_value
+    high = plan_portfolio(ws, review=EXITS["greenscape"], risk_appetite="high")
+    assert "B09" not in high.screened  # R_rel 0.6375 < 0.75 under high appetite
+    capped = plan_portfolio(ws, review=EXITS["greenscape"], caps={"avg_total": 0.25})
+    assert capped.totals.loc["average[R]", "used"] <= 0.25 + 1e-9
+    with pytest.raises(DataValidationError, match="unknown objective"):
+        plan_portfolio(ws, objective="profit")
+    with pytest.raises(DataValidationError, match="unknown alliance"):
+        plan_portfolio(ws, review={"AL-X9": "EXIT"})
+
+
+def test_mean_cvar_lowers_cvar_and_cap_holds(workspaces: dict) -> None:
+    """Objective (d): the CVaR penalty never raises CVaR versus (a); a Γ cap is respected."""
+    ws = workspaces["sanchar-apps"]
+    kw = {"review": EXITS["sanchar-apps"], "n_scenarios": 300, "seed": 1}
+    a = plan_portfolio(ws, objective="expected_npv", cvar_limit=1e12, **kw)
+    d = plan_portfolio(ws, objective="mean_cvar", cvar_lambda=2.0, **kw)
+    cvar_a = a.totals.loc["cvar", "used"]
+    assert "mean_cvar" in " ".join(d.notes) or d.objective_name == "expected_npv"
+    d_capped = plan_portfolio(ws, objective="expected_npv", cvar_limit=0.9 * cvar_a, **kw)
+    assert d_capped.totals.loc["cvar", "used"] <= 0.9 * cvar_a + 1e-6
+    assert d_capped.objective_value <= a.objective_value + 1e-9
+    d_cvar = plan_portfolio(ws, objective="mean_cvar", cvar_lambda=2.0, cvar_limit=1e12, **kw)
+    assert d_cvar.totals.loc["cvar", "used"] <= cvar_a + 1e-6
+    assert d.selected == d_cvar.selected
+
+
+def test_blend_and_coverage_objectives(workspaces: dict) -> None:
+    """Objectives (c) and (e) solve and keep every hard constraint."""
+    ws = workspaces["norden-pumpen"]
+    for objective in ("blend", "coverage"):
+        r = plan_portfolio(ws, objective=objective, review=EXITS["norden-pumpen"])
+        assert (r.totals["slack"] >= -1e-7).all()
+        assert r.notes
+    # blend = 1 is the E[NPV] objective, blend = 0 the score objective
+    e = plan_portfolio(ws, objective="blend", blend=1.0, review=EXITS["norden-pumpen"])
+    s = plan_portfolio(ws, objective="blend", blend=0.0, review=EXITS["norden-pumpen"])
+    assert e.selected == ["C01", "C02", "C03", "C05", "C08", "C09", "C12"]
+    assert s.selected == ["C01", "C03", "C07", "C08", "C09", "C12", "C16"]
+
+
+def test_explain_selection_on_workspace(workspaces: dict) -> None:
+    """Every partner gets a status and reason; conflicts, knockouts and thresholds show up."""
+    r = plan_portfolio(workspaces["sanchar-apps"], review=EXITS["sanchar-apps"])
+    ex = explain_selection(r)
+    assert set(ex.index) == set(workspaces["sanchar-apps"].candidate_ids)
+    assert ex.loc["A14", "status"] == "screened" and "K1" in ex.loc["A14", "reason"]
+    assert "conflicts with selected A02" in ex.loc["A01", "reason"]
+    selected = ex[ex["selected"]]
+    assert (selected["exit_threshold"] <= selected["objective_coef"] + 1e-9).all()
+    excluded = ex[ex["status"] == "excluded"]
+    assert (excluded["value_rise_to_enter"].dropna() >= 0).all()
+
+
+def test_frontier_over_budget_risk_and_cvar(workspaces: dict) -> None:
+    """Frontiers are monotone in the relaxed limit and mark infeasible points."""
+    ws = workspaces["greenscape"]
+    fr = efficient_frontier(
+        ws, "budget_annual", points=6, progress=False, review=EXITS["greenscape"]
+    )
+    assert isinstance(fr, FrontierResult)
+    pts = fr.to_frame()
+    assert len(pts) == 6 and not pts["feasible"].iloc[0]
+    ok = pts.loc[pts["feasible"], "objective"].to_numpy()
+    assert len(ok) >= 1 and (np.diff(ok) >= -1e-9).all()
+    assert fr.current == pytest.approx(55.0)
+    risk = efficient_frontier(
+        workspaces["norden-pumpen"],
+        "avg_risk",
+        points=5,
+        progress=False,
+        review=EXITS["norden-pumpen"],
+    ).to_frame()
+    ok = risk.loc[risk["feasible"], "objective"].to_numpy()
+    assert (np.diff(ok) >= -1e-9).all()
+    cv = efficient_frontier(
+        workspaces["sanchar-apps"],
+        "cvar",
+        points=4,
+        progress=False,
+        review=EXITS["sanchar-apps"],
+        n_scenarios=200,
+    ).to_frame()
+    assert cv["feasible"].all()
+    assert (cv["cvar"] <= cv["value"] + 1e-6).all()
+    assert (np.diff(cv["objective"].to_numpy()) >= -1e-9).all()
+
+
+def test_robustness_greenscape_only_feasible_set_is_core(workspaces: dict) -> None:
+    """§11: B's reference set is the only feasible one, so whatever the weights or values,
+    those five are core (share 1) and every other partner exterior."""
+    rb = portfolio_robustness(workspaces["greenscape"], n_draws=8, review=EXITS["greenscape"])
+    t = rb.to_frame()
+    core = ["B01", "B02", "B06", "B10", "B14"]
+    assert (t.loc[core, "share"] == 1.0).all()
+    assert (t.loc[core, "class"] == "core").all()
+    assert (t.drop(index=core)["class"] == "exterior").all()
+    assert "core" in rb.summary()
+
+
+def test_result_to_dict_is_json(workspaces: dict) -> None:
+    """A plan's to_dict is JSON-safe and carries totals, kept/exited and screened."""
+    r = plan_portfolio(workspaces["norden-pumpen"], review=EXITS["norden-pumpen"])
+    data = json.loads(json.dumps(r.to_dict()))
+    assert data["selected"] == r.selected and data["exited"] == ["AL-C4", "AL-C5"]
+    assert any(row["constraint"] == "limit[cost_annual]" for row in data["totals"])
+    assert "C11" in data["screened"] and math.isfinite(data["objective_value"])
+    assert isinstance(r.to_frame(), pd.DataFrame)
+
+
+# -- CLI -----------------------------------------------------------------------------------------
+def test_cli_select_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """``alliancekit select`` prints the plan; ``--format json`` is machine-readable."""
+    assert main(["select", str(DATA / "greenscape")]) == 0
+    out = capsys.readouterr().out
+    assert "B14" in out and "totals against limits" in out and "limit[cost_annual]" in out
+    assert main(["select", str(DATA / "norden-pumpen"), "--format", "json", "--solver", "cbc"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["selected"] == ["C01", "C02", "C03", "C05", "C08", "C09", "C12"]
+
+
+def test_cli_select_infeasible_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
+    """Excluding B14 makes GreenScape infeasible: exit code 3 and the relaxation advice."""
+    assert main(["select", str(DATA / "greenscape"), "--exclude", "B14"]) == 3
+    err = capsys.readouterr().err
+    assert "infeasible" in err and "G5" in err and "B09" in err
