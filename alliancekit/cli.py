@@ -199,8 +199,61 @@ def _cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_report(args: argparse.Namespace) -> int:  # filled in by the reporting work
-    raise AllianceKitError("'report' is not available yet")
+def _cmd_report(args: argparse.Namespace) -> int:
+    """Run the review report for each workspace (or every workspace under ``--data``).
+
+    Prints where each report went; a failed report prints the failing cell, the error and the
+    kept notebook on stderr. Exit 4 when any report failed, 2 when every failure was invalid
+    input (bad workspace or period), else 0.
+    """
+    from pathlib import Path
+
+    from alliancekit.reporting import run_reports
+
+    paths = [str(p) for p in args.workspace]
+    if args.all:
+        data = Path(args.data)
+        if not data.is_dir():
+            raise AllianceKitError(f"--all: data folder not found: {data}")
+        found = [
+            p
+            for p in sorted(data.iterdir())
+            if (p.is_dir() and (p / "organization.yaml").is_file())
+            or (p.is_file() and p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
+        ]
+        if not found:
+            raise AllianceKitError(
+                f"--all: no workspace (folder with organization.yaml or .xlsx) in {data}"
+            )
+        paths += [str(p) for p in found if str(p) not in paths]
+    if not paths:
+        raise AllianceKitError("report: give one or more WORKSPACE paths, or --all")
+    if args.jobs < 1:
+        raise AllianceKitError(f"--jobs must be at least 1, got {args.jobs}")
+    batch = run_reports(
+        paths,
+        period=args.period,
+        out_dir=args.out,
+        previous_period=args.previous_period,
+        timeout=args.timeout,
+        jobs=args.jobs,
+        progress=sys.stderr.isatty(),
+    )
+    for run in batch.runs:
+        counts: dict[str, int] = {}
+        for decision in run.decisions.values():
+            counts[decision] = counts.get(decision, 0) + 1
+        tally = ", ".join(f"{n} {d}" for d, n in sorted(counts.items()))
+        print(f"OK {run.workspace} {run.period}: {run.html} ({tally}; {run.duration_s:.1f} s)")
+    if batch.runs:
+        print(f"index: {batch.runs[0].index}")
+    for path, err in batch.failures:
+        text = err.first_line if isinstance(err, DataValidationError) else str(err)
+        label = "report failed" if isinstance(err, ReportError) else "error"
+        print(f"{label}: {path}: {text}", file=sys.stderr)
+    if any(isinstance(err, ReportError) for _, err in batch.failures):
+        return EXIT_REPORT_FAILED
+    return EXIT_INVALID if batch.failures else EXIT_OK
 
 
 def _cmd_app(args: argparse.Namespace) -> int:

@@ -480,10 +480,9 @@ h4 { font-size: 1rem; margin: .8rem 0 .3rem; }
 a.anchor-link { display: none; }
 p, li { max-width: 75ch; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .85rem; }
-th, td { border: 1px solid var(--rule); padding: .25rem .5rem; text-align: right;
+th, td { border: 1px solid var(--rule); padding: .25rem .5rem; text-align: left;
   vertical-align: top; }
 th { background: #f2f5f7; }
-td:first-child, th:first-child { text-align: left; }
 table.dataframe td { white-space: normal; }
 img { max-width: 100%; height: auto; display: block; margin: .5rem 0 1rem; }
 pre { white-space: pre-wrap; font-size: .85rem; background: #f7f9fa; padding: .5rem;
@@ -1146,3 +1145,700 @@ def _exclusive_lock(path: Path, timeout: float, what: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+# =================================================================================================
+# Report sections: called one per cell by notebooks/03_review_report.ipynb (DOMAIN.md §5.7).
+# Every function returns a display object whose HTML escapes all workspace text (partner, KPI and
+# milestone names, comments), so untrusted text shows as text, never as markup.
+# =================================================================================================
+@dataclass(frozen=True)
+class ReportSection:
+    """A block of report HTML (already escaped) with a plain-text title."""
+
+    title: str
+    html: str
+
+    def _repr_html_(self) -> str:
+        return f'<div class="ak-section">{self.html}</div>'
+
+    def __repr__(self) -> str:
+        return f"<ReportSection {self.title!r}>"
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """A matplotlib figure rendered once to PNG and shown as an embedded ``data:`` image."""
+
+    title: str
+    png_base64: str
+
+    def _repr_html_(self) -> str:
+        alt = html.escape(self.title, quote=True)
+        return (
+            f'<figure class="ak-figure"><img alt="{alt}" '
+            f'src="data:image/png;base64,{self.png_base64}"></figure>'
+        )
+
+    def __repr__(self) -> str:
+        return f"<ReportFigure {self.title!r}>"
+
+
+def as_figure(fig: Any, title: str | None = None, dpi: int = 100) -> ReportFigure:
+    """Render a matplotlib ``Figure`` to an embedded PNG (``data:`` URI) for the report."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    if title is None:
+        suptitle = getattr(fig, "_suptitle", None)
+        axes = fig.get_axes()
+        title = (suptitle.get_text() if suptitle is not None else "") or (
+            axes[0].get_title() if axes else "figure"
+        )
+    return ReportFigure(title=title, png_base64=base64.b64encode(buf.getvalue()).decode("ascii"))
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _f(value: Any, spec: str = ",.1f", missing: str = "–") -> str:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return missing
+    if x != x:  # NaN
+        return missing
+    return format(x, spec)
+
+
+def _table(frame: pd.DataFrame, *, index: bool = True, floats: str = ",.2f") -> str:
+    """DataFrame -> escaped HTML table (every cell text escaped by pandas)."""
+    shown = frame.copy()
+    for col in shown.columns:
+        if shown[col].map(lambda v: isinstance(v, (tuple, list))).any():
+            shown[col] = shown[col].map(
+                lambda v: ", ".join(map(str, v)) if isinstance(v, (tuple, list)) else v
+            )
+    return shown.to_html(
+        escape=True,
+        index=index,
+        na_rep="–",
+        float_format=lambda x: format(x, floats),
+        border=0,
+        classes="ak-table",
+    )
+
+
+def _decision_span(decision: Any) -> str:
+    d = _e(decision)
+    return f'<span class="ak-decision-{d}">{d}</span>'
+
+
+def _section(title: str, *parts: str) -> ReportSection:
+    return ReportSection(title=title, html="".join(parts))
+
+
+def _money(ws: Any) -> str:
+    return ws.organization.money_label
+
+
+def _counts_text(review: Any) -> str:
+    counts = review.counts()
+    return ", ".join(f"{n} {d}" for d, n in counts.items() if n) or "no alliances"
+
+
+def report_header(ws: Any, review: Any, previous_period: str | None = None) -> ReportSection:
+    """Title block: organization, review period, comparison period, money unit, alliances."""
+    org = ws.organization
+    prev = f"; compared with {_e(previous_period)}" if previous_period else ""
+    return _section(
+        "header",
+        f"<h1>Alliance review {_e(review.period)}: {_e(org.name)}</h1>",
+        f'<p class="ak-report-meta">Workspace <b>{_e(ws.name)}</b>; review period '
+        f"<b>{_e(review.period)}</b>{prev}; {len(review.table)} existing alliance(s); money in "
+        f"<b>{_e(_money(ws))}</b> (per year unless marked one-off); next review "
+        f"{_e(_next_review(review))}.</p>",
+    )
+
+
+def _next_review(review: Any) -> str:
+    if len(review.table) and "next_review" in review.table.columns:
+        return str(review.table["next_review"].iloc[0])
+    return "next quarter"
+
+
+def _kept_cost(ws: Any, review: Any) -> float:
+    return float(
+        sum(
+            ws.alliance(aid).cost_annual
+            for aid, d in review.table["decision"].items()
+            if d != "EXIT"
+        )
+    )
+
+
+def executive_summary(ws: Any, review: Any, plan: Any = None) -> ReportSection:
+    """§5.7 item 1: the decision per alliance, headline numbers, decisions for top management."""
+    org = ws.organization
+    money = _money(ws)
+    t = review.table
+    total_cost = float(sum(a.cost_annual for a in ws.alliances))
+    v_hat = float(pd.to_numeric(t.get("V_hat"), errors="coerce").sum()) if len(t) else 0.0
+    headline = [
+        ("Alliances reviewed", f"{len(t)} ({_counts_text(review)})"),
+        ("Annual cost of existing alliances", f"{total_cost:,.1f} {money}/yr"),
+        ("Annual budget", f"{org.budget_annual:,.1f} {money}/yr"),
+        (
+            "Budget headroom after the decisions",
+            f"{_f(review.headroom)} {money}/yr (budget − cost of alliances kept)",
+        ),
+        ("Re-forecast value V̂ of all alliances", f"{v_hat:,.1f} {money}/yr"),
+        ("Mean health H", f"{_f(t['H'].mean())} /100" if len(t) else "–"),
+        ("Mean window attainment A_W", f"{_f(100 * t['A_W'].mean(), '.0f')} % of plan"),
+    ]
+    if plan is not None:
+        new = [p for p in plan.selected if p not in set(plan.kept)]
+        headline.append(
+            (
+                "Re-planned portfolio",
+                f"{len(new)} new partner(s) proposed ({', '.join(new) or 'none'}); "
+                f"objective {plan.objective_name} {plan.objective_value:,.1f} {money}",
+            )
+        )
+    rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in headline)
+    decisions = []
+    for aid, row in t.iterrows():
+        decisions.append(
+            f"<tr><td>{_e(aid)}</td><td>{_e(row['partner_name'])}</td>"
+            f"<td>{_decision_span(row['decision'])}</td><td>{_f(row['H'])}</td>"
+            f"<td>{_f(100 * row['A_W'], '.0f')}</td><td>{_e(row['rationale'])}</td></tr>"
+        )
+    asks = _management_asks(ws, review, plan)
+    return _section(
+        "executive summary",
+        f'<table class="ak-table ak-headline"><tbody>{rows}</tbody></table>',
+        "<h3>Decision per alliance</h3>",
+        '<table class="ak-table"><thead><tr><th>Alliance</th><th>Partner</th><th>Decision</th>'
+        "<th>Health H [0–100]</th><th>A_W [% of plan]</th><th>Rationale</th></tr></thead>"
+        f"<tbody>{''.join(decisions)}</tbody></table>",
+        "<h3>Decisions needed from top management</h3>",
+        "<ul>" + "".join(f"<li>{a}</li>" for a in asks) + "</ul>"
+        if asks
+        else "<p>None: every alliance stays on its current terms.</p>",
+    )
+
+
+def _management_asks(ws: Any, review: Any, plan: Any) -> list[str]:
+    money = _money(ws)
+    asks = []
+    for aid, row in review.table.iterrows():
+        a = ws.alliance(aid)
+        who = f"{_e(aid)} {_e(a.partner_name)}"
+        sponsor = f" (sponsor: {_e(a.executive_sponsor)})" if a.executive_sponsor else ""
+        if row["decision"] == "EXIT":
+            notice = f"{a.notice_months}-month notice" if a.notice_months else "notice per contract"
+            asks.append(
+                f"<b>Approve the exit</b> from {who}{sponsor}: {_e(notice)}, exit cost "
+                f"{_f(a.exit_cost)} {_e(money)} one-off; rules {_e(', '.join(row['rules_fired']))}."
+            )
+        elif row["decision"] == "RESTRUCTURE":
+            asks.append(
+                f"<b>Mandate a renegotiation</b> of {who}{sponsor}: rules "
+                f"{_e(', '.join(row['rules_fired']))}; re-review in one quarter."
+            )
+        elif row["decision"] == "GROW":
+            flags = ", ".join(row["flags"]) if row["flags"] else ""
+            extra = f" — flags: {_e(flags)}" if flags else ""
+            asks.append(
+                f"<b>Approve growth</b> of {who}{sponsor} within the budget headroom of "
+                f"{_f(review.headroom)} {_e(money)}/yr{extra}."
+            )
+    if plan is not None:
+        new = [p for p in plan.selected if p not in set(plan.kept)]
+        if new:
+            asks.append(
+                "<b>Approve negotiations</b> with the new partner(s) of the re-planned "
+                f"portfolio: {_e(', '.join(new))} (section 10)."
+            )
+    return asks
+
+
+def decision_chart(review: Any) -> ReportFigure:
+    """Bar chart of the number of alliances per decision."""
+    from alliancekit import plots
+
+    return as_figure(plots.decision_counts(dict(review.table["decision"])))
+
+
+def portfolio_overview(ws: Any, review: Any, plan: Any = None) -> ReportSection:
+    """§5.7 item 2: count, spend vs budget, risk vs cap, concentration, conflicts."""
+    org = ws.organization
+    money = _money(ws)
+    frame = ws.alliances_frame()
+    total = float(frame["cost_annual"].sum()) if len(frame) else 0.0
+    kept = _kept_cost(ws, review)
+    spend = pd.DataFrame(
+        {
+            f"amount [{money}/yr]": [total, kept, org.budget_annual],
+            "share of budget [%]": [
+                100 * total / org.budget_annual if org.budget_annual else float("nan"),
+                100 * kept / org.budget_annual if org.budget_annual else float("nan"),
+                100.0,
+            ],
+        },
+        index=pd.Index(
+            ["cost of all existing alliances", "cost of alliances kept", "annual budget"],
+            name="spend",
+        ),
+    )
+    parts = [
+        f"<p>{len(frame)} existing alliance(s); annual spend {total:,.1f} {_e(money)}/yr of a "
+        f"budget of {org.budget_annual:,.1f} {_e(money)}/yr; one-off budget for new alliances "
+        f"{org.budget_one_off:,.1f} {_e(money)}.</p>",
+        "<h3>Spend vs budget</h3>",
+        _table(spend, floats=",.1f"),
+    ]
+    if plan is not None and len(plan.totals):
+        risk_rows = [r for r in plan.totals.index if str(r).startswith(("average[", "each["))]
+        if risk_rows:
+            risk = plan.totals.loc[risk_rows, ["used", "cap", "slack"]].astype(float)
+            risk.index.name = "risk limit (re-planned new partners) [0–1]"
+            parts += ["<h3>Risk vs cap</h3>", _table(risk, floats=".3f")]
+    conc = []
+    for attr in ("relation", "form", "sector", "region"):
+        if attr not in frame.columns or not len(frame):
+            continue
+        g = frame.groupby(frame[attr].astype(str))["cost_annual"].agg(["count", "sum"])
+        g["share of spend [%]"] = 100 * g["sum"] / total if total else float("nan")
+        g = g.rename(columns={"count": "alliances", "sum": f"cost [{money}/yr]"})
+        g.index = [f"{attr}={v}" for v in g.index]
+        conc.append(g)
+    if conc:
+        table = pd.concat(conc)
+        table.index.name = "group"
+        parts += [
+            "<h3>Concentration by relation, form, sector and region</h3>",
+            _table(table, floats=",.1f"),
+        ]
+    conflicts = [(a.alliance_id, c) for a in ws.alliances for c in a.conflicts_with if c]
+    parts.append(
+        "<h3>Conflicts</h3>"
+        + (
+            "<ul>"
+            + "".join(f"<li>{_e(a)} conflicts with {_e(c)}</li>" for a, c in conflicts)
+            + "</ul>"
+            if conflicts
+            else "<p>No declared conflicts between existing alliances.</p>"
+        )
+    )
+    return _section("portfolio overview", *parts)
+
+
+def spend_chart(ws: Any, review: Any) -> ReportFigure:
+    """Annual cost of each existing alliance, coloured by decision, against the annual budget."""
+    from alliancekit import plots
+
+    items = pd.DataFrame(
+        {
+            "cost_annual": [ws.alliance(a).cost_annual for a in review.table.index],
+            "group": list(review.table["decision"]),
+        },
+        index=review.table.index,
+    )
+    fig = plots.budget_bars(
+        items,
+        ws.organization.budget_annual,
+        money_label=_money(ws),
+        title="Annual spend of existing alliances vs budget",
+    )
+    return as_figure(fig)
+
+
+def coverage_chart(ws: Any) -> ReportFigure:
+    """Existing alliances × capability gaps coverage [0–1] with total vs required."""
+    from alliancekit import plots
+
+    required = {g.gap_id: g.required for g in ws.organization.capability_gaps}
+    return as_figure(plots.coverage_heatmap(ws.alliance_coverage_frame(), required=required))
+
+
+def scorecard(ws: Any, review: Any) -> ReportSection:
+    """§5.7 item 3: A_W, trend, VRR, milestones per alliance, and latest KPI plan vs actual."""
+    t = review.table
+    card = pd.DataFrame(index=t.index)
+    card["partner"] = t["partner_name"]
+    card["A_W [% of plan]"] = 100 * t["A_W"].astype(float)
+    card["trend b [pts/qtr]"] = 100 * t["trend"].astype(float)
+    card["trend"] = t["trend_label"]
+    card["VRR [% of planned benefit]"] = 100 * t["VRR"].astype(float)
+    card["milestones M [0–1]"] = t["M"].astype(float)
+    card["quarters with data"] = t["quarters_with_data"]
+    parts = [_table(card, floats=",.1f")]
+    detail = review.kpi_detail.reset_index()
+    latest = detail[detail["period"] == review.period]
+    if len(latest):
+        cols = [
+            c
+            for c in ("alliance_id", "kpi_id", "unit", "direction", "weight", "planned", "actual")
+            if c in latest.columns
+        ]
+        kt = latest[cols].copy()
+        kt["attainment [share of plan]"] = latest["attainment"].astype(float)
+        kt["status"] = latest["status"]
+        parts += [
+            f"<h3>KPI plan vs actual in {_e(review.period)}</h3>",
+            _table(kt.set_index(["alliance_id", "kpi_id"]), floats=",.2f"),
+        ]
+    ms = ws.milestones
+    if ms is not None and len(ms):
+        mt = ms[ms["alliance_id"].isin(t.index)].copy()
+        if len(mt):
+            mt = mt.set_index(["alliance_id", "milestone_id"])
+            parts += ["<h3>Milestones and turning points</h3>", _table(mt)]
+    return _section("scorecard", *parts)
+
+
+def attainment_chart(review: Any) -> ReportFigure:
+    """Sparklines of A_t per alliance with the EXIT / RESTRUCTURE / GROW thresholds."""
+    from alliancekit import plots
+
+    p = review.policy
+    fig = plots.attainment_sparklines(
+        review.attainment,
+        thresholds={"exit": p.a_exit, "restructure": p.a_restr, "grow": p.a_grow},
+        decisions=dict(review.table["decision"]),
+    )
+    return as_figure(fig)
+
+
+def kpi_charts(review: Any) -> ReportSection:
+    """KPI plan vs actual charts, one figure per alliance (embedded PNGs)."""
+    from alliancekit import plots
+
+    parts = []
+    for aid in review.table.index:
+        fig = plots.kpi_chart(review, aid)
+        partner = review.table.loc[aid, "partner_name"]
+        parts.append(f"<h4>{_e(aid)}: {_e(partner)}</h4>")
+        parts.append(as_figure(fig, title=f"{aid}: KPI plan vs actual", dpi=80)._repr_html_())
+    return _section("KPI charts", *parts)
+
+
+def health_table(review: Any) -> ReportSection:
+    """§5.7 item 4: D1–D6 and H [0–100] per alliance, own vs partner trust [1–5]."""
+    from alliancekit.review import DIMENSION_NAMES
+
+    t = review.table
+    ht = pd.DataFrame(index=t.index)
+    for d, name in DIMENSION_NAMES.items():
+        ht[f"{d} {name}"] = t[d].astype(float)
+    ht["H health"] = t["H"].astype(float)
+    ht["trust own [1–5]"] = t["trust_own"].astype(float)
+    ht["trust partner [1–5]"] = t["trust_partner"].astype(float)
+    ht["survey"] = t["survey_period"]
+    weights = review.policy.normalized_weights
+    wtext = ", ".join(f"{d} {w:.2f}" for d, w in weights.items())
+    return _section(
+        "health",
+        f"<p>Dimensions on a 0–100 scale; H is their weighted sum (weights {_e(wtext)}).</p>",
+        _table(ht, floats=",.1f"),
+    )
+
+
+def health_chart(review: Any) -> ReportFigure:
+    """Radar of D1–D6 for every alliance."""
+    from alliancekit import plots
+
+    return as_figure(plots.health_radar(review, list(review.table.index)))
+
+
+def perception_chart(review: Any) -> ReportFigure | ReportSection:
+    """Own vs partner trust [1–5] per alliance (the perception gap)."""
+    from alliancekit import plots
+
+    t = review.table
+    gap = pd.DataFrame(
+        {"own": t["trust_own"].astype(float), "partner": t["trust_partner"].astype(float)}
+    ).dropna()
+    if not len(gap):
+        return _section("perception gap", "<p>No two-sided survey data: no perception gap.</p>")
+    return as_figure(plots.perception_gap(gap))
+
+
+def risk_update(ws: Any, review: Any, plan: Any = None) -> ReportSection:
+    """§5.7 item 5: incidents and hard triggers, relationship risk signals, dependence."""
+    t = review.table
+    parts = []
+    ev = ws.events
+    if ev is not None and len(ev):
+        parts += ["<h3>Incidents and hard triggers</h3>", _table(ev, index=False)]
+    else:
+        parts.append("<p>No incidents or hard triggers were recorded.</p>")
+    sig = pd.DataFrame(index=t.index)
+    sig["partner"] = t["partner_name"]
+    sig["D3 relationship [0–100]"] = t["D3"].astype(float)
+    sig["D4 governance [0–100]"] = t["D4"].astype(float)
+    sig["trust gap |own − partner| [1–5 pts]"] = (
+        t["trust_own"].astype(float) - t["trust_partner"].astype(float)
+    ).abs()
+    sig["hard trigger"] = t["hard_trigger"]
+    cov = ws.alliance_coverage_frame()
+    total_cov = cov.sum(axis=0)
+    sole = []
+    for aid in t.index:
+        gaps = (
+            [
+                g
+                for g in cov.columns
+                if cov.loc[aid, g] > 0 and abs(cov.loc[aid, g] - total_cov[g]) < 1e-9
+            ]
+            if aid in cov.index
+            else []
+        )
+        sole.append(", ".join(gaps))
+    sig["sole coverage of gaps (dependence)"] = sole
+    total = float(sum(a.cost_annual for a in ws.alliances)) or float("nan")
+    sig["share of alliance spend [%]"] = [100 * ws.alliance(a).cost_annual / total for a in t.index]
+    parts += [
+        "<h3>Relationship risk signals and dependence</h3>",
+        f"<p>Signals of opportunism or relational risk: D3 or D4 below "
+        f"{_f(review.policy.d_min, '.0f')}, a large own-vs-partner trust gap, hard triggers. "
+        "Dependence: gaps only this alliance covers, and its share of spend.</p>",
+        _table(sig, floats=",.1f"),
+        "<p>R_rel and R_perf of existing alliances are not re-scored: the workspace records "
+        "risk items for candidates only. The re-planned new partners' risks are in section 10.</p>",
+    ]
+    return _section("risk update", *parts)
+
+
+def value_update(ws: Any, review: Any) -> ReportSection:
+    """§5.7 item 6: planned vs re-forecast value, VRR, continuation vs exit value."""
+    money = _money(ws)
+    t = review.table
+    vt = pd.DataFrame(index=t.index)
+    vt["partner"] = t["partner_name"]
+    vt[f"planned value [{money}/yr]"] = [ws.alliance(a).value_plan_annual for a in t.index]
+    vt[f"re-forecast V̂ = plan·A_W [{money}/yr]"] = t["V_hat"].astype(float)
+    vt[f"cost [{money}/yr]"] = [ws.alliance(a).cost_annual for a in t.index]
+    vt["VRR [% of planned benefit]"] = 100 * t["VRR"].astype(float)
+    vt[f"PV of continuing [{money}]"] = t["PV_continue"].astype(float)
+    vt[f"exit value = salvage − exit cost [{money}]"] = t["exit_value"].astype(float)
+    planned = float(vt[f"planned value [{money}/yr]"].sum())
+    fore = float(vt[f"re-forecast V̂ = plan·A_W [{money}/yr]"].sum())
+    return _section(
+        "value update",
+        f"<p>Planned value {planned:,.1f} {_e(money)}/yr; re-forecast {fore:,.1f} "
+        f"{_e(money)}/yr ({_f(100 * fore / planned if planned else float('nan'), '.0f')} % of "
+        "plan). VRR is cumulative actual / planned benefit over the money KPIs.</p>",
+        _table(vt, floats=",.1f"),
+    )
+
+
+def gives_and_gets(ws: Any, review: Any) -> ReportSection:
+    """§5.7 item 7: what each side gives and gets (cost, staff time, gaps covered, terms)."""
+    money = _money(ws)
+    rows = []
+    gap_names = {g.gap_id: g.name for g in ws.organization.capability_gaps}
+    for aid in review.table.index:
+        a = ws.alliance(aid)
+        gets = "; ".join(f"{g} {gap_names.get(g, '')} ({v:.1f})" for g, v in a.coverage.items())
+        rows.append(
+            {
+                "alliance": aid,
+                "partner": a.partner_name,
+                "purpose": a.description,
+                "we get: gaps covered (level)": gets or "–",
+                f"we give: cost [{money}/yr]": a.cost_annual,
+                "we give: staff [FTE]": a.mgmt_load_fte,
+                "IP terms": a.ip_terms or "–",
+                "decision rule": a.decision_rule or "–",
+            }
+        )
+    frame = pd.DataFrame(rows).set_index("alliance") if rows else pd.DataFrame()
+    return _section(
+        "gives and gets",
+        "<p>What the organization gives and gets in each alliance; the partner's needs are "
+        "revisited at the joint health check (survey period in section 4).</p>",
+        _table(frame, floats=",.2f"),
+    )
+
+
+def decision_rationale(review: Any, sensitivity: pd.DataFrame | None = None) -> ReportSection:
+    """§5.7 item 8: rules fired, rationale, flags, notes, and decision sensitivity."""
+    from alliancekit.review import RULES
+
+    t = review.table
+    rows = []
+    for aid, row in t.iterrows():
+        rules = "; ".join(f"{r}: {RULES.get(r, '')}" for r in row["rules_fired"]) or "none"
+        flags = ", ".join(row["flags"]) or "–"
+        rows.append(
+            f"<tr><td>{_e(aid)}</td><td>{_decision_span(row['decision'])}</td>"
+            f"<td>{_e(rules)}</td><td>{_e(flags)}</td><td>{_e(row['rationale'])}</td></tr>"
+        )
+    parts = [
+        '<table class="ak-table"><thead><tr><th>Alliance</th><th>Decision</th><th>Rules fired'
+        "</th><th>Flags</th><th>Rationale</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    ]
+    if sensitivity is not None and len(sensitivity):
+        s = sensitivity.copy()
+        s["decisions seen"] = s["decisions_seen"].map(", ".join)
+        s["changes"] = s["changes"].map(lambda c: "; ".join(c) or "–")
+        s = s[["decision", "decisions seen", "n_variants", "n_changed", "fragile", "changes"]]
+        parts += [
+            "<h3>Decision sensitivity</h3>",
+            "<p>Each threshold moved ±5 points (attainment thresholds ±0.05) and each dimension "
+            "weight ±20 %, one at a time. A fragile decision changes under some variant.</p>",
+            _table(s),
+        ]
+    return _section("decision and rationale", *parts)
+
+
+_ACTIONS = {
+    "EXIT": "Invoke the exit terms and plan the transition for customers and staff",
+    "RESTRUCTURE": "Renegotiate scope, KPIs, governance or economics; escalate to sponsors",
+    "GROW": "Prepare the expansion case (scope or investment) within budget headroom",
+    "MAINTAIN": "Keep the current terms; watch the weakest dimension",
+}
+
+
+def action_list(ws: Any, review: Any) -> ReportSection:
+    """§5.7 item 9: action, owner (executive sponsor) and deadline per alliance."""
+    rows = []
+    for aid, row in review.table.iterrows():
+        a = ws.alliance(aid)
+        deadline = row["next_review"]
+        if row["decision"] == "EXIT" and a.notice_months:
+            deadline = f"give notice by {row['next_review']} ({a.notice_months}-month notice)"
+        rows.append(
+            {
+                "alliance": aid,
+                "partner": a.partner_name,
+                "decision": row["decision"],
+                "action": _ACTIONS.get(str(row["decision"]), ""),
+                "owner": a.executive_sponsor or "alliance manager",
+                "deadline": deadline,
+                "escalation path": a.dispute_path or "–",
+            }
+        )
+    frame = pd.DataFrame(rows).set_index("alliance") if rows else pd.DataFrame()
+    return _section("actions", _table(frame))
+
+
+def plan_chart(plan: Any, ws: Any) -> ReportFigure:
+    """Use of every portfolio limit by the re-planned portfolio."""
+    from alliancekit import plots
+
+    return as_figure(plots.totals_bars(plan, money_label=_money(ws)))
+
+
+def previous_review(ws: Any, previous_period: str | None, policy: Any = None) -> Any:
+    """The review of ``previous_period`` with the same policy, or None when there is none."""
+    if not previous_period:
+        return None
+    from alliancekit.review import review_alliances
+
+    return review_alliances(ws, period=previous_period, policy=policy)
+
+
+def changes_since(review: Any, previous: Any = None) -> ReportSection:
+    """§5.7: decision, health and attainment changes since the previous review."""
+    if previous is None:
+        return _section(
+            "changes",
+            "<p>No earlier period with KPI data: this is the first report, nothing to compare.</p>",
+        )
+    cmp = review.compare(previous)
+    shown = pd.DataFrame(index=cmp.index)
+    shown[f"decision {previous.period}"] = cmp["decision_previous"]
+    shown[f"decision {review.period}"] = cmp["decision"]
+    shown["change"] = cmp["direction"]
+    shown["H [0–100]"] = cmp["H"]
+    shown["ΔH [points]"] = cmp["H_delta"]
+    shown["A_W [% of plan]"] = 100 * cmp["A_W"]
+    shown["ΔA_W [points]"] = 100 * cmp["A_W_delta"]
+    changed = [str(a) for a in cmp.index[cmp["changed"]]]
+    lead = (
+        f"{len(changed)} decision(s) changed since {_e(previous.period)}: {_e(', '.join(changed))}."
+        if changed
+        else f"No decision changed since {_e(previous.period)}."
+    )
+    return _section("changes", f"<p>{lead}</p>", _table(shown, floats=",.1f"))
+
+
+def appendix(
+    ws: Any, review: Any, plan: Any = None, overrides: Mapping[str, Any] | None = None
+) -> ReportSection:
+    """§5.7 item 10: every parameter and threshold, data-quality notes, method, versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    org = ws.organization
+    pol = review.policy
+    params = pd.DataFrame(
+        [
+            {
+                "parameter": f.name,
+                "value": str(getattr(pol, f.name)),
+                "overridden": "yes" if overrides and f.name in overrides else "",
+            }
+            for f in fields(pol)
+        ]
+    ).set_index("parameter")
+    caps = org.caps()
+    settings = {
+        "currency / money unit": org.money_label,
+        "annual budget [money/yr]": org.budget_annual,
+        "one-off budget [money]": org.budget_one_off,
+        "risk appetite": str(org.risk_appetite),
+        "planning horizon [years]": org.planning_horizon_years,
+        "discount rate [/yr]": org.discount_rate,
+        "min / max new alliances": f"{org.min_alliances} / {org.max_alliances}",
+        **{f"risk cap {f.name}": getattr(caps, f.name) for f in fields(caps)},
+    }
+    if plan is not None:
+        settings["portfolio objective"] = plan.objective_name
+        settings["solver / status"] = f"{plan.solver} / {plan.status}"
+    st = pd.DataFrame({"value": [str(v) for v in settings.values()]}, index=list(settings))
+    st.index.name = "organization setting"
+    notes = [(aid, n) for aid, ns in review.table["notes"].items() for n in ns]
+    detail = review.kpi_detail.reset_index()
+    status = detail["status"].value_counts() if "status" in detail.columns else pd.Series()
+    dq = [f"{_e(a)}: {_e(n)}" for a, n in notes]
+    for s, n in status.items():
+        if s != "ok":
+            dq.append(f"{n} KPI observation(s) with status “{_e(s)}”")
+    kp = ws.kpis
+    if "source" in kp.columns:
+        partner_rows = kp[kp["source"].astype(str) == "partner"]
+        if len(partner_rows):
+            ids = ", ".join(sorted(partner_rows["alliance_id"].astype(str).unique()))
+            dq.append(f"{len(partner_rows)} KPI row(s) are partner-reported (alliances {_e(ids)})")
+    versions = {"python": sys.version.split()[0]}
+    for pkg in ("alliancekit", "numpy", "pandas", "scipy", "pulp", "highspy", "matplotlib"):
+        try:
+            versions[pkg] = version(pkg)
+        except PackageNotFoundError:
+            versions[pkg] = "not installed"
+    vt = pd.DataFrame({"version": list(versions.values())}, index=list(versions))
+    vt.index.name = "package"
+    return _section(
+        "appendix",
+        "<h3>Review policy (every threshold and weight)</h3>",
+        _table(params),
+        "<h3>Organization and portfolio settings</h3>",
+        _table(st),
+        "<h3>Data quality</h3>",
+        "<ul>" + "".join(f"<li>{d}</li>" for d in dq) + "</ul>"
+        if dq
+        else "<p>No missing, skipped or partner-reported KPI data.</p>",
+        "<h3>Method</h3>",
+        "<p>Attainment, health, decision rules and rationale follow DOMAIN.md §5 "
+        "(alliancekit.review); the re-planned portfolio is the MILP of §4 with the review's "
+        "EXIT decisions applied (alliancekit.portfolio.plan_portfolio).</p>",
+        "<h3>Versions</h3>",
+        _table(vt),
+    )

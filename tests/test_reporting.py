@@ -1,0 +1,482 @@
+"""Tests for alliancekit.reporting: real papermill runs on a real kernel, real HTML, real browser.
+
+Slow tests share executed reports through module-scoped fixtures. Fixture notebooks for the
+failure paths live in ``tests/notebooks/`` (``ok``, ``raises``, ``kills_kernel``, ``sleeps``,
+``no_results``, ``empty``).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import multiprocessing
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import alliancekit as ak
+from alliancekit import cli, reporting
+from alliancekit.errors import AllianceKitError, ReportError
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "notebooks"
+SAMPLES = ("sanchar-apps", "greenscape", "norden-pumpen")
+SECTIONS = (
+    "1. Executive summary",
+    "2. Portfolio overview",
+    "3. Per-alliance scorecard",
+    "4. Health dimensions and perception gap",
+    "5. Risk update",
+    "6. Benefits and value update",
+    "7. What each side gives and gets",
+    "8. Decision and rationale",
+    "9. Actions, owners and deadlines",
+    "10. Re-planned portfolio for next period",
+    "11. Changes since the previous report",
+    "12. Appendix: parameters, data quality and versions",
+)
+EVIL = "<script>alert(1)</script>"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _fixture(name: str) -> Path:
+    return FIXTURES / f"{name}.ipynb"
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _leftovers(ws_root: Path) -> list[str]:
+    return [p.name for p in ws_root.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+
+
+# -- fast tests: no kernel -----------------------------------------------------------------------
+def test_save_results_stores_to_dict_and_skips_empty_path(tmp_path: Path) -> None:
+    ws = ak.sample_workspace("greenscape")
+    review = ak.review_alliances(ws)
+    target = reporting.save_results(tmp_path / "r.json", review=review, note="x")
+    payload = json.loads(target.read_text("utf-8"))
+    assert payload["schema"] == reporting.RESULTS_SCHEMA
+    assert payload["results"]["review"] == json.loads(json.dumps(review.to_dict()))
+    assert payload["results"]["note"] == "x"
+    assert reporting.save_results("", review=review) is None
+    assert reporting.save_results(None, review=review) is None
+
+
+def test_notebook_to_html_drops_code_scripts_and_external_references() -> None:
+    """Hand-built executed notebook: inputs, parameter cells, scripts and CDN links vanish."""
+    params = nbformat.v4.new_code_cell("secret_parameter = 1")
+    params.metadata["tags"] = ["parameters"]
+    code = nbformat.v4.new_code_cell("print_me_not = 2")
+    code.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/html": (
+                    '<p>kept</p><script src="https://cdn.example.com/x.js"></script>'
+                    '<SCRIPT>alert(1)</SCRIPT><link rel="stylesheet" href="http://cdn.example/x.css">'
+                ),
+                "text/plain": "kept",
+            },
+        ),
+        nbformat.v4.new_output(
+            "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
+        ),
+        nbformat.v4.new_output("stream", name="stderr", text="a noisy warning"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_markdown_cell("## Head"), code])
+    page = reporting.notebook_to_html(nb, title="T <b>x</b>")
+    assert "<title>T &lt;b&gt;x&lt;/b&gt;</title>" in page
+    assert "<p>kept</p>" in page and "Head" in page
+    assert "data:image/png;base64,iVBORw0KGgo=" in page
+    for absent in ("secret_parameter", "print_me_not", "noisy warning", "cdn.example", "alert(1)"):
+        assert absent not in page
+    assert not re.search(r"<script", page, re.IGNORECASE)
+    assert "@media print" in page
+
+
+def test_bad_period_is_invalid_input(tmp_path: Path) -> None:
+    with pytest.raises(AllianceKitError, match="YYYY-Qn"):
+        reporting.run_report(DATA / "greenscape", period="2025Q2", out_dir=tmp_path)
+    with pytest.raises(AllianceKitError, match="no KPI data for period 1999-Q1"):
+        reporting.run_report(DATA / "greenscape", period="1999-Q1", out_dir=tmp_path)
+    with pytest.raises(AllianceKitError, match="not before"):
+        reporting.run_report(
+            DATA / "greenscape", period="2025-Q1", previous_period="2025-Q2", out_dir=tmp_path
+        )
+    assert not (tmp_path / "greenscape" / "2025Q2").exists()
+
+
+def test_second_run_refuses_clearly_while_the_lock_is_held(tmp_path: Path) -> None:
+    """A run of the same workspace and period while another holds the lock gives up clearly."""
+    period = ak.sample_workspace("greenscape").latest_period()
+    ws_root = tmp_path / "greenscape"
+    ws_root.mkdir()
+    lock = ws_root / f".{period}.lock"
+    with (
+        reporting._exclusive_lock(lock, 1.0, "test holder"),
+        pytest.raises(ReportError, match=r"another run holds the lock .*held by pid"),
+    ):
+        reporting.run_report(
+            DATA / "greenscape",
+            out_dir=tmp_path,
+            notebook=_fixture("ok"),
+            progress=False,
+            lock_timeout=0.3,
+        )
+    assert not (ws_root / period).exists()
+
+
+def test_report_run_summary_and_frame(tmp_path: Path) -> None:
+    run = reporting.ReportRun(
+        workspace="w",
+        workspace_path=tmp_path,
+        period="2025-Q2",
+        previous_period=None,
+        folder=tmp_path,
+        html=tmp_path / "review.html",
+        notebook=tmp_path / "review.ipynb",
+        results_json=tmp_path / "results.json",
+        summary_csv=tmp_path / "summary.csv",
+        decision_log=tmp_path / "decisions.csv",
+        index=tmp_path / "index.html",
+        decisions={"A": "GROW", "B": "EXIT", "C": "GROW"},
+    )
+    assert "2 GROW" in run.summary() and "1 EXIT" in run.summary()
+    assert run.to_frame().loc["B", "decision"] == "EXIT"
+    assert json.loads(run.to_json())["decisions"]["A"] == "GROW"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        run.period = "x"  # type: ignore[misc]
+
+
+def test_index_escapes_names_and_lists_newest_first(tmp_path: Path) -> None:
+    for ws_name, period, saved, org in (
+        ("alpha", "2025-Q1", "2026-01-01T00:00:00Z", "Old <i>Org</i>"),
+        ("beta", "2024-Q4", "2026-02-01T00:00:00Z", EVIL),
+    ):
+        folder = tmp_path / ws_name / period
+        folder.mkdir(parents=True)
+        (folder / "review.html").write_text("x", "utf-8")
+        payload = {"saved_at": saved, "results": {"organization": org, "review": {"table": []}}}
+        (folder / "results.json").write_text(json.dumps(payload), "utf-8")
+    (tmp_path / "beta" / "_failed").mkdir()
+    page = reporting.refresh_index(tmp_path).read_text("utf-8")
+    assert EVIL not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.index("beta/2024-Q4/review.html") < page.index("alpha/2025-Q1/review.html")
+    assert "_failed" not in page
+
+
+# -- fixture-notebook runs (real kernel) -----------------------------------------------------------
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_kernel_is_this_interpreter_and_report_is_published(tmp_path: Path) -> None:
+    """The python3 kernel is sys.executable (the project venv), whatever kernelspecs exist."""
+    run = reporting.run_report(
+        DATA / "greenscape", out_dir=tmp_path, notebook=_fixture("ok"), progress=False
+    )
+    nb = nbformat.read(run.notebook, as_version=4)
+    printed = [
+        o["text"].strip()
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    ]
+    assert sys.executable in printed
+    assert sorted(p.name for p in run.folder.iterdir()) == [
+        "results.json",
+        "review.html",
+        "review.ipynb",
+        "summary.csv",
+    ]
+    ws = ak.sample_workspace("greenscape")
+    assert run.period == ws.latest_period() and run.folder.name == run.period
+    assert set(run.decisions) == set(ws.alliance_ids)
+    assert _leftovers(tmp_path / "greenscape") == []
+    page = run.html.read_text("utf-8")
+    assert "data:image/png;base64," in page and "<script" not in page.lower()
+    assert "fixture &lt;b&gt;rationale&lt;/b&gt;" not in page  # rationale only in CSV here
+    summary = _read_csv(run.summary_csv)
+    assert [r["alliance_id"] for r in summary] == list(ws.alliance_ids)
+    assert summary[0]["partner_name"] == ws.alliances[0].partner_name
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_decision_log_rerun_replaces_rows_never_duplicates(tmp_path: Path) -> None:
+    ws = ak.sample_workspace("greenscape")
+    periods = ws.periods()
+    kw = {"out_dir": tmp_path, "notebook": _fixture("ok"), "progress": False}
+    reporting.run_report(DATA / "greenscape", period=periods[-1], **kw)
+    log = tmp_path / "greenscape" / "decisions.csv"
+    first = _read_csv(log)
+    reporting.run_report(DATA / "greenscape", period=periods[-1], **kw)
+    again = _read_csv(log)
+    n = len(ws.alliances)
+    assert len(first) == len(again) == n
+    assert [r["alliance_id"] for r in again] == [r["alliance_id"] for r in first]
+    reporting.run_report(DATA / "greenscape", period=periods[-2], **kw)
+    reporting.run_report(DATA / "greenscape", period=periods[-1], **kw)
+    rows = _read_csv(log)
+    assert len(rows) == 2 * n
+    keys = [(r["period"], r["alliance_id"]) for r in rows]
+    assert len(set(keys)) == len(keys)
+    assert [r["period"] for r in rows] == [periods[-2]] * n + [periods[-1]] * n
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert index.count("review.html") == 2
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> reporting.ReportRun:
+    """A good report (fixture notebook) that every failure test tries to overwrite."""
+    out = tmp_path_factory.mktemp("faults")
+    return reporting.run_report(
+        DATA / "greenscape", out_dir=out, notebook=_fixture("ok"), progress=False
+    )
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("fixture", "timeout", "ename", "cell"),
+    [
+        ("raises", 60, "ValueError", 4),
+        ("kills_kernel", 60, "DeadKernelError", 2),
+        ("sleeps", 2, "CellTimeoutError", 2),
+        ("no_results", 60, "", None),
+    ],
+)
+def test_failed_run_leaves_previous_report_and_keeps_notebook(
+    published: reporting.ReportRun, fixture: str, timeout: float, ename: str, cell: int | None
+) -> None:
+    out = published.folder.parents[1]
+    before = _snapshot(published.folder)
+    log_before = published.decision_log.read_bytes()
+    with pytest.raises(ReportError) as info:
+        reporting.run_report(
+            DATA / "greenscape",
+            out_dir=out,
+            notebook=_fixture(fixture),
+            progress=False,
+            timeout=timeout,
+        )
+    err = info.value
+    assert err.ename == ename
+    assert err.cell_index == cell
+    assert err.workspace == "greenscape"
+    assert err.notebook_path is not None and err.notebook_path.is_file()
+    assert err.notebook_path.parent == out / "greenscape" / "_failed"
+    assert err.notebook_path.name.startswith(f"{published.period}-")
+    assert str(err.notebook_path) in str(err)
+    if cell is not None:
+        assert f"failing cell: {cell}" in str(err)
+    assert _snapshot(published.folder) == before
+    assert published.decision_log.read_bytes() == log_before
+    assert _leftovers(out / "greenscape") == []
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_cli_exit_4_names_cell_and_kept_notebook(
+    published: reporting.ReportRun, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    out = published.folder.parents[1]
+    monkeypatch.setattr(reporting, "DEFAULT_NOTEBOOK", _fixture("raises"))
+    code = cli.main(["report", str(DATA / "greenscape"), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_REPORT_FAILED == 4
+    assert "failing cell: 4" in err and "ValueError: boom from the fixture notebook" in err
+    kept = re.search(r"failed notebook kept at (\S+\.ipynb)", err)
+    assert kept and Path(kept.group(1)).is_file()
+
+
+def _run_ok(out: str) -> str:
+    run = reporting.run_report(
+        DATA / "greenscape", out_dir=out, notebook=_fixture("ok"), progress=False
+    )
+    return run.period
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_concurrent_runs_of_same_workspace_and_period_never_corrupt(tmp_path: Path) -> None:
+    """Two processes start the same report at once: the lock serialises them, both succeed."""
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+        periods = list(pool.map(_run_ok, [str(tmp_path)] * 2))
+    assert periods[0] == periods[1]
+    ws_root = tmp_path / "greenscape"
+    folder = ws_root / periods[0]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "results.json",
+        "review.html",
+        "review.ipynb",
+        "summary.csv",
+    ]
+    json.loads((folder / "results.json").read_text("utf-8"))
+    assert _leftovers(ws_root) == []
+    rows = _read_csv(ws_root / "decisions.csv")
+    assert len(rows) == len(ak.sample_workspace("greenscape").alliances)
+    assert not (ws_root / "_failed").exists()
+
+
+# -- the real report notebook --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_reports(tmp_path_factory: pytest.TempPathFactory) -> reporting.ReportBatch:
+    """The real review notebook for the three samples, two worker processes."""
+    out = tmp_path_factory.mktemp("reports")
+    batch = reporting.run_reports([DATA / s for s in SAMPLES], out_dir=out, jobs=2, progress=False)
+    assert batch.ok, batch.summary()
+    return batch
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_sample_report_has_every_section_decision_and_embedded_figure(
+    sample_reports: reporting.ReportBatch, sample: str
+) -> None:
+    run = next(r for r in sample_reports.runs if r.workspace == sample)
+    page = run.html.read_text("utf-8")
+    for heading in SECTIONS:
+        assert heading in page, heading
+    # decisions: the same as an independent in-process review, shown in HTML, JSON and CSV
+    ws = ak.sample_workspace(sample)
+    expected = {a: d.value for a, d in ak.review_alliances(ws).decisions.items()}
+    assert run.decisions == expected
+    for aid, decision in expected.items():
+        assert re.search(
+            rf"<td>{re.escape(aid)}</td><td>[^<]*</td><td><span "
+            rf'class="ak-decision-{decision}">{decision}</span>',
+            page,
+        )
+    saved = json.loads(run.results_json.read_text("utf-8"))["results"]
+    assert {r["alliance_id"]: r["decision"] for r in saved["review"]["table"]} == expected
+    assert saved["plan"]["selected"] and saved["review"]["period"] == run.period
+    assert {r["alliance_id"]: r["decision"] for r in _read_csv(run.summary_csv)} == expected
+    # self-contained: figures embedded, no script at all, no external reference
+    assert page.count("data:image/png;base64,") >= 6
+    assert not re.search(r"<script", page, re.IGNORECASE)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.IGNORECASE)
+    assert "@media print" in page
+    # no code in the report
+    assert "review_alliances(" not in page and "import alliancekit" not in page
+    assert run.previous_period == ws.periods()[-2]
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_index_lists_every_sample_report(sample_reports: reporting.ReportBatch) -> None:
+    index = sample_reports.runs[0].index.read_text("utf-8")
+    for run in sample_reports.runs:
+        assert f"{run.workspace}/{run.period}/review.html" in index
+    assert sample_reports.jobs == 2 and len(sample_reports.runs) == 3
+
+
+@pytest.fixture(scope="module")
+def evil_report(tmp_path_factory: pytest.TempPathFactory) -> reporting.ReportRun:
+    """The real notebook on a workspace whose partner, KPI and candidate names hold markup."""
+    base = tmp_path_factory.mktemp("evil")
+    ws = ak.sample_workspace("greenscape")
+    alliances = (dataclasses.replace(ws.alliances[0], partner_name=EVIL), *ws.alliances[1:])
+    candidates = (
+        dataclasses.replace(ws.candidates[0], name=f"Cand {EVIL}"),
+        *ws.candidates[1:],
+    )
+    kpis = ws.kpis.copy()
+    first = kpis["kpi_id"] == kpis["kpi_id"].iloc[0]
+    if "comment" in kpis.columns:
+        kpis.loc[first, "comment"] = EVIL
+    if "name" in kpis.columns:
+        kpis.loc[first, "name"] = f"KPI {EVIL}"
+    evil = ws.replace(alliances=alliances, candidates=candidates, kpis=kpis)
+    path = ak.save_workspace(evil, base / "greenscape")
+    return reporting.run_report(path, out_dir=base / "reports", progress=False)
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_untrusted_text_is_escaped_in_html(evil_report: reporting.ReportRun) -> None:
+    page = evil_report.html.read_text("utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert not re.search(r"<script", page, re.IGNORECASE)
+
+
+@pytest.mark.browser
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_untrusted_text_renders_as_text_in_chromium(evil_report: reporting.ReportRun) -> None:
+    """Headless Chromium opens the report offline: no dialog, no network, the name as text."""
+    if not CHROMIUM.exists():
+        if os.environ.get("ALLIANCEKIT_REQUIRE_BROWSER"):
+            pytest.fail("ALLIANCEKIT_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+        pytest.skip("/usr/bin/chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    dialogs: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on(
+                "request",
+                lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else 0,
+            )
+            page.goto(evil_report.html.as_uri(), wait_until="load")
+            page.wait_for_timeout(300)
+            text = page.inner_text("body")
+            images = page.eval_on_selector_all(
+                "img", "els => els.map(e => e.complete && e.naturalWidth > 0)"
+            )
+            scripts = page.eval_on_selector_all("script", "els => els.length")
+        finally:
+            browser.close()
+    assert dialogs == []
+    assert requests == []
+    assert EVIL in text
+    assert scripts == 0
+    assert images and all(images)
+
+
+def test_fixture_notebooks_have_a_literal_parameters_cell() -> None:
+    for path in [*FIXTURES.glob("*.ipynb"), reporting.DEFAULT_NOTEBOOK]:
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path
+        assert tagged[0] is nb.cells[0], path
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, path
+                assert not re.search(r"^\s*(def|class) ", cell.source, re.MULTILINE), path
+
+
+def test_default_notebook_is_thin_one_call_per_cell() -> None:
+    nb = nbformat.read(reporting.DEFAULT_NOTEBOOK, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"][2:]  # after parameters, imports
+    for source in code:
+        assert "for " not in source and "if " not in source, source
