@@ -633,11 +633,16 @@ def _row_text(rows: list[int]) -> str:
 
 def _period_indices(values: pd.Series, file: str, column: str) -> np.ndarray:
     """Quarter indices of ``YYYY-Qn`` strings; DataValidationError naming bad rows."""
-    parts = values.astype(str).str.strip().str.extract(_PERIOD_RE)
-    bad = parts[0].isna().to_numpy()
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed = []
+    for u in uniques:
+        match = re.match(_PERIOD_RE, str(u).strip())
+        parsed.append(int(match[1]) * 4 + int(match[2]) - 1 if match else -1)
+    t = np.asarray(parsed, dtype=np.int64)[codes] if len(values) else np.array([], np.int64)
+    bad = t < 0
     if bad.any():
         rows = _rows(bad)
-        examples = ", ".join(repr(v) for v in values[bad].astype(str).unique()[:3])
+        examples = ", ".join(repr(str(v)) for v in pd.unique(values[bad])[:3])
         raise DataValidationError(
             [
                 Problem(
@@ -649,7 +654,14 @@ def _period_indices(values: pd.Series, file: str, column: str) -> np.ndarray:
                 )
             ]
         )
-    return parts[0].astype(int).to_numpy() * 4 + parts[1].astype(int).to_numpy() - 1
+    return t
+
+
+def _normalised(values: pd.Series) -> np.ndarray:
+    """Stripped, lower-case text of each cell (computed once per distinct value)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    norm = np.asarray([str(u).strip().lower() for u in uniques], dtype=object)
+    return norm[codes] if len(values) else np.array([], dtype=object)
 
 
 def _check_kpis(ws: Workspace) -> pd.DataFrame:
@@ -689,7 +701,7 @@ def _check_kpis(ws: Workspace) -> pd.DataFrame:
         t = _period_indices(k["period"], "kpis.csv", "period")
     except DataValidationError as exc:
         problems.extend(exc.problems)
-    direction = k["direction"].astype(str).str.strip().str.lower()
+    direction = pd.Series(_normalised(k["direction"]), index=k.index)
     bad_dir = ~direction.isin(["higher", "lower"]).to_numpy()
     if bad_dir.any():
         rows = _rows(bad_dir)
@@ -811,8 +823,9 @@ def _money_units(ws: Workspace) -> set[str]:
 
 
 def _is_money(units: pd.Series, money: set[str]) -> np.ndarray:
-    norm = units.astype(str).str.replace(r"\s+", "", regex=True).str.lower()
-    return norm.isin(money).to_numpy()
+    codes, uniques = pd.factorize(units, use_na_sentinel=False)
+    hit = np.asarray([re.sub(r"\s+", "", str(u)).lower() in money for u in uniques], dtype=bool)
+    return hit[codes] if len(units) else np.array([], dtype=bool)
 
 
 # -- the computation -------------------------------------------------------------------------
@@ -962,9 +975,11 @@ def _compute(ws: Workspace, period: str, policy: ReviewPolicy) -> _Computed:
     m["M"] = m_score
     for j, d in enumerate(DIMENSIONS):
         m[d] = dims[:, j] if n else []
-    for i, aid in enumerate(ids):
-        absent = [d for d in DIMENSIONS if np.isnan(m[d].iloc[i])]
-        if absent and len(absent) < 6:
+    missing_dims = np.isnan(m[list(DIMENSIONS)].to_numpy(dtype=float)) if n else np.zeros((0, 6))
+    for i in np.flatnonzero(missing_dims.any(axis=1) & ~missing_dims.all(axis=1)):
+        aid = ids[i]
+        absent = [d for d, gone in zip(DIMENSIONS, missing_dims[i], strict=True) if gone]
+        if absent:
             notes[aid].append(
                 f"{', '.join(absent)} not available: H renormalises the weights over "
                 f"{', '.join(d for d in DIMENSIONS if d not in absent)}"
@@ -1030,7 +1045,7 @@ def _survey(
     if len(h):
         latest = h.groupby("alliance_id")["t"].transform("max")
         h = h[h["t"] == latest]
-        side = h["side"].astype(str).str.strip().str.lower()
+        side = pd.Series(_normalised(h["side"]), index=h.index)
         vals = h[items].apply(pd.to_numeric, errors="coerce")
         vals = vals.assign(alliance_id=h["alliance_id"].to_numpy(), side=side.to_numpy())
         by_side = vals.groupby(["alliance_id", "side"]).mean()
@@ -1042,12 +1057,17 @@ def _survey(
             if s in trust.columns:
                 out.loc[trust.index, f"trust_{s}"] = trust[s].to_numpy(dtype=float)
         sp = h.groupby("alliance_id")["t"].max()
-        out.loc[sp.index, "survey_period"] = [period_from_index(int(x)) for x in sp]
-        sides = side.groupby(h["alliance_id"].to_numpy()).agg(lambda s: set(s))
+        out.loc[sp.index, "survey_period"] = [period_from_index(int(x)) for x in sp.to_numpy()]
+        sides_index = list(by_side.index)
     else:
-        sides = pd.Series(dtype=object)
-    for aid in ids:
-        sp_label = out.loc[aid, "survey_period"]
+        sides_index = []
+    sp_arr = out["survey_period"].to_numpy()
+    own_arr = out["trust_own"].to_numpy(dtype=float)
+    partner_arr = out["trust_partner"].to_numpy(dtype=float)
+    item_arr = {item: out[item].to_numpy(dtype=float) for item in items}
+    present_pairs = set(sides_index)
+    for i, aid in enumerate(ids):
+        sp_label = sp_arr[i]
         if not isinstance(sp_label, str):
             notes[aid].append(
                 f"no health survey at or before {period_from_index(T)}: D1, D3–D6 unavailable; "
@@ -1057,11 +1077,10 @@ def _survey(
         age = T - period_index(sp_label)
         if age > policy.survey_max_age:
             notes[aid].append(f"health survey from {sp_label} is {age} quarters old (stale)")
-        present = sides.get(aid, set())
         for s in ("own", "partner"):
-            if s not in present:
+            if (aid, s) not in present_pairs:
                 notes[aid].append(f"survey {sp_label}: {s} side missing")
-        own, partner = out.loc[aid, "trust_own"], out.loc[aid, "trust_partner"]
+        own, partner = own_arr[i], partner_arr[i]
         if np.isnan(own) != np.isnan(partner):
             gone = "own" if np.isnan(own) else "partner"
             notes[aid].append(
@@ -1069,7 +1088,7 @@ def _survey(
                 "perception-gap penalty"
             )
         for d, item in _ITEMS.items():
-            if np.isnan(out.loc[aid, item]):
+            if np.isnan(item_arr[item][i]):
                 notes[aid].append(f"survey {sp_label}: {item} not answered by either side ({d})")
     return out
 
