@@ -1,0 +1,140 @@
+"""Every widgets/teaching notebook runs headless through papermill with a real kernel.
+
+Also checks the notebook conventions (STYLE.md §14): committed without outputs, first cell tagged
+``parameters`` holding literals only (including ``interactive``), no ``def``/``class``.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+OWN = ("00_alliances_101", "01_score_partners", "02_select_portfolio", "dashboard")
+
+
+def _run(name: str, tmp_path: Path, **parameters: object) -> nbformat.NotebookNode:
+    import papermill as pm
+
+    out = tmp_path / f"{name}.out.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS / f"{name}.ipynb"),
+        str(out),
+        parameters={"interactive": False, **parameters},
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def _outputs(nb: nbformat.NotebookNode) -> list[dict]:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def _pngs(nb: nbformat.NotebookNode) -> list[bytes]:
+    found = []
+    for o in _outputs(nb):
+        data = o.get("data", {})
+        if "image/png" in data:
+            found.append(base64.b64decode(data["image/png"]))
+        html = data.get("text/html", "")
+        if "data:image/png;base64," in html:
+            found.append(b"inline")
+    return found
+
+
+def _html(nb: nbformat.NotebookNode) -> str:
+    return "\n".join(o.get("data", {}).get("text/html", "") for o in _outputs(nb))
+
+
+@pytest.mark.parametrize("name", OWN)
+def test_notebook_conventions(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    first = code[0]
+    assert nb.cells[0] is first
+    assert "parameters" in first.metadata.get("tags", [])
+    tree = ast.parse(first.source)
+    names = set()
+    for stmt in tree.body:
+        assert isinstance(stmt, ast.Assign), f"{name}: parameters cell must only assign"
+        ast.literal_eval(stmt.value)  # literals only
+        names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    assert "interactive" in names
+    for cell in code[1:]:
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith("%")
+        )
+        for node in ast.walk(ast.parse(source)):
+            assert not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda)), name
+
+
+@pytest.mark.notebook
+def test_00_alliances_101_runs(tmp_path: Path) -> None:
+    nb = _run("00_alliances_101", tmp_path)
+    html = _html(nb)
+    # the carpool selection, the B14 infeasibility diagnosis, the review
+    assert "ANIL, BHAVANA" in html
+    assert "No portfolio satisfies" in html or "infeasible" in html
+    assert "EXIT" in html and "GROW" in html
+    assert len(_pngs(nb)) >= 6
+
+
+@pytest.mark.notebook
+def test_00_student_version_runs(tmp_path: Path) -> None:
+    """The student notebook (solutions removed) still runs end to end."""
+    import papermill as pm
+
+    from alliancekit.teaching import student_notebook
+
+    path = student_notebook(out=tmp_path / "student.ipynb")
+    pm.execute_notebook(
+        str(path),
+        str(tmp_path / "student.out.ipynb"),
+        parameters={"interactive": False},
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+    )
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("method", ["weighted_sum", "promethee_ii"])
+def test_01_score_partners_runs(tmp_path: Path, method: str) -> None:
+    nb = _run("01_score_partners", tmp_path, method=method, smaa_samples=500)
+    assert "B01" in _html(nb)
+    assert len(_pngs(nb)) >= 4
+
+
+@pytest.mark.notebook
+def test_02_select_portfolio_runs(tmp_path: Path) -> None:
+    nb = _run("02_select_portfolio", tmp_path, sample="sanchar-apps", frontier_points=6)
+    html = _html(nb)
+    for pid in ("A02", "A03", "A05", "A07", "A12", "A13"):  # DOMAIN.md §6.4 scenario A
+        assert pid in html
+    assert len(_pngs(nb)) >= 3
+
+
+@pytest.mark.notebook
+def test_02_select_portfolio_own_workspace(tmp_path: Path) -> None:
+    from alliancekit.teaching import new_case
+
+    new_case(tmp_path / "case", seed=21)
+    nb = _run("02_select_portfolio", tmp_path, workspace_path=str(tmp_path / "case"))
+    assert "Selected partners" in _html(nb)
+
+
+@pytest.mark.notebook
+def test_dashboard_runs_headless(tmp_path: Path) -> None:
+    nb = _run("dashboard", tmp_path)
+    html = _html(nb)
+    assert "Scoring explorer" in html and "Portfolio explorer" in html
+    assert "Review explorer" in html
