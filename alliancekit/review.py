@@ -23,7 +23,10 @@ Implements DOMAIN.md §5 with the readings of §10 (readings 11–17):
 - **Health** D1–D6 (§5.2) from the latest survey at or before T. Each item is the mean of the
   sides present; D3 = ``100·L(mean(own, partner)) − 10·|own − partner|`` floored at 0 (reading
   14). A missing side or item is disclosed in ``notes``; H renormalises the dimension weights
-  over the dimensions available (never a silent zero).
+  over the dimensions available (never a silent zero). Without any survey H is not computed
+  (NaN: a "health" of D2 alone would only repeat attainment), so E1/E3/R1/R4 cannot fire and
+  GROW is impossible; KPI rules still apply. Partner-reported and low-confidence KPI rows in
+  the window are disclosed too (§5.7 data-quality appendix).
 - **Rules** (§5.4) are all evaluated and **every rule that fired is logged**, in the order
   E0–E4, R1–R4; the first block with a rule that fired decides (EXIT, then RESTRUCTURE), else
   GROW when all GROW conditions hold, else MAINTAIN. Comparisons with a missing value are false.
@@ -785,6 +788,12 @@ def _check_kpis(ws: Workspace) -> pd.DataFrame:
             "direction": direction,
             "higher": (direction == "higher").to_numpy(),
             "weight": numeric["weight"],
+            "source": _normalised(k["source"]) if "source" in k.columns else "joint",
+            "confidence": (
+                pd.to_numeric(k["confidence"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+                if "confidence" in k.columns
+                else 1.0
+            ),
         }
     )
 
@@ -907,9 +916,13 @@ def _compute(ws: Workspace, period: str, policy: ReviewPolicy) -> _Computed:
 
     # disclosures: unreported / skipped KPI rows in the window, quarters without data
     in_win = detail["in_window"].to_numpy()
+    source = detail["source"].to_numpy()
+    low_conf = detail["confidence"].to_numpy(dtype=float) < 1.0
     for label, mask in (
         ("not reported", (status == "not reported") & in_win),
         ("planned 0 with a non-zero actual, skipped", (status == "planned 0") & in_win),
+        ("reported by the partner only (not verified jointly)", (source == "partner") & in_win),
+        ("reported with confidence below 1", low_conf & reported & in_win),
     ):
         if mask.any():
             sub = detail.loc[mask, ["alliance_id", "kpi_id", "period"]]
@@ -976,7 +989,8 @@ def _compute(ws: Workspace, period: str, policy: ReviewPolicy) -> _Computed:
     for j, d in enumerate(DIMENSIONS):
         m[d] = dims[:, j] if n else []
     missing_dims = np.isnan(m[list(DIMENSIONS)].to_numpy(dtype=float)) if n else np.zeros((0, 6))
-    for i in np.flatnonzero(missing_dims.any(axis=1) & ~missing_dims.all(axis=1)):
+    no_survey = missing_dims[:, [0, 2, 3, 4, 5]].all(axis=1) if n else np.zeros(0, bool)
+    for i in np.flatnonzero(missing_dims.any(axis=1) & ~missing_dims.all(axis=1) & ~no_survey):
         aid = ids[i]
         absent = [d for d, gone in zip(DIMENSIONS, missing_dims[i], strict=True) if gone]
         if absent:
@@ -1035,7 +1049,8 @@ def _survey(
     if h is None or len(h) == 0:
         for aid in ids:
             notes[aid].append(
-                "no health survey: D1, D3–D6 unavailable; H is D2 only and GROW cannot fire"
+                "no health survey: D1, D3–D6 and H not available; rules E1, E3, R1, R4 not "
+                "evaluated and GROW cannot fire"
             )
         return out
     h = h[h["alliance_id"].astype(str).isin(ids)].reset_index(drop=True)
@@ -1070,8 +1085,8 @@ def _survey(
         sp_label = sp_arr[i]
         if not isinstance(sp_label, str):
             notes[aid].append(
-                f"no health survey at or before {period_from_index(T)}: D1, D3–D6 unavailable; "
-                "H is D2 only and GROW cannot fire"
+                f"no health survey at or before {period_from_index(T)}: D1, D3–D6 and H not "
+                "available; rules E1, E3, R1, R4 not evaluated and GROW cannot fire"
             )
             continue
         age = T - period_index(sp_label)
@@ -1159,8 +1174,12 @@ def _economics(
 
 # -- decision rules --------------------------------------------------------------------------
 def _health(m: pd.DataFrame, policy: ReviewPolicy) -> np.ndarray:
+    """H with renormalised weights; NaN when no survey dimension exists (H is not D2 alone)."""
     w = policy.normalized_weights
-    return health_index(m[list(DIMENSIONS)].to_numpy(dtype=float), [w[d] for d in DIMENSIONS])
+    dims = m[list(DIMENSIONS)].to_numpy(dtype=float)
+    h = health_index(dims, [w[d] for d in DIMENSIONS])
+    survey_dims = dims[:, [0, 2, 3, 4, 5]]
+    return np.where(np.isnan(survey_dims).all(axis=1), np.nan, h)
 
 
 def _rules(m: pd.DataFrame, health: np.ndarray, policy: ReviewPolicy) -> pd.DataFrame:
