@@ -542,6 +542,15 @@ class ReviewResult(Result):
             )
         return "\n".join(lines)
 
+    def perception_gap(self) -> pd.DataFrame:
+        """Own vs partner trust [1–5] per alliance (columns own, partner, gap = |own − partner|).
+
+        The input of ``plots.perception_gap`` (DOMAIN.md §5.2 D3, §5.7 item 4).
+        """
+        own = self.table["trust_own"].astype(float)
+        partner = self.table["trust_partner"].astype(float)
+        return pd.DataFrame({"own": own, "partner": partner, "gap": (own - partner).abs()})
+
     def display_table(self) -> pd.DataFrame:
         """Compact, rounded table for people (what the CLI and reports print)."""
         t = self.table
@@ -852,17 +861,20 @@ class _Computed:
     triggers: dict[str, str]
 
 
+def _start_index(a: Alliance) -> int:
+    """Quarter index of an alliance's start_period (very early if missing or malformed)."""
+    try:
+        return period_index(a.start_period)
+    except (ValueError, AttributeError):
+        return -(10**9)
+
+
 def _reviewed_alliances(ws: Workspace, T: int) -> list[str]:
     """Alliances reviewed at T: started at or before T and not closed."""
     out = []
     for a in ws.alliances:
-        if a.status == AllianceStatus.CLOSED:
+        if a.status == AllianceStatus.CLOSED or _start_index(a) > T:
             continue
-        try:
-            if period_index(a.start_period) > T:
-                continue
-        except (ValueError, AttributeError):
-            pass
         out.append(a.alliance_id)
     return out
 
@@ -911,8 +923,12 @@ def _compute(ws: Workspace, period: str, policy: ReviewPolicy) -> _Computed:
     a_w = window_attainment(win, policy.window_weighting, policy.ewm_lambda)
     trend = ols_trend(mat[:, [cols.index(c) for c in range(trend_lo, T + 1)]])
     quarters_with_data = (~np.isnan(win)).sum(axis=1)
-    with np.errstate(invalid="ignore"):
-        win_std = np.nanstd(np.where(np.isnan(win), np.nan, win), axis=1) if n else np.array([])
+    # population std of the window's A_t over the quarters with data (NaN without data)
+    ok = ~np.isnan(win)
+    cnt = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_w = np.where(ok, win, 0.0).sum(axis=1) / cnt
+        win_std = np.sqrt(np.where(ok, (win - mean_w[:, None]) ** 2, 0.0).sum(axis=1) / cnt)
 
     # disclosures: unreported / skipped KPI rows in the window, quarters without data
     in_win = detail["in_window"].to_numpy()
@@ -928,19 +944,31 @@ def _compute(ws: Workspace, period: str, policy: ReviewPolicy) -> _Computed:
             sub = detail.loc[mask, ["alliance_id", "kpi_id", "period"]]
             for (aid, kpi), g in sub.groupby(["alliance_id", "kpi_id"], sort=False):
                 notes[aid].append(f"KPI {kpi} {label} in {', '.join(g['period'])}")
-    for i, aid in enumerate(ids):
-        missing_q = [period_from_index(win_lo + j) for j in np.flatnonzero(np.isnan(win[i]))]
-        if len(missing_q) == W:
+    starts = np.array([_start_index(amap[aid]) for aid in ids], dtype=np.int64)
+    gaps = np.isnan(win)
+    for i in np.flatnonzero(gaps.any(axis=1) | np.isnan(trend)):
+        aid = ids[i]
+        quarters = range(win_lo, T + 1)
+        missing_q = [period_from_index(q) for q, g in zip(quarters, gaps[i], strict=True) if g]
+        before = [q for q in missing_q if period_index(q) < starts[i]]
+        missing_q = [q for q in missing_q if q not in before]
+        if len(missing_q) + len(before) == W:
             notes[aid].append(
                 f"no KPI data in the review window {period_from_index(win_lo)}…"
                 f"{period_from_index(T)}: attainment rules not evaluated"
             )
-        elif missing_q:
+            continue
+        if before:
             notes[aid].append(
-                f"no KPI data for {', '.join(missing_q)}: A_W averages {W - len(missing_q)} of "
-                f"{W} quarters"
+                f"alliance started in {period_from_index(int(starts[i]))}: A_W averages "
+                f"{W - len(before) - len(missing_q)} of {W} quarters"
             )
-        if np.isnan(trend[i]) and len(missing_q) < W:
+        if missing_q:
+            notes[aid].append(
+                f"no KPI data for {', '.join(missing_q)}: A_W averages "
+                f"{W - len(missing_q) - len(before)} of {W} quarters"
+            )
+        if np.isnan(trend[i]):
             notes[aid].append("trend not computed: fewer than 2 quarters of data")
 
     # VRR over money KPIs, cumulative up to T

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -678,3 +679,40 @@ def test_cli_bad_period_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["review", folder, "--period", "2030-Q1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "2030-Q1 has no KPI data" in err and "Traceback" not in err
+
+
+# -- more coverage of the computation ------------------------------------------------------------
+def test_ewm_window_weighting_end_to_end() -> None:
+    """policy window_weighting="ewm" (λ = 0.5) weighs AL-C3's weak latest quarters more."""
+    ws = ak.sample_workspace("norden-pumpen")
+    row = review_alliances(ws, policy=ReviewPolicy(window_weighting="ewm")).table.loc["AL-C3"]
+    a = np.array(ORACLE["AL-C3"][0])
+    w = 0.5 ** np.arange(3, -1, -1)
+    assert row["A_W"] == pytest.approx((w * a).sum() / w.sum(), abs=1e-4)
+    assert row["A_W"] < 0.9049
+
+
+def test_alliances_without_data_new_or_closed() -> None:
+    """No KPI rows: a row with notes; started after T or closed: not reviewed; mid-window start."""
+    k = _kpis({("AL-1", "sales"): ("higher", 1.0, FLAT, [100, 100, 100, 100]),
+               ("AL-3", "sales"): ("higher", 1.0, FLAT, [np.nan, np.nan, 100, 100])})  # fmt: skip
+    k = k[~((k["alliance_id"] == "AL-3") & k["actual"].isna())].reset_index(drop=True)
+    ws = make_ws(k, ids=("AL-1", "AL-2", "AL-3"))
+    alliances = list(ws.alliances)
+    alliances[2] = dataclasses.replace(alliances[2], start_period="2025-Q1")
+    alliances.append(_alliance("AL-4", start_period="2026-Q1"))
+    alliances.append(_alliance("AL-5", status=AllianceStatus.CLOSED))
+    res = review_alliances(ws.replace(alliances=tuple(alliances)))
+    assert list(res.table.index) == ["AL-1", "AL-2", "AL-3"]
+    no_data = res.table.loc["AL-2"]
+    assert np.isnan(no_data["A_W"]) and no_data["decision"] == "MAINTAIN"
+    assert any("no KPI data in the review window" in n for n in no_data["notes"])
+    new = res.table.loc["AL-3"]
+    assert new["A_W"] == pytest.approx(1.0)
+    assert new["notes"] == ("alliance started in 2025-Q1: A_W averages 2 of 4 quarters",)
+
+
+def test_perception_gap_frame(reviews: dict[str, ReviewResult]) -> None:
+    gap = reviews["C"].perception_gap()
+    assert gap.loc["AL-C5", "own"] == 1.5 and gap.loc["AL-C5", "partner"] == 3.8
+    assert gap.loc["AL-C5", "gap"] == pytest.approx(2.3)
