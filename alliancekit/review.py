@@ -908,10 +908,13 @@ def _compute(ws: Workspace, period: str, policy: ReviewPolicy) -> _Computed:
     grp = pd.MultiIndex.from_arrays([k["alliance_id"].to_numpy(), k["t"].to_numpy()])
     sums = pd.DataFrame({"num": w_eff * np.where(use, a, 0.0), "den": w_eff}, index=grp)
     sums = sums.groupby(level=[0, 1]).sum()
-    a_t = (sums["num"] / sums["den"].where(sums["den"] > 0)).unstack()
     t_lo = int(min(k["t"].min(), win_lo, trend_lo)) if len(k) else min(win_lo, trend_lo)
     cols = list(range(t_lo, T + 1))
-    a_t = a_t.reindex(index=ids, columns=cols)
+    if len(sums):
+        a_t = (sums["num"] / sums["den"].where(sums["den"] > 0)).unstack()
+        a_t = a_t.reindex(index=ids, columns=cols)
+    else:  # none of the reviewed alliances has KPI rows up to T
+        a_t = pd.DataFrame(np.nan, index=ids, columns=cols)
     mat = a_t.to_numpy(dtype=float)
     first_data = int(k["t"].min()) if len(k) else T
     attainment = a_t.loc[:, [c for c in cols if c >= first_data]].copy()
