@@ -1635,6 +1635,9 @@ def _cell(value: Any) -> Any:
     if isinstance(value, (int, float)):
         if isinstance(value, float) and math.isnan(value):
             return None
+        if isinstance(value, float) and float(f"{value:.16g}") != value:
+            # openpyxl writes 16 significant digits; keep the exact value as text instead
+            return repr(value)
         return _plain(value)
     if isinstance(value, (Mapping, tuple, list)):
         text = _fmt(value)
