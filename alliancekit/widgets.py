@@ -184,13 +184,12 @@ class _Explorer(widgets.VBox):
 
     def update(self) -> None:
         """Recompute the result from the current controls and refresh every view (no raise)."""
+        self.error = None
         try:
             self._compute()
         except Exception as exc:  # the app must keep running: show, do not raise
             self.error = exc
             self.message.value = _message(_error_text(exc), "error")
-        else:
-            self.error = None
         self.update_count += 1
 
     def _observe_all(self, controls: Sequence[widgets.Widget]) -> None:
@@ -744,7 +743,10 @@ class PortfolioExplorer(_Explorer):
             frame = explain_selection(self.result)
             row = frame.loc[[pid]] if pid in frame.index else frame[frame.iloc[:, 0] == pid]
             verdict = "selected" if pid in self.result.selected else "not selected"
-            self.why_html.value = f"<b>{html.escape(pid)}: {verdict}</b>" + _table_html(row.T)
+            reason = str(row["reason"].iloc[0]) if "reason" in row.columns and len(row) else ""
+            self.why_html.value = (
+                f"<b>{html.escape(pid)}: {verdict}</b> — {html.escape(reason)}" + _table_html(row.T)
+            )
         except Exception as exc:
             self.why_html.value = _message(_error_text(exc), "error")
 

@@ -1,0 +1,360 @@
+"""Widget explorers driven from Python: set controls like a user, check outputs follow the API."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliancekit.criteria import preset_weights, score_partners
+from alliancekit.errors import InfeasiblePortfolioError
+from alliancekit.model import Decision
+from alliancekit.portfolio import plan_portfolio
+from alliancekit.review import ReviewPolicy, review_alliances
+from alliancekit.widgets import (
+    Dashboard,
+    PortfolioExplorer,
+    ReviewExplorer,
+    ScoringExplorer,
+    Snapshot,
+    dashboard,
+    portfolio_explorer,
+    review_explorer,
+    scoring_explorer,
+)
+from alliancekit.workspace import sample_workspace, save_workspace
+
+
+@pytest.fixture(scope="module")
+def greenscape():
+    return sample_workspace("greenscape")
+
+
+@pytest.fixture
+def scoring(greenscape) -> ScoringExplorer:
+    return ScoringExplorer(greenscape, debounce=0)
+
+
+@pytest.fixture
+def portfolio(greenscape) -> PortfolioExplorer:
+    return PortfolioExplorer(greenscape, debounce=0)
+
+
+_EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+
+
+def _is_png(value: object) -> bool:
+    return bytes(value).startswith(b"\x89PNG")
+
+
+def _upload(name: str, data: bytes) -> tuple[dict, ...]:
+    item = {"name": name, "type": "", "size": len(data), "content": memoryview(data)}
+    return ({**item, "last_modified": _EPOCH},)
+
+
+# -- scoring ------------------------------------------------------------------------------------
+def test_scoring_initial_result_is_the_api_default(scoring, greenscape) -> None:
+    """With default weights the explorer shows exactly score_partners(ws) (DOMAIN.md §6.2)."""
+    expected = score_partners(greenscape)
+    pd.testing.assert_series_equal(scoring.result.scores, expected.scores)
+    table = scoring.ranked_table()
+    assert table.index[0] == "B01"  # 65.9, the best score of scenario B
+    assert "K3" in table.loc["B09", "knockouts"]
+    assert "<table" in scoring.table.value
+    assert _is_png(scoring.figure.value)
+
+
+def test_weight_slider_keeps_sum_one_and_changes_ranks(scoring, greenscape) -> None:
+    before = scoring.result.ranks.copy()
+    scoring.weight_sliders["C7"].value = 0.8  # almost only cost counts
+    w = scoring.weights
+    assert w.sum() == pytest.approx(1.0)
+    assert w["C7"] == pytest.approx(0.8)
+    # the others keep their proportions (DOMAIN §2 defaults C1 0.16 : C2 0.14)
+    assert w["C1"] / w["C2"] == pytest.approx(0.16 / 0.14)
+    assert not scoring.result.ranks.equals(before)
+    # the explorer's result is the API's result for the same weights
+    api = score_partners(greenscape, weights=w)
+    pd.testing.assert_series_equal(scoring.result.ranks, api.ranks)
+    assert scoring.weight_sliders["C1"].value == pytest.approx(w["C1"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    code=st.sampled_from([f"C{i}" for i in range(1, 12)]),
+    value=st.floats(0.0, 1.0, allow_nan=False),
+)
+def test_weights_always_sum_to_one(code: str, value: float) -> None:
+    ex = _SHARED_EXPLORER()
+    ex.weight_sliders[code].value = value
+    w = ex.weights
+    assert w.sum() == pytest.approx(1.0)
+    assert (w >= -1e-12).all()
+    assert w[code] == pytest.approx(value)
+
+
+_CACHE: dict[str, ScoringExplorer] = {}
+
+
+def _SHARED_EXPLORER() -> ScoringExplorer:
+    if "x" not in _CACHE:
+        _CACHE["x"] = ScoringExplorer(sample_workspace("sanchar-apps"), debounce=0)
+    return _CACHE["x"]
+
+
+def test_preset_and_method(scoring) -> None:
+    scoring.preset.value = "exploration"
+    pd.testing.assert_series_equal(
+        scoring.weights, preset_weights("exploration").reindex(scoring.criteria), check_names=False
+    )
+    scoring.method.value = "topsis"
+    assert scoring.result.method == "topsis"
+    assert scoring.result.scores.between(0, 1).all()
+    scoring.method.value = "promethee_ii"
+    assert scoring.result.method == "promethee_ii"
+
+
+def test_ahp_grid_live_cr_and_apply(scoring) -> None:
+    ahp = scoring.ahp
+    assert ahp.result.cr == pytest.approx(0.0)
+    ahp.cells[("C1", "C2")].value = 9.0
+    ahp.cells[("C2", "C3")].value = 9.0
+    ahp.cells[("C1", "C3")].value = 1.0 / 9.0  # contradicts the two above
+    assert ahp.result.cr > 0.10
+    assert "inconsistent" in ahp.cr_label.value
+    ahp.cells[("C1", "C3")].value = 9.0
+    ahp.apply_button.click()
+    pd.testing.assert_series_equal(
+        scoring.weights, ahp.result.weights.reindex(scoring.criteria), check_names=False
+    )
+    assert scoring.weights.idxmax() == "C1"
+
+
+def test_smaa_on_demand(scoring) -> None:
+    assert scoring.smaa_result is None
+    scoring.smaa_samples = 300
+    scoring.smaa_button.click()
+    acc = scoring.smaa_result.acceptability
+    assert acc.shape[0] == 14
+    np.testing.assert_allclose(acc.sum(axis=1), 1.0)
+    assert _is_png(scoring.smaa_figure.value)
+
+
+def test_scoring_snapshot_headless(greenscape) -> None:
+    snap = scoring_explorer(greenscape, interactive=False, smaa_samples=200)
+    assert isinstance(snap, Snapshot)
+    html = snap._repr_html_()
+    assert html.count("data:image/png;base64,") == 2
+    assert "B01" in html
+
+
+# -- portfolio ----------------------------------------------------------------------------------
+def test_portfolio_initial_is_the_reference_solution(portfolio) -> None:
+    """DOMAIN.md §6.4: scenario B selects B01, B02, B06, B10, B14."""
+    assert portfolio.result.selected == ["B01", "B02", "B06", "B10", "B14"]
+    assert 'data-id="B14"' in portfolio.selected_html.value
+    assert _is_png(portfolio.totals_figure.value)
+
+
+def test_lowering_annual_budget_drops_a_partner(portfolio, greenscape) -> None:
+    before = set(portfolio.result.selected)
+    portfolio.budget_annual.value = 49.0
+    after = set(portfolio.result.selected)
+    assert before - after  # somebody had to leave
+    assert after == set(plan_portfolio(greenscape, budget_annual=49.0).selected)
+    assert portfolio.result.totals.loc["limit[cost_annual]", "used"] <= 49.0 + 1e-9
+    for pid in before - after:
+        assert f'data-id="{pid}"' not in portfolio.selected_html.value
+
+
+def test_infeasible_setting_shows_diagnosis_then_recovers(portfolio) -> None:
+    portfolio.budget_annual.value = 20.0  # below the existing alliances' 20 + any new partner
+    assert portfolio.result is None
+    assert isinstance(portfolio.error, InfeasiblePortfolioError)
+    assert "ak-msg-error" in portfolio.message.value
+    assert "cost_annual" in portfolio.message.value
+    assert "Traceback" not in portfolio.message.value
+    assert "infeasible" in portfolio.selected_html.value
+    portfolio.budget_annual.value = 55.0
+    assert portfolio.error is None
+    assert portfolio.result.selected == ["B01", "B02", "B06", "B10", "B14"]
+
+
+def test_deleting_b14_is_infeasible_in_the_explorer(greenscape) -> None:
+    """DOMAIN.md §6.2 exercise: without B14 only competitors close G5, and both break caps."""
+    ex = PortfolioExplorer(greenscape.without_candidates("B14"), debounce=0)
+    assert ex.result is None
+    assert "G5" in ex.message.value
+    ex.risk_appetite.value = "medium"
+    assert ex.avg_risk.value == pytest.approx(0.38)
+    assert ex.result is not None
+    assert {"B08", "B09"} & set(ex.result.selected)
+
+
+def test_counts_risk_cap_and_pickers(portfolio, greenscape) -> None:
+    portfolio.max_count.value = 4  # scenario B needs 5 new partners to close every gap
+    assert portfolio.result is None
+    assert "count" in portfolio.message.value
+    portfolio.max_count.value = 5
+    assert len(portfolio.result.selected) == 5
+    portfolio.must_exclude.value = ("B01",)
+    assert "B01" not in portfolio.result.selected
+    portfolio.must_exclude.value = ()
+    portfolio.must_include.value = ("B04",)
+    assert "B04" in portfolio.result.selected
+    portfolio.must_include.value = ()
+    portfolio.avg_risk.value = 0.22
+    if portfolio.result is not None:
+        risk = greenscape_risk(greenscape)
+        assert risk[portfolio.result.selected].mean() <= 0.22 + 1e-9
+    else:
+        assert "ak-msg-error" in portfolio.message.value
+
+
+def greenscape_risk(ws) -> pd.Series:
+    return score_partners(ws).details["R"]
+
+
+def test_why_not_and_frontier(portfolio) -> None:
+    portfolio.why_not.value = "B09"
+    assert "B09: not selected" in portfolio.why_html.value
+    assert "screened" in portfolio.why_html.value and "R_rel" in portfolio.why_html.value
+    portfolio.why_not.value = "B01"
+    assert "B01: selected" in portfolio.why_html.value
+    portfolio.show_frontier.value = True
+    frame = portfolio.frontier.to_frame()
+    assert frame["feasible"].any() and not frame["feasible"].all()
+    assert _is_png(portfolio.frontier_figure.value)
+
+
+def test_portfolio_snapshot(greenscape) -> None:
+    snap = portfolio_explorer(greenscape, interactive=False, frontier_points=5)
+    assert snap._repr_html_().count("data:image/png;base64,") == 2
+
+
+# -- review -------------------------------------------------------------------------------------
+def test_review_explorer_decisions_and_thresholds(greenscape) -> None:
+    ex = ReviewExplorer(greenscape, debounce=0)
+    expected = {"AL-B1": "MAINTAIN", "AL-B2": "GROW", "AL-B3": "EXIT", "AL-B4": "RESTRUCTURE"}
+    assert {k: str(v) for k, v in ex.result.decisions.items()} == expected
+    assert "MAINTAIN" in ex.decision_html.value and "AL-B1" in ex.decision_html.value
+    assert _is_png(ex.kpi_figure.value)
+    assert _is_png(ex.radar_figure.value)
+    # AL-B4 has H = 47.9: raising the exit threshold on health to 50 makes it EXIT (E1)
+    ex.threshold_sliders["h_exit"].value = 50.0
+    assert ex.result.decisions["AL-B4"] is Decision.EXIT
+    api = review_alliances(greenscape, policy=ReviewPolicy(h_exit=50.0))
+    assert dict(ex.result.decisions) == dict(api.decisions)
+    ex.alliance.value = "AL-B4"
+    assert "EXIT" in ex.decision_html.value and "E1" in ex.decision_html.value
+    ex.reset()
+    assert ex.result.decisions["AL-B4"] is Decision.RESTRUCTURE
+
+
+def test_review_without_alliances() -> None:
+    from alliancekit.teaching import carpool_workspace
+
+    ex = ReviewExplorer(carpool_workspace(), debounce=0)
+    assert ex.result is None
+    assert "no existing alliances" in ex.message.value
+
+
+def test_review_snapshot(greenscape) -> None:
+    assert "AL-B1" in review_explorer(greenscape, interactive=False)._repr_html_()
+
+
+# -- debounce -----------------------------------------------------------------------------------
+def test_slider_changes_are_debounced_in_a_running_loop(greenscape) -> None:
+    async def scenario() -> tuple[int, int, float]:
+        ex = ScoringExplorer(greenscape, debounce=0.05)
+        start = ex.update_count
+        for v in (0.2, 0.3, 0.4, 0.5):
+            ex.weight_sliders["C1"].value = v
+        mid = ex.update_count
+        await asyncio.sleep(0.3)
+        return start, mid, ex.update_count, float(ex.result.weights["C1"])
+
+    start, mid, end, w1 = asyncio.run(scenario())
+    assert mid == start  # nothing recomputed while the user is still moving
+    assert end == start + 1  # one recomputation for four changes
+    assert w1 == pytest.approx(0.5)
+
+
+# -- the dashboard ------------------------------------------------------------------------------
+def test_dashboard_picker_and_switch() -> None:
+    app = Dashboard(debounce=0)
+    labels = [label for label, _ in app.picker.options]
+    assert {"greenscape", "norden-pumpen", "sanchar-apps"} <= set(labels)
+    assert app.tabs.children == (app.scoring, app.portfolio, app.review)
+    app.picker.value = dict(app.picker.options)["sanchar-apps"]
+    assert app.workspace.organization.org_id == sample_workspace("sanchar-apps").organization.org_id
+    assert "A02" in app.scoring.table.value
+
+
+def test_dashboard_upload_xlsx(tmp_path: Path) -> None:
+    from alliancekit.teaching import new_case
+
+    ws = new_case(tmp_path / "case.xlsx", seed=8, n_candidates=7)
+    app = Dashboard(debounce=0)
+    app.upload.value = _upload("case.xlsx", (tmp_path / "case.xlsx").read_bytes())
+    assert app.picker.value == "upload:case.xlsx"
+    assert app.workspace.candidate_ids == ws.candidate_ids
+    for pid in ws.candidate_ids:
+        assert pid in app.scoring.table.value
+
+
+def test_dashboard_upload_zip_folder(tmp_path: Path) -> None:
+    ws = sample_workspace("sanchar-apps")
+    save_workspace(ws, tmp_path / "mine")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in (tmp_path / "mine").iterdir():
+            zf.write(f, f"mine/{f.name}")
+    app = Dashboard(debounce=0)
+    app.upload.value = _upload("mine.zip", buf.getvalue())
+    assert app.workspace.candidate_ids == ws.candidate_ids
+
+
+def test_dashboard_malformed_upload_shows_problems_and_keeps_running(tmp_path: Path) -> None:
+    import openpyxl
+
+    save_workspace(sample_workspace("greenscape"), tmp_path / "bad.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "bad.xlsx")
+    sheet = book["candidates"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("goal_compat") + 1, value=9)  # outside 1–5
+    book.save(tmp_path / "bad.xlsx")
+    app = Dashboard(debounce=0)
+    before = app.workspace
+    app.upload.value = _upload("bad.xlsx", (tmp_path / "bad.xlsx").read_bytes())
+    assert "Could not load bad.xlsx" in app.message.value
+    assert "goal_compat" in app.message.value
+    assert "ak-msg-error" in app.message.value
+    assert app.workspace is before  # the app keeps showing the previous workspace
+    # garbage and wrong file types are reported the same way
+    app.upload.value = _upload("junk.xlsx", b"not a workbook")
+    assert "Could not load junk.xlsx" in app.message.value
+    app.upload.value = _upload("notes.txt", b"hello")
+    assert ".xlsx" in app.message.value
+    app.upload.value = _upload("broken.zip", b"PK nope")
+    assert "not a zip file" in app.message.value
+
+
+def test_dashboard_empty_data_dir(tmp_path: Path) -> None:
+    app = Dashboard(tmp_path, debounce=0)
+    assert app.workspace is None
+    assert "No workspaces found" in app.message.value
+
+
+def test_dashboard_headless_snapshot() -> None:
+    snap = dashboard(interactive=False)
+    html = snap._repr_html_()
+    assert "Scoring explorer" in html and "Review explorer" in html
