@@ -1366,13 +1366,6 @@ def _management_asks(ws: Any, review: Any, plan: Any) -> list[str]:
     return asks
 
 
-def decision_chart(review: Any) -> ReportFigure:
-    """Bar chart of the number of alliances per decision."""
-    from alliancekit import plots
-
-    return as_figure(plots.decision_counts(dict(review.table["decision"])))
-
-
 def portfolio_overview(ws: Any, review: Any, plan: Any = None) -> ReportSection:
     """§5.7 item 2: count, spend vs budget, risk vs cap, concentration, conflicts."""
     org = ws.organization
@@ -1514,16 +1507,28 @@ def attainment_chart(review: Any) -> ReportFigure:
     return as_figure(fig)
 
 
-def kpi_charts(review: Any) -> ReportSection:
-    """KPI plan vs actual charts, one figure per alliance (embedded PNGs)."""
+def kpi_charts(review: Any, dpi: int = 72) -> ReportSection:
+    """KPI plan vs actual charts, one figure per alliance (embedded PNGs).
+
+    The figures are drawn by ``plots.kpi_chart`` into a figure with fixed margins instead of
+    constrained layout: constrained layout draws every axes twice, and these small multiples
+    are the most expensive part of a report.
+    """
+    from matplotlib.figure import Figure
+
     from alliancekit import plots
 
+    detail = review.kpi_detail.reset_index()
     parts = []
     for aid in review.table.index:
-        fig = plots.kpi_chart(review, aid)
+        n = max(int(detail.loc[detail["alliance_id"] == aid, "kpi_id"].nunique()), 1)
+        fig = Figure(figsize=(3.2 * n + 0.4, 2.9))
+        plots.kpi_chart(review, aid, fig=fig)
+        width = 3.2 * n + 0.4
+        fig.subplots_adjust(left=0.6 / width, right=0.98, bottom=0.33, top=0.8, wspace=0.45)
         partner = review.table.loc[aid, "partner_name"]
         parts.append(f"<h4>{_e(aid)}: {_e(partner)}</h4>")
-        parts.append(as_figure(fig, title=f"{aid}: KPI plan vs actual", dpi=80)._repr_html_())
+        parts.append(as_figure(fig, title=f"{aid}: KPI plan vs actual", dpi=dpi)._repr_html_())
     return _section("KPI charts", *parts)
 
 
@@ -1727,13 +1732,6 @@ def action_list(ws: Any, review: Any) -> ReportSection:
         )
     frame = pd.DataFrame(rows).set_index("alliance") if rows else pd.DataFrame()
     return _section("actions", _table(frame))
-
-
-def plan_chart(plan: Any, ws: Any) -> ReportFigure:
-    """Use of every portfolio limit by the re-planned portfolio."""
-    from alliancekit import plots
-
-    return as_figure(plots.totals_bars(plan, money_label=_money(ws)))
 
 
 def previous_review(ws: Any, previous_period: str | None, policy: Any = None) -> Any:

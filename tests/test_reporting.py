@@ -454,6 +454,7 @@ def test_untrusted_text_renders_as_text_in_chromium(evil_report: reporting.Repor
                 "img", "els => els.map(e => e.complete && e.naturalWidth > 0)"
             )
             scripts = page.eval_on_selector_all("script", "els => els.length")
+            pdf = page.pdf(format="A4")  # the print stylesheet renders
         finally:
             browser.close()
     assert dialogs == []
@@ -461,6 +462,7 @@ def test_untrusted_text_renders_as_text_in_chromium(evil_report: reporting.Repor
     assert EVIL in text
     assert scripts == 0
     assert images and all(images)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
 
 def test_fixture_notebooks_have_a_literal_parameters_cell() -> None:
