@@ -577,6 +577,7 @@ class RawTable:
     label: str
     header: list[str]
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    readable: bool = True  # False: present but unreadable (already reported)
 
 
 Locator = Callable[[tuple], tuple[str, int | None, str]]
@@ -664,16 +665,30 @@ def _read_yaml_text(text: str, label: str, P: _Problems) -> _RawOrg | None:
     return _RawOrg(data, _yaml_locator(label, lines))
 
 
-def _read_csv_text(text: str, label: str, P: _Problems) -> RawTable | None:
+def _unreadable(label: str) -> RawTable:
+    return RawTable(label, [], [], readable=False)
+
+
+def _read_csv_text(text: str, label: str, P: _Problems) -> RawTable:
     if not text.strip():
         P.add(label, None, None, "the file is empty; expected a header row")
-        return None
+        return _unreadable(label)
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         P.add(label, None, None, f"not a readable CSV file: {exc}")
-        return None
+        return _unreadable(label)
     header = [h.strip() for h in records[0]]
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep = "';'" if ";" in header[0] else "tabs"
+        P.add(
+            label,
+            1,
+            None,
+            f"the columns are separated by {sep}; save the file as comma-separated CSV "
+            "(in Excel: 'CSV UTF-8 (Comma delimited)')",
+        )
+        return _unreadable(label)
     rows = []
     for i, rec in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in rec):
@@ -703,7 +718,7 @@ def _read_folder(folder: Path, P: _Problems) -> tuple[_RawOrg | None, dict[str, 
             tables[name] = None
             continue
         text = _decode(path.read_bytes(), label, P)
-        tables[name] = _read_csv_text(text, label, P) if text is not None else None
+        tables[name] = _read_csv_text(text, label, P) if text is not None else _unreadable(label)
     return org, tables
 
 
@@ -720,10 +735,10 @@ def _sheet_rows(sheet: Any) -> list[list[str]]:
     return out
 
 
-def _table_from_rows(label: str, rows: list[list[str]], P: _Problems) -> RawTable | None:
+def _table_from_rows(label: str, rows: list[list[str]], P: _Problems) -> RawTable:
     if not rows or not any(c for c in rows[0]):
         P.add(label, None, None, "the sheet is empty; expected a header row")
-        return None
+        return _unreadable(label)
     header = list(rows[0])
     while header and not header[-1]:
         header.pop()
@@ -798,7 +813,7 @@ def _read_workbook(path: Path, P: _Problems) -> tuple[_RawOrg | None, dict[str, 
                 )
             continue
         table = _table_from_rows(label(name), sheets[name], P)
-        if table is None:
+        if not table.readable:
             continue
         if name == "criteria_weights":
             cw: dict[str, Any] = {}
@@ -846,6 +861,8 @@ def _parse_rows(
     table: RawTable, cols: tuple[Col, ...], P: _Problems, *, keep_extra: bool
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Convert a table's rows; returns row dicts (with ``_row``) and the kept extra columns."""
+    if not table.readable:
+        return [], []
     header = table.header
     positions: dict[str, int] = {}
     for j, h in enumerate(header):
@@ -1193,8 +1210,14 @@ def _parse(
         keep = tname not in ("candidates", "alliances")
         parsed[tname], extras[tname] = _parse_rows(table, TABLE_COLUMNS[tname], P, keep_extra=keep)
 
+    def usable(tname: str, id_column: str) -> bool:
+        """Ids of this table can be trusted for reference checks (read, id column present)."""
+        t = tables.get(tname)
+        return t is None or (t.readable and id_column in t.header)
+
     cands, alls = parsed["candidates"], parsed["alliances"]
-    if tables.get("candidates") is not None and not cands:
+    cand_table = tables.get("candidates")
+    if cand_table is not None and cand_table.readable and cand_table.header and not cands:
         P.add(
             labels["candidates"], None, None, "no candidates: add at least one row below the header"
         )
@@ -1221,10 +1244,11 @@ def _parse(
     _check_coverage(cands, gap_ids, cl, P)
     _check_coverage(alls, gap_ids, al, P)
     known = cand_ids | all_ids
+    check_refs = usable("candidates", "id") and usable("alliances", "alliance_id")
     for r in cands:
         for colname in ("conflicts_with", "requires_any"):
             ids = r[colname]
-            if not _ok(ids):
+            if not _ok(ids) or not check_refs:
                 continue
             for x in ids:
                 if x == r["id"]:
@@ -1253,7 +1277,7 @@ def _parse(
             )
     for r in alls:
         ids = r["conflicts_with"]
-        if _ok(ids):
+        if _ok(ids) and check_refs:
             for x in ids:
                 if x == r["alliance_id"] or x not in known:
                     P.add(
@@ -1270,6 +1294,8 @@ def _parse(
     has_alliances_table = tables.get("alliances") is not None
     for tname in ("kpis", "health", "events", "milestones"):
         label = labels.get(tname, f"{tname}.csv")
+        if not usable("alliances", "alliance_id"):
+            break
         for r in parsed[tname]:
             aid = r["alliance_id"]
             if _ok(aid) and aid not in all_ids:

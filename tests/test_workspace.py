@@ -722,6 +722,29 @@ def test_problem_limit_truncates(tmp_path: Path) -> None:
     assert "more" in str(info.value)
 
 
+def test_semicolon_separated_csv_is_explained(tmp_path: Path) -> None:
+    """European Excel writes ';'-separated CSV: one clear problem, not one per column."""
+    folder = copy_sample(tmp_path)
+    rows = read_rows(folder / "candidates.csv")
+    with open(folder / "candidates.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";", lineterminator="\n").writerows(rows)
+    problems = problems_of(folder)
+    assert len(problems) == 1
+    find(problems, "candidates.csv", 1, None, "separated by ';'")
+
+
+def test_unreadable_table_does_not_flood(tmp_path: Path) -> None:
+    """An unreadable alliances.csv is one problem; KPI rows are not all 'unknown alliance'."""
+    folder = copy_sample(tmp_path)
+    path = folder / "alliances.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Studio", "Stüdio").encode("cp1252"))
+    problems = problems_of(folder)
+    assert len(problems) == 1
+    find(problems, "alliances.csv", 5, None, "save it as UTF-8")
+    (folder / "candidates.csv").write_bytes(b"")
+    assert len(problems_of(folder)) == 2  # each unreadable file once, nothing else
+
+
 def test_missing_workspace_and_wrong_kind(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError, match="workspace not found"):
         load_workspace(tmp_path / "nowhere")
