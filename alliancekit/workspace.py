@@ -587,6 +587,8 @@ Locator = Callable[[tuple], tuple[str, int | None, str]]
 class _RawOrg:
     data: Any
     locate: Locator
+    #: list items come from workbook sheets, whose unknown columns are ignored like any table's
+    lenient_items: bool = False
 
 
 def _path_text(path: tuple) -> str:
@@ -851,7 +853,7 @@ def _read_workbook(path: Path, P: _Problems) -> tuple[_RawOrg | None, dict[str, 
         key = ".".join(str(p) for p in path)
         return org_label, key_rows.get(key, key_rows.get(top)), key
 
-    return _RawOrg(data, locate), tables
+    return _RawOrg(data, locate, lenient_items=True), tables
 
 
 # ---------------------------------------------------------------------------------------------
@@ -955,9 +957,7 @@ def _check_coverage(rows: list[dict], gap_ids: set[str] | None, label: str, P: _
 # ---------------------------------------------------------------------------------------------
 # parsing the organization
 # ---------------------------------------------------------------------------------------------
-def _org_value(
-    raw: _RawOrg, mapping: Mapping, path: tuple, col: Col, P: _Problems, *, present: bool = True
-) -> Any:
+def _org_value(raw: _RawOrg, mapping: Mapping, path: tuple, col: Col, P: _Problems) -> Any:
     value = mapping.get(col.name) if isinstance(mapping, Mapping) else None
     file, row, column = raw.locate((*path, col.name))
     try:
@@ -991,12 +991,10 @@ def _unknown_keys(
             P.add(file, row, column, f"unknown setting '{key}'{hint}")
 
 
-def _parse_org(
-    raw: _RawOrg, P: _Problems, *, strict: bool
-) -> tuple[Organization | None, set[str] | None]:
+def _parse_org(raw: _RawOrg, P: _Problems) -> tuple[Organization | None, set[str] | None]:
     """Organization from the raw settings; also the gap ids (None if they could not be read)."""
     data = raw.data
-    _unknown_keys(raw, data, (), _ORG_KEYS, P, strict=strict)
+    _unknown_keys(raw, data, (), _ORG_KEYS, P, strict=True)
     vals = {c.name: _org_value(raw, data, (), c, P) for c in ORG_SCALARS}
 
     lists: dict[str, list[dict[str, Any]]] = {}
@@ -1018,7 +1016,9 @@ def _parse_org(
                 f, r, c = raw.locate((name, i))
                 P.add(f, r, c, f"each item of '{name}' must be a set of key: value pairs")
                 continue
-            _unknown_keys(raw, item, (name, i), [c.name for c in cols], P, strict=strict)
+            _unknown_keys(
+                raw, item, (name, i), [c.name for c in cols], P, strict=not raw.lenient_items
+            )
             rec = {c.name: _org_value(raw, item, (name, i), c, P) for c in cols}
             rec["_path"] = (name, i)
             parsed.append(rec)
@@ -1165,9 +1165,6 @@ def _unique_items(raw: _RawOrg, items: list[dict], key: str, what: str, P: _Prob
 # ---------------------------------------------------------------------------------------------
 # the whole workspace
 # ---------------------------------------------------------------------------------------------
-_TABLE_DTYPES = {"float": "float64", "int": "int64", "bool": "bool"}
-
-
 def _frame(rows: list[dict], cols: tuple[Col, ...], extras: list[str]) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for col in cols:
@@ -1191,12 +1188,11 @@ def _parse(
     org_raw: _RawOrg | None,
     tables: Mapping[str, RawTable | None],
     P: _Problems,
-    *,
-    strict: bool = True,
 ) -> Workspace | None:
+    """Parse and cross-check everything; the Workspace, or None when there were problems."""
     org, gap_ids = (None, None)
     if org_raw is not None:
-        org, gap_ids = _parse_org(org_raw, P, strict=strict)
+        org, gap_ids = _parse_org(org_raw, P)
 
     parsed: dict[str, list[dict]] = {}
     extras: dict[str, list[str]] = {}

@@ -810,6 +810,26 @@ def test_xlsx_goal_item_located(tmp_path: Path) -> None:
     find(problems_of(book), "gs.xlsx[capability_gaps]", 4, "importance", "expected a number")
 
 
+def test_xlsx_extra_columns_in_list_sheets_are_ignored(tmp_path: Path) -> None:
+    """Workbook list sheets behave like tables: unknown columns are ignored, not errors."""
+    ws = sample_workspace("greenscape")
+    book = save_workspace(ws, tmp_path / "gs.xlsx")
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        sheet = wb["goals"]
+        sheet.cell(row=1, column=sheet.max_column + 1, value="owner")
+        sheet.cell(row=2, column=sheet.max_column, value="CEO")
+
+    _edit_book(book, edit)
+    assert load_workspace(book).organization == ws.organization
+
+
+def test_yaml_unknown_item_key_is_an_error(tmp_path: Path) -> None:
+    folder = copy_sample(tmp_path)
+    edit_text(folder / "organization.yaml", "  weight: 0.4\n", "  weight: 0.4\n  wieght: 1\n")
+    find(problems_of(folder), "organization.yaml", 13, "goals[1].wieght", "did you mean 'weight'")
+
+
 def test_xlsx_formula_like_text_round_trips(tmp_path: Path) -> None:
     ws = sample_workspace("norden-pumpen")
     ws2 = ws.replace(
