@@ -319,6 +319,60 @@ def _project_kernel_manager() -> type:
     return ProjectKernelManager
 
 
+@cache
+def _engine_name() -> str:
+    """Register (once) and name a papermill engine that writes the notebook once, at the end.
+
+    papermill's default engine rewrites the whole output notebook (validated JSON) before and
+    after every cell; with embedded figures that is quadratic and took longer than the cells
+    themselves. This engine defers every save to ``notebook_complete``, which papermill calls
+    in a ``finally`` block, so a failing cell, a dead kernel or a timeout still leaves the
+    partially executed notebook on disk.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class _SaveAtEndManager(NotebookExecutionManager):
+        _final = False
+
+        def save(self, **kwargs: Any) -> None:
+            if self._final:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs: Any) -> None:
+            self._final = True
+            super().notebook_complete(**kwargs)
+
+    class _SaveAtEndEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb: Any,
+            kernel_name: str,
+            output_path: str | None = None,
+            progress_bar: bool = True,
+            log_output: bool = False,
+            autosave_cell_every: int = 30,
+            **kwargs: Any,
+        ) -> Any:
+            nb_man = _SaveAtEndManager(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register("alliancekit", _SaveAtEndEngine)
+    return "alliancekit"
+
+
 def execute_notebook(
     notebook: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -380,6 +434,7 @@ def execute_notebook(
             cwd=str(cwd) if cwd is not None else None,
             execution_timeout=timeout,
             kernel_manager_class=_project_kernel_manager(),
+            engine_name=_engine_name(),
             start_timeout=120,
         )
     except PapermillExecutionError as exc:
@@ -670,6 +725,10 @@ def run_report(
     with _exclusive_lock(
         ws_root / f".{period_r}.lock", lock_timeout, f"report {ws_name} {period_r}"
     ):
+        # leftovers of a run that was killed outright (we hold the period's lock, so no live
+        # run owns them)
+        for stale in [*ws_root.glob(f".tmp-{period_r}-*"), *ws_root.glob(f".old-{period_r}-*")]:
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = ws_root / f".tmp-{period_r}-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
         try:
