@@ -193,6 +193,9 @@ def test_index_escapes_names_and_lists_newest_first(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_kernel_is_this_interpreter_and_report_is_published(tmp_path: Path) -> None:
     """The python3 kernel is sys.executable (the project venv), whatever kernelspecs exist."""
+    period = ak.sample_workspace("greenscape").latest_period()
+    stale = tmp_path / "greenscape" / f".tmp-{period}-deadbeef"  # a run killed outright
+    stale.mkdir(parents=True)
     run = reporting.run_report(
         DATA / "greenscape", out_dir=tmp_path, notebook=_fixture("ok"), progress=False
     )
