@@ -416,7 +416,9 @@ def evil_report(tmp_path_factory: pytest.TempPathFactory) -> reporting.ReportRun
         kpis.loc[first, "name"] = f"KPI {EVIL}"
     evil = ws.replace(alliances=alliances, candidates=candidates, kpis=kpis)
     path = ak.save_workspace(evil, base / "greenscape")
-    return reporting.run_report(path, out_dir=base / "reports", progress=False)
+    return reporting.run_report(
+        path, out_dir=base / "reports", progress=False, policy={"h_restr": 55.0}
+    )
 
 
 @pytest.mark.notebook
@@ -426,6 +428,15 @@ def test_untrusted_text_is_escaped_in_html(evil_report: reporting.ReportRun) -> 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
     assert not re.search(r"<script", page, re.IGNORECASE)
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_policy_overrides_reach_the_notebook(evil_report: reporting.ReportRun) -> None:
+    saved = json.loads(evil_report.results_json.read_text("utf-8"))["results"]
+    assert saved["review"]["policy"]["h_restr"] == 55.0
+    page = evil_report.html.read_text("utf-8")
+    assert re.search(r"<th>h_restr</th>\s*<td>55.0</td>\s*<td>yes</td>", page)
 
 
 @pytest.mark.browser
