@@ -69,7 +69,7 @@ _CSS = """
 .ak-table th, .ak-table td {border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: right;}
 .ak-table th {background: #f3f3f3;}
 .ak-msg-error {color: #b00020; white-space: pre-wrap;}
-.ak-msg-info {color: #333;}
+.ak-msg-info {color: #333; white-space: pre-wrap;}
 </style>
 """
 
@@ -199,6 +199,18 @@ class _Explorer(widgets.VBox):
     def snapshot(self) -> Snapshot:  # pragma: no cover - abstract
         """A static copy of what the explorer shows now."""
         raise NotImplementedError
+
+
+_STYLE = {"description_width": "150px"}
+
+
+def _fixed(width: str) -> widgets.Layout:
+    """Layout of a control column that keeps its width next to a flexible result column."""
+    return widgets.Layout(width=width, min_width=width, flex="0 0 auto")
+
+
+def _flex() -> widgets.Layout:
+    return widgets.Layout(flex="1 1 auto", min_width="0")
 
 
 def _image() -> widgets.Image:
@@ -337,10 +349,18 @@ class ScoringExplorer(_Explorer):
             s.observe(self._on_weight, names="value")
             self.weight_sliders[c] = s
         self.preset = widgets.Dropdown(
-            options=list(WEIGHT_PRESETS), value=preset, description="Preset"
+            options=list(WEIGHT_PRESETS),
+            value=preset,
+            description="Preset",
+            layout=widgets.Layout(width="340px"),
         )
         self.preset.observe(self._on_preset, names="value")
-        self.method = widgets.Dropdown(options=METHODS, value=method, description="Method")
+        self.method = widgets.Dropdown(
+            options=METHODS,
+            value=method,
+            description="Method",
+            layout=widgets.Layout(width="340px"),
+        )
         self.method.observe(self._schedule, names="value")
         self.ahp = AHPGrid(self.criteria)
         self.ahp.apply_button.on_click(lambda _: self.set_weights(self.ahp.result.weights))
@@ -356,12 +376,12 @@ class ScoringExplorer(_Explorer):
         )
         legend = widgets.HTML(f'<ul style="font-size:11px;columns:2">{names}</ul>')
         sliders = widgets.VBox(list(self.weight_sliders.values()))
-        controls = widgets.VBox([self.preset, self.method, sliders, legend])
+        controls = widgets.VBox([self.preset, self.method, sliders, legend], layout=_fixed("360px"))
         accordion = widgets.Accordion(children=[self.ahp], titles=("AHP pairwise weights",))
         accordion.selected_index = None
         self.children = [
             widgets.HTML(_CSS + f"<h3>{html.escape(self.title)}</h3>"),
-            widgets.HBox([controls, widgets.VBox([self.message, self.table])]),
+            widgets.HBox([controls, widgets.VBox([self.message, self.table], layout=_flex())]),
             accordion,
             self.figure,
             widgets.HBox([self.smaa_button]),
@@ -427,7 +447,7 @@ class ScoringExplorer(_Explorer):
         self.figure.value = figure_png(plots.contribution_bars(res))
         self.message.value = _message(
             f"{len(res.scores)} candidates scored with {self.method.label}; "
-            f"{sum(1 for v in res.knockouts.values() if v)} knocked out (grey in the table)."
+            f"{sum(1 for v in res.knockouts.values() if v)} knocked out (see the knockouts column)."
         )
 
     def ranked_table(self) -> pd.DataFrame:
@@ -598,20 +618,33 @@ class PortfolioExplorer(_Explorer):
             options=["low", "medium", "high"],
             value=str(org.risk_appetite.value),
             description="Risk appetite",
+            style=_STYLE,
         )
         self.risk_appetite.observe(self._on_appetite, names="value")
         self.objective = widgets.Dropdown(
-            options=OBJECTIVES, value="expected_npv", description="Objective"
+            options=OBJECTIVES, value="expected_npv", description="Objective", style=_STYLE
         )
         labels = [(f"{c.id} {c.name}", c.id) for c in workspace.candidates]
         self.must_include = widgets.SelectMultiple(
-            options=labels, description="Must include", rows=min(6, max(n, 1))
+            options=labels,
+            description="Must include",
+            rows=min(6, max(n, 1)),
+            style=_STYLE,
+            layout=widgets.Layout(width="480px"),
         )
         self.must_exclude = widgets.SelectMultiple(
-            options=labels, description="Must exclude", rows=min(6, max(n, 1))
+            options=labels,
+            description="Must exclude",
+            rows=min(6, max(n, 1)),
+            style=_STYLE,
+            layout=widgets.Layout(width="480px"),
         )
         self.why_not = widgets.Dropdown(
-            options=[("(pick a partner)", None), *labels], value=None, description="Why (not)?"
+            options=[("(pick a partner)", None), *labels],
+            value=None,
+            description="Why (not)?",
+            style=_STYLE,
+            layout=widgets.Layout(width="480px"),
         )
         self.why_not.observe(lambda _: self._explain(), names="value")
         self.show_frontier = widgets.Checkbox(value=False, description="Efficient frontier")
@@ -644,12 +677,16 @@ class PortfolioExplorer(_Explorer):
                 self.max_count,
                 self.risk_appetite,
                 self.objective,
-                widgets.HBox([self.must_include, self.must_exclude]),
-            ]
+                self.must_include,
+                self.must_exclude,
+            ],
+            layout=_fixed("500px"),
         )
         self.children = [
             widgets.HTML(_CSS + f"<h3>{html.escape(self.title)}</h3>"),
-            widgets.HBox([controls, widgets.VBox([self.message, self.selected_html])]),
+            widgets.HBox(
+                [controls, widgets.VBox([self.message, self.selected_html], layout=_flex())]
+            ),
             self.totals_figure,
             widgets.HBox([self.why_not]),
             self.why_html,
@@ -855,8 +892,9 @@ class ReviewExplorer(_Explorer):
                 [
                     widgets.VBox(
                         [*self.threshold_sliders.values(), self.reset_button],
+                        layout=_fixed("500px"),
                     ),
-                    widgets.VBox([self.alliance, self.decision_html, self.message]),
+                    widgets.VBox([self.alliance, self.decision_html, self.message], layout=_flex()),
                 ]
             ),
             widgets.HBox([self.kpi_figure]),

@@ -1,0 +1,214 @@
+"""The web app in a real browser: ``alliancekit app`` on loopback, driven by headless Chromium.
+
+Debian's chromium is driven through Python Playwright with the DESIGN.md flags (never
+``playwright install``). Tests skip only when chromium is missing and
+``ALLIANCEKIT_REQUIRE_BROWSER`` is unset; with it set, a missing browser is a failure.
+Screenshots go to the test's ``tmp_path``.
+
+ipywidgets 8 renders sliders with noUiSlider: the focusable handle is
+``.widget-slider .noUi-handle`` (``role=slider``, ``aria-valuenow``); arrow keys move it by one
+step and the new value is sent to the kernel like a mouse drag.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from alliancekit.app import find_free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+TIMEOUT_MS = 120_000
+
+pytestmark = pytest.mark.browser
+
+
+def _chromium_or_skip() -> str:
+    path = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
+    if path:
+        return path
+    if os.environ.get("ALLIANCEKIT_REQUIRE_BROWSER"):
+        pytest.fail("ALLIANCEKIT_REQUIRE_BROWSER is set but chromium is not installed")
+    pytest.skip("chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``alliancekit app --port N`` on a free loopback port; stopped by PID (SIGTERM)."""
+    _chromium_or_skip()
+    port = find_free_port()
+    base = tmp_path_factory.mktemp("app-jupyter")
+    env = dict(os.environ)
+    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        (base / var).mkdir()
+        env[var] = str(base / var)
+    env["MPLBACKEND"] = "Agg"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alliancekit.cli", "app", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert url in line, f"alliancekit app did not start: {line}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "api", timeout=2).close()
+                break
+            except urllib.error.HTTPError:
+                break  # any HTTP answer means the server is up
+            except OSError:
+                time.sleep(0.3)
+        yield url
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)  # the CLI stops its Voilà process group
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    path = _chromium_or_skip()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.goto(app_url, timeout=TIMEOUT_MS)
+    # the dashboard is rendered once the scoring table of the first workspace is on the page
+    pg.wait_for_selector(".ak-picker select", timeout=TIMEOUT_MS)
+    pg.wait_for_selector(".ak-explorer table", timeout=TIMEOUT_MS)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def _open_tab(page, title: str) -> None:
+    page.locator(".lm-TabBar-tab", has_text=title).first.click()
+
+
+def _upload(page, path: Path) -> None:
+    """Click the FileUpload button and answer the file chooser (its <input> is detached)."""
+    with page.expect_file_chooser() as chooser:
+        page.locator("button.ak-upload").click()
+    chooser.value.set_files(str(path))
+
+
+def _selected(page) -> str:
+    return page.locator(".ak-selected").first.inner_text()
+
+
+def test_dashboard_loads_with_samples(page, tmp_path: Path) -> None:
+    options = page.locator(".ak-picker select option").all_inner_texts()
+    assert {"greenscape", "norden-pumpen", "sanchar-apps"} <= set(options)
+    assert page.locator(".widget-slider .noUi-handle").count() >= 11  # one weight per criterion
+    page.screenshot(path=str(tmp_path / "scoring.png"), full_page=True)
+    assert (tmp_path / "scoring.png").stat().st_size > 10_000
+
+
+def test_annual_budget_slider_changes_selection(page, tmp_path: Path) -> None:
+    """Scenario B: 5 partners at a budget of 55 lakh/yr; at 49 one of them is replaced."""
+    _open_tab(page, "Select portfolio")
+    selected = page.locator(".ak-selected")
+    selected.first.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('.ak-selected').innerText.includes('B01')")
+    before = _selected(page)
+    assert "Selected partners (5)" in before
+    page.screenshot(path=str(tmp_path / "portfolio-before.png"), full_page=True)
+    handle = page.locator(".ak-budget-annual .noUi-handle").first
+    assert float(handle.get_attribute("aria-valuenow")) == pytest.approx(55.0)
+    handle.focus()
+    for _ in range(6):  # step 1 lakh/yr: 55 -> 49
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => document.querySelector('.ak-budget-annual .noUi-handle')"
+        ".getAttribute('aria-valuenow').startsWith('49')"
+    )
+    page.wait_for_function(
+        "(before) => document.querySelector('.ak-selected').innerText !== before",
+        arg=before,
+    )
+    after = _selected(page)
+    assert after != before
+    assert "B01" not in after  # DOMAIN §6.2 data: at 49 the forest department is replaced
+    page.wait_for_timeout(1500)  # let the totals figure (sent after the list) arrive
+    page.screenshot(path=str(tmp_path / "portfolio-after.png"), full_page=True)
+
+
+def test_upload_workspace_xlsx_shows_its_partners(page, tmp_path: Path) -> None:
+    from alliancekit.teaching import new_case
+
+    ws = new_case(tmp_path / "classroom.xlsx", seed=42, n_candidates=6)
+    _upload(page, tmp_path / "classroom.xlsx")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ak-picker select option')]"
+        ".some(o => o.textContent.includes('(uploaded)'))"
+    )
+    name = ws.organization.name
+    page.wait_for_function(
+        "(name) => document.querySelector('.ak-app-message').innerText.includes(name)", arg=name
+    )
+    table = page.locator(".ak-explorer table").first
+    for c in ws.candidates:
+        table.get_by_text(c.id, exact=True).first.wait_for()
+    text = table.inner_text()
+    assert all(c.name in text for c in ws.candidates)
+    page.screenshot(path=str(tmp_path / "uploaded.png"), full_page=True)
+
+
+def test_malformed_upload_shows_problems_and_app_keeps_running(page, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"this is not a workbook")
+    _upload(page, bad)
+    page.wait_for_function(
+        "() => document.querySelector('.ak-app-message').innerText.includes('Could not load')"
+    )
+    message = page.locator(".ak-app-message").inner_text()
+    assert re.search(r"broken\.xlsx", message)
+    # still usable: switch workspace with the picker
+    page.locator(".ak-picker select").select_option(label="sanchar-apps")
+    page.wait_for_function(
+        "() => document.querySelector('.ak-app-message').innerText.includes('Sanchar')"
+    )
+    page.screenshot(path=str(tmp_path / "after-bad-upload.png"), full_page=True)
