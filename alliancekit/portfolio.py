@@ -504,7 +504,7 @@ def _build(
     allowed = [k for k, i in enumerate(p.ids) if i not in screened or fixed.get(i) == 1]
     sense = pulp.LpMaximize
     prob = pulp.LpProblem("portfolio", sense)
-    x = {k: prob.add_variable(f"x_{k}", 0, 1, cat=pulp.LpBinary) for k in allowed}
+    x = {k: prob.add_variable(f"x_{k:07d}", 0, 1, cat=pulp.LpBinary) for k in allowed}
     for i, v in fixed.items():
         k = p.ids.index(i)
         if k in x:
@@ -678,18 +678,57 @@ class _Solve:
     objective: float | None
 
 
-def _solve(model: _Model, solver: str, time_limit: float, mip_gap: float) -> _Solve:
-    """Solve with HiGHS (in-process) or bundled CBC; map the outcome to ``SolveStatus``."""
+class _WarmHiGHS(pulp.HiGHS):
+    """In-process HiGHS that hands a start selection (incumbent) to the MIP solver."""
+
+    def __init__(self, start: Mapping[str, float] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._start = dict(start or {})
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's hook name
+        if self._start:
+            import highspy
+
+            variables = lp.variables()
+            sol = highspy.HighsSolution()
+            values = [0.0] * len(variables)
+            for var in variables:
+                values[var.index] = self._start.get(var.name, 0.0)
+            sol.col_value = values
+            sol.value_valid = True
+            lp.solverModel.setSolution(sol)  # rejected by HiGHS if infeasible: harmless
+        lp.solverModel.run()
+
+
+def _solve(
+    model: _Model,
+    solver: str,
+    time_limit: float,
+    mip_gap: float,
+    start: Iterable[int] | None = None,
+) -> _Solve:
+    """Solve with HiGHS (in-process) or bundled CBC; map the outcome to ``SolveStatus``.
+
+    ``start``: positions of partners in a known selection, passed as the initial incumbent
+    (a warm start for frontier points and robustness draws).
+    """
     prob = model.prob
     t0 = time.perf_counter()
     if not model.x and not model.rows:
         return _Solve(SolveStatus.OPTIMAL, 0.0, 0.0, {}, 0.0)
     log_path = None
+    warm = None
+    if start is not None:
+        chosen = set(start)
+        warm = {v.name: (1.0 if k in chosen else 0.0) for k, v in model.x.items()}
     if solver == "highs":
-        engine = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=mip_gap, threads=1)
+        engine = _WarmHiGHS(warm, msg=False, timeLimit=time_limit, gapRel=mip_gap)
     else:
         fd, log_path = tempfile.mkstemp(prefix="alliancekit-cbc-", suffix=".log")
         os.close(fd)
+        if warm:
+            for v in model.x.values():
+                v.setInitialValue(warm[v.name])
         engine = pulp.COIN_CMD(
             path=_cbc_path(),
             msg=False,
@@ -697,6 +736,7 @@ def _solve(model: _Model, solver: str, time_limit: float, mip_gap: float) -> _So
             gapRel=mip_gap,
             logPath=log_path,
             threads=1,
+            warmStart=bool(warm),
         )
     try:
         prob.solve(engine)
@@ -1154,12 +1194,21 @@ def select_portfolio(
 
 
 def solve_problem(
-    problem: PortfolioProblem, *, diagnose: bool = True, fix: Mapping[str, int] | None = None
+    problem: PortfolioProblem,
+    *,
+    diagnose: bool = True,
+    fix: Mapping[str, int] | None = None,
+    start: Iterable[str] | None = None,
 ) -> PortfolioResult:
-    """Solve a validated ``PortfolioProblem`` (used by every re-solve in this module)."""
+    """Solve a validated ``PortfolioProblem`` (used by every re-solve in this module).
+
+    ``start``: ids of a selection to offer the solver as a first incumbent (warm start).
+    """
     t0 = time.perf_counter()
     model = _build(problem, fix=fix)
-    res = _solve(model, problem.solver, problem.time_limit, problem.mip_gap)
+    pos = {i: k for k, i in enumerate(problem.ids)}
+    warm = None if start is None else [pos[i] for i in start if i in pos]
+    res = _solve(model, problem.solver, problem.time_limit, problem.mip_gap, warm)
     if res.status == SolveStatus.INFEASIBLE:
         if diagnose:
             raise diagnose_infeasibility(problem)
@@ -2114,43 +2163,78 @@ def efficient_frontier(
     if not (name.startswith(("limit[", "average[")) or name == "cvar"):
         raise _bad(f"unknown frontier dimension {vary!r}")
     current = _cap_of(p, name) if name != "cvar" or p.cvar_limit is not None else None
+    if name == "cvar":
+        current = None if p.cvar_limit is None or p.cvar_limit > 1e17 else p.cvar_limit
+        p = replace(p, cvar_lambda=0.0)
+
+    def with_value(v: float | None) -> PortfolioProblem:
+        if name.startswith("limit["):
+            lim = {k: c for k, c in p.limits.items() if k != name[6:-1]}
+            if v is not None:
+                lim[name[6:-1]] = float(v)
+            return replace(p, limits=MappingProxyType(lim))
+        if name.startswith("average["):
+            avg = {k: c for k, c in p.max_average.items() if k != name[8:-1]}
+            if v is not None:
+                avg[name[8:-1]] = float(v)
+            return replace(p, max_average=MappingProxyType(avg))
+        return replace(p, cvar_limit=None if v is None else float(v))
+
+    def usage(selected: Sequence[str]) -> float:
+        x = np.array([i in set(selected) for i in p.ids], dtype=float)
+        if name.startswith("limit["):
+            col = name[6:-1]
+            return float(_col(p, col) @ x) + p.limit_base.get(col, 0.0)
+        if name.startswith("average["):
+            return float(_col(p, name[8:-1]) @ x / x.sum()) if x.sum() else 0.0
+        return _cvar(p.scenario_loss @ x, p.cvar_beta)
+
+    # The optimum without the varied limit is optimal for every value at or above its usage,
+    # so the flat end of the frontier needs no solve (exact, since relaxing only adds options).
+    try:
+        free = solve_problem(with_value(None), diagnose=False)
+    except InfeasiblePortfolioError:
+        free = None
+    top = usage(free.selected) if free is not None else math.nan
     if values is None:
         scr = _screened(p)
         ok = np.array([i not in scr for i in p.ids])
         if name.startswith("limit["):
-            col = name[6:-1]
-            base = p.limit_base.get(col, 0.0)
-            c = _col(p, col)[ok]
-            lo, hi = base, base + float(np.clip(c, 0, None).sum())
-            if current is not None:
-                hi = max(hi, current)
+            lo = p.limit_base.get(name[6:-1], 0.0)
+            hi = (
+                top
+                if free is not None
+                else lo + float(np.clip(_col(p, name[6:-1])[ok], 0, None).sum())
+            )
         elif name.startswith("average["):
             c = _col(p, name[8:-1])[ok]
-            lo, hi = (float(c.min()), float(c.max())) if len(c) else (0.0, 1.0)
+            lo = float(c.min()) if len(c) else 0.0
+            hi = top if free is not None else (float(c.max()) if len(c) else 1.0)
         else:
-            q = replace(p, cvar_limit=None, cvar_lambda=0.0)
-            unc = solve_problem(q, diagnose=False)
-            x = np.array([i in set(unc.selected) for i in p.ids], dtype=float)
-            hi = _cvar(p.scenario_loss @ x, p.cvar_beta)
-            lo_val = _optimise_target(q, set(_constraint_groups(q)), "min", "cvar")
+            lo_val = _optimise_target(p, set(_constraint_groups(p)) - {"cvar"}, "min", "cvar")
+            hi = top if free is not None else 0.0
             lo = hi if lo_val is None else lo_val
-            current = None if p.cvar_limit is None or p.cvar_limit > 1e17 else p.cvar_limit
+        if current is not None:
+            hi = max(hi, current)
         values = np.linspace(lo, hi, int(points))
     rows = []
+    infeasible_at = -math.inf  # every value at or below a proven-infeasible one is infeasible
+    last: Sequence[str] | None = None  # previous point's selection: the next solve's incumbent
     for v in tqdm(list(values), desc=f"frontier over {vary}", disable=not progress, leave=False):
-        if name.startswith("limit["):
-            q = replace(p, limits=MappingProxyType({**p.limits, name[6:-1]: float(v)}))
-        elif name.startswith("average["):
-            q = replace(p, max_average=MappingProxyType({**p.max_average, name[8:-1]: float(v)}))
-        else:
-            q = replace(p, cvar_limit=float(v), cvar_lambda=0.0)
         row: dict[str, Any] = {"value": float(v)}
-        try:
-            r = solve_problem(q, diagnose=False)
-        except InfeasiblePortfolioError:
+        r = None
+        if free is not None and float(v) >= top - 1e-12:
+            r = free
+        elif float(v) > infeasible_at and free is not None:
+            try:
+                r = solve_problem(with_value(float(v)), diagnose=False, start=last)
+            except InfeasiblePortfolioError:
+                infeasible_at = max(infeasible_at, float(v))
+        if r is None:
             row |= {"objective": math.nan, "feasible": False, "n_selected": 0, "selected": ""}
             row["status"] = SolveStatus.INFEASIBLE.value
         else:
+            last = r.selected
             obj = r.objective_value
             if plan is not None:
                 obj = float(sum(plan.reported[i] for i in r.selected))
@@ -2263,14 +2347,16 @@ def portfolio_robustness(
         npv = scen.npv.reindex(columns=list(p.ids))
         for k in range(n_draws):
             draws.append(("values", npv.iloc[k].astype(float)))
+    last = None  # every draw keeps the constraints, so the previous selection is feasible
     for kind, coef in tqdm(draws, desc="robustness", disable=not progress, leave=False):
         q = replace(p, objective=coef.rename(kind))
         try:
-            r = solve_problem(q, diagnose=False)
+            r = solve_problem(q, diagnose=False, start=last)
         except InfeasiblePortfolioError:
             infeasible += 1
             continue
         runs[kind] += 1
+        last = r.selected
         counts[kind].loc[r.selected] += 1
     table = pd.DataFrame(index=pd.Index(p.ids, name="partner_id"))
     for kind in ("weights", "values"):
