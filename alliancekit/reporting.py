@@ -76,6 +76,7 @@ __all__ = [
     "portfolio_overview",
     "previous_review",
     "refresh_index",
+    "replanned_portfolio",
     "report_header",
     "risk_update",
     "run_report",
@@ -561,6 +562,7 @@ th, td { border: 1px solid var(--rule); padding: .25rem .5rem; text-align: left;
   vertical-align: top; }
 th { background: #f2f5f7; }
 table.dataframe td { white-space: normal; }
+.ak-section { overflow-x: auto; }
 img { max-width: 100%; height: auto; display: block; margin: .5rem 0 1rem; }
 pre { white-space: pre-wrap; font-size: .85rem; background: #f7f9fa; padding: .5rem;
   border: 1px solid var(--rule); }
@@ -573,7 +575,9 @@ pre { white-space: pre-wrap; font-size: .85rem; background: #f7f9fa; padding: .5
   margin: .6rem 0; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
-  html { font-size: 11pt; }
+  html { font-size: 10pt; }
+  table { font-size: 8pt; }
+  .ak-section { overflow: visible; }
   body { max-width: none; padding: 0; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   h2 { break-before: auto; }
@@ -1813,6 +1817,61 @@ def action_list(ws: Any, review: Any) -> ReportSection:
         )
     frame = pd.DataFrame(rows).set_index("alliance") if rows else pd.DataFrame()
     return _section("actions", _table(frame))
+
+
+def replanned_portfolio(ws: Any, plan: Any) -> ReportSection:
+    """§5.7: the portfolio re-planned with this review's decisions (``plan_portfolio``).
+
+    New partners selected, existing alliances kept and exited, every limit used vs its cap,
+    and the candidates screened out with the reason; all money in the workspace unit.
+    """
+    money = _money(ws)
+    frame = plan.to_frame()
+    kept = set(plan.kept)
+    new = [p for p in plan.selected if p not in kept and p in frame.index]
+    cols = {
+        "name": "partner",
+        "relation": "relation",
+        "form": "form",
+        "cost_one_off": f"one-off cost [{money}]",
+        "cost_annual": f"annual cost [{money}/yr]",
+        "expected_npv": f"E[NPV] [{money}]",
+        "e_npv": f"E[NPV] [{money}]",
+        "R": "risk R [0–1]",
+        "R_rel": "relational risk R_rel [0–1]",
+        "score": "score [0–100]",
+    }
+    have = [c for c in cols if c in frame.columns]
+    have = [c for c in have if not (c == "e_npv" and "expected_npv" in have)]
+    chosen = frame.loc[new, have].rename(columns=cols)
+    chosen.index.name = "new partner"
+    status = plan.status.value if hasattr(plan.status, "value") else str(plan.status)
+    gap = f", MIP gap {plan.mip_gap:.2%}" if status != "optimal" else ""
+    parts = [
+        f"<p>Solver status <b>{_e(status)}</b>{_e(gap)} ({_e(plan.solver)}); objective "
+        f"{_e(plan.objective_name)} = {plan.objective_value:,.1f} {_e(money)}. Existing alliances "
+        f"kept: {_e(', '.join(plan.kept) or 'none')}; exited: "
+        f"{_e(', '.join(plan.exited) or 'none')}.</p>",
+        "<h3>New partners selected</h3>",
+        _table(chosen, floats=",.2f") if len(chosen) else "<p>No new partner selected.</p>",
+    ]
+    totals = plan.totals.copy()
+    if len(totals):
+        totals.index.name = f"limit (money in {money})"
+        parts += [
+            "<h3>Limits: used vs cap</h3>",
+            f"<p>Binding: {_e(', '.join(plan.binding) or 'none')}.</p>",
+            _table(totals, floats=",.3f"),
+        ]
+    if plan.screened:
+        screened = pd.DataFrame(
+            {"reason": [plan.screened[k] for k in sorted(plan.screened)]},
+            index=pd.Index(sorted(plan.screened), name="screened out"),
+        )
+        parts += ["<h3>Candidates screened out before the optimisation</h3>", _table(screened)]
+    if plan.notes:
+        parts.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in plan.notes) + "</ul>")
+    return _section("re-planned portfolio", *parts)
 
 
 def previous_review(ws: Any, previous_period: str | None, policy: Any = None) -> Any:
