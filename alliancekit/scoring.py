@@ -319,22 +319,22 @@ def rank_kernel(
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Competition ranks (1 = highest score; tied scores share the best rank) and tie groups.
 
-    Scores within ``tol`` of the first score of a run (in descending order) are tied.
-    Returns ``(ranks, groups)`` where ``groups`` lists the positions of each tied set (size > 1).
+    Sorted in descending order, neighbours closer than ``tol`` are tied (the same rule SMAA
+    uses). Returns ``(ranks, groups)`` where ``groups`` lists the positions of each tied set
+    (size > 1), best group first.
     """
     scores = np.asarray(scores, dtype=float)
+    m = len(scores)
     order = np.argsort(-scores, kind="stable")
-    ranks = np.empty(len(scores), dtype=int)
-    groups: list[np.ndarray] = []
-    start = 0
-    while start < len(order):
-        end = start + 1
-        while end < len(order) and scores[order[start]] - scores[order[end]] <= tol:
-            end += 1
-        ranks[order[start:end]] = start + 1
-        if end - start > 1:
-            groups.append(order[start:end])
-        start = end
+    ordered = scores[order]
+    first = np.ones(m, dtype=bool)
+    first[1:] = (ordered[:-1] - ordered[1:]) > tol
+    starts = np.nonzero(first)[0]
+    group = np.cumsum(first) - 1
+    ranks = np.empty(m, dtype=int)
+    ranks[order] = starts[group] + 1
+    sizes = np.diff(np.append(starts, m))
+    groups = [order[starts[g] : starts[g] + sizes[g]] for g in np.nonzero(sizes > 1)[0]]
     return ranks, groups
 
 

@@ -259,6 +259,25 @@ class _Scorer:
             out[d] = (plus - minus) @ w[d]
         return out
 
+    def scores_many(self, w: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Scores (k, c, m) of c weight vectors w (c, n) on each of k matrices x (k, m, n)."""
+        prob = self.prob
+        nx = prob.normalized(x)
+        if prob.method is Method.WEIGHTED_SUM:
+            return np.einsum("kmn,cn->kcm", nx, w)
+        if prob.method is Method.TOPSIS:
+            w2 = (w * w).T  # (n, c)
+            d_plus = np.sqrt((nx - nx.max(axis=1, keepdims=True)) ** 2 @ w2)
+            d_minus = np.sqrt((nx - nx.min(axis=1, keepdims=True)) ** 2 @ w2)
+            total = d_plus + d_minus
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(total > 0, d_minus / total, 0.5).transpose(0, 2, 1)
+        out = np.empty((x.shape[0], len(w), x.shape[1]))
+        for d in range(x.shape[0]):
+            plus, minus = promethee_kernel(nx[d], prob.preferences)
+            out[d] = w @ (plus - minus).T
+        return out
+
     def chunk(self, n_samples: int) -> int:
         m, n = self.prob.x.shape
         per_draw = m * max(n, 8) if self.sd is not None else m * 8
@@ -508,7 +527,8 @@ def smaa(
     counts = np.zeros(m * (m + 1))  # difference array of rank counts, per alternative
     first_mass = np.zeros(m)
     central_sum = np.zeros((m, n))
-    wins = np.zeros((m, m)) if do_pairwise else None
+    less = np.zeros((m, m), dtype=np.int64)
+    wins = less if do_pairwise else None
     for a in range(0, n_samples, chunk):
         w = w_all[a : a + chunk]
         k = len(w)
@@ -527,11 +547,14 @@ def smaa(
         for j in range(n):
             central_sum[:, j] += np.bincount(winner, mass * w[draw, j], m)
         if wins is not None:
+            # position of each alternative (tied ones share their group's start); i beats k
+            # when strictly ahead, and ties count 1/2: wins = less + (draws − less − lessᵀ)/2
+            pos = np.empty((k, m), dtype=np.int16 if m < 32_000 else np.int32)
+            np.put_along_axis(pos, alt, start.astype(pos.dtype), axis=1)
             sub = max(1, _CHUNK_FLOATS // (m * m))
             for b in range(0, k, sub):
-                diff = s[b : b + sub, :, None] - s[b : b + sub, None, :]
-                wins += (diff > tie_tolerance).sum(axis=0)
-                wins += 0.5 * (np.abs(diff) <= tie_tolerance).sum(axis=0)
+                p = pos[b : b + sub]
+                less += (p[:, :, None] < p[:, None, :]).sum(axis=0)
 
     accept = np.cumsum(counts.reshape(m, m + 1), axis=1)[:, :m] / n_samples
     accept = np.clip(accept, 0.0, 1.0)
@@ -551,22 +574,19 @@ def smaa(
             confidence[idx] = conf_hits
         else:
             conf_rng = np.random.default_rng([seed, 1])
-            per = max(1, chunk // max(1, len(idx)))
+            per = max(1, min(chunk, _CHUNK_FLOATS // (m * len(idx))))
             for a in range(0, n_samples, per):
                 k = min(per, n_samples - a)
-                x = scorer.perturbed(conf_rng, k)  # (k, m, n)
-                xs = np.repeat(x, len(idx), axis=0)
-                ws = np.tile(cw, (k, 1))
-                s = scorer.scores(ws, xs).reshape(k, len(idx), m)
-                for row in range(k):
-                    conf_hits += _wins_of(s[row], idx, tie_tolerance)
+                s = scorer.scores_many(cw, scorer.perturbed(conf_rng, k))  # (k, c, m)
+                conf_hits += _wins_of(s, idx, tie_tolerance).sum(axis=0)
             confidence[idx] = conf_hits / n_samples
 
     ids, criteria = prob.ids, prob.criteria
     rank_cols = pd.RangeIndex(1, m + 1, name="rank")
     acceptability = pd.DataFrame(accept, index=ids, columns=rank_cols)
     pair = None
-    if wins is not None:
+    if do_pairwise:
+        wins = less + 0.5 * (n_samples - less - less.T)
         np.fill_diagonal(wins, 0.0)
         pair = pd.DataFrame(wins / n_samples, index=ids, columns=ids)
     return SMAAResult(
@@ -587,11 +607,12 @@ def smaa(
 
 
 def _wins_of(s: np.ndarray, idx: np.ndarray, tol: float) -> np.ndarray:
-    """For score rows s (c, m), row r scored with alternative idx[r]'s central weights: 1 if
-    idx[r] is best (1/t when tied with t − 1 others at the top), else 0."""
-    best = s.max(axis=1)
-    own = s[np.arange(len(idx)), idx]
-    n_top = (s >= best[:, None] - tol).sum(axis=1)
+    """Scores s (..., c, m), row r scored with alternative idx[r]'s central weights: 1 where
+    idx[r] is best (1/t when tied with t − 1 others at the top), else 0; shape (..., c)."""
+    best = s.max(axis=-1)
+    where = np.broadcast_to(np.asarray(idx)[:, None], (*s.shape[:-1], 1))
+    own = np.take_along_axis(s, where, axis=-1)[..., 0]
+    n_top = (s >= best[..., None] - tol).sum(axis=-1)
     return np.where(own >= best - tol, 1.0 / n_top, 0.0)
 
 

@@ -324,3 +324,28 @@ def test_weight_stability_bad_input(mirror):
         ak.weight_stability(mirror, {"c1": 0.5, "c2": 0.5}, "benefit", top_k=2)
     with pytest.raises(DataValidationError, match="negative"):
         ak.weight_stability(mirror, {"c1": -0.5, "c2": 0.5}, "benefit")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_scores_many_matches_one_weight_vector_at_a_time(method):
+    """The batched scorer used for confidence factors (c weight vectors × k perturbed matrices)
+    equals scoring each (weights, matrix) pair separately, and ak.score on one matrix."""
+    from alliancekit.scoring import _prepare
+    from alliancekit.sensitivity import _Scorer
+
+    frame, dirs, _ = random_problem(21, m=6, n=3)
+    prob = _prepare(frame, dirs, method, None, None, None, "raise")
+    scorer = _Scorer(prob, np.full(frame.shape, 0.4))
+    rng = np.random.default_rng(0)
+    x = scorer.perturbed(rng, 4)
+    w = rng.dirichlet(np.ones(3), 5)
+    many = scorer.scores_many(w, x)
+    assert many.shape == (4, 5, 6)
+    for d in range(4):
+        for c in range(5):
+            one = scorer.scores(w[c][None, :], x[d][None, :, :])[0]
+            assert many[d, c] == pytest.approx(one, abs=1e-12)
+    perturbed = pd.DataFrame(x[0], index=frame.index, columns=frame.columns)
+    direct = ak.score(perturbed, dict(zip(frame.columns, w[0], strict=True)), dirs, method=method)
+    scale = 100.0 if method == "weighted_sum" else 1.0
+    assert many[0, 0] * scale == pytest.approx(direct.scores.to_numpy(), abs=1e-9)
