@@ -1137,7 +1137,14 @@ def run_reports(
             with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=ctx) as pool:
                 futures = {pool.submit(_run_one, p, kwargs): i for i, p in enumerate(paths)}
                 for fut in as_completed(futures):
-                    outcomes[futures[fut]] = fut.result()
+                    i = futures[fut]
+                    try:
+                        outcomes[i] = fut.result()
+                    except Exception as exc:  # a worker process died (crash, OOM kill)
+                        outcomes[i] = ReportError(
+                            f"the worker process running {paths[i]} failed: {exc!r}",
+                            extra={"period": period},
+                        )
                     bar.update()
     finally:
         bar.close()
