@@ -129,6 +129,7 @@ class PortfolioProblem:
     cvar_limit: float | None = None
     cvar_lambda: float = 0.0
     objective_constant: float = 0.0
+    uncounted: tuple[str, ...] = ()
     solver: str = "highs"
     time_limit: float = 30.0
     mip_gap: float = 1e-6
@@ -211,6 +212,7 @@ def _make_problem(
     solver: str,
     time_limit: float,
     mip_gap: float,
+    uncounted: Iterable[str] = (),
 ) -> PortfolioProblem:
     """Validate every input and return a ``PortfolioProblem`` (DataValidationError otherwise)."""
     if not isinstance(candidates, pd.DataFrame):
@@ -393,6 +395,7 @@ def _make_problem(
         cvar_limit=None if cvar_limit is None else float(cvar_limit),
         cvar_lambda=float(cvar_lambda or 0.0),
         objective_constant=float(objective_constant),
+        uncounted=_check_ids(uncounted, known, "uncounted"),
         solver=solver,
         time_limit=float(time_limit),
         mip_gap=float(mip_gap),
@@ -406,8 +409,15 @@ def _col(p: PortfolioProblem, column: str) -> np.ndarray:
     return pd.to_numeric(p.table[column]).to_numpy(dtype=float)
 
 
+def _counted(p: PortfolioProblem) -> np.ndarray:
+    """1.0 for rows that count in count, group, average and per-partner rules (new partners)."""
+    skip = set(p.uncounted)
+    return np.array([0.0 if i in skip else 1.0 for i in p.ids])
+
+
 def _group_mask(p: PortfolioProblem, g: GroupLimit) -> np.ndarray:
-    return (p.table[g.column].astype(str) == str(g.value)).to_numpy()
+    member = (p.table[g.column].astype(str) == str(g.value)).to_numpy()
+    return member & (_counted(p) > 0)
 
 
 def _constraint_groups(p: PortfolioProblem) -> list[str]:
@@ -454,11 +464,12 @@ def _screened(p: PortfolioProblem, active: set[str] | None = None) -> dict[str, 
     if on("must_exclude"):
         for i in p.must_exclude:
             out.setdefault(i, []).append("must exclude")
+    counted = _counted(p)
     for col, cap in p.max_each.items():
         if not on(f"each[{col}]"):
             continue
         values = _col(p, col)
-        for k in np.flatnonzero(values > cap + 1e-12):
+        for k in np.flatnonzero((values > cap + 1e-12) & (counted > 0)):
             out.setdefault(p.ids[k], []).append(
                 f"{col} {values[k]:.4g} > per-partner cap {cap:.4g}"
             )
@@ -537,8 +548,7 @@ def _build(
         members = [x[pos[i]] for i in c if pos[i] in x]
         if on(name) and len(members) >= 2:
             add(name, pulp.LpAffineExpression([(v, 1.0) for v in members]) <= 1)
-    n = p.n
-    ones = np.ones(n)
+    ones = _counted(p)
     for g in p.groups:
         mask = _group_mask(p, g).astype(float)
         if g.min_count is not None and on(f"group[{g.label}].min_count"):
@@ -552,7 +562,7 @@ def _build(
         if g.max_cost_share is not None and on(f"group[{g.label}].max_cost_share"):
             name = f"group[{g.label}].max_cost_share"
             theta = ov.get(name, g.max_cost_share)
-            add(name, _expr(x, (mask - theta) * _col(p, g.cost_column)) <= 0)
+            add(name, _expr(x, (mask - theta) * _col(p, g.cost_column) * ones) <= 0)
     if p.min_count is not None and on("count.min"):
         lhs["count.min"] = _expr(x, ones)
         add("count.min", lhs["count.min"] >= ov.get("count.min", p.min_count))
@@ -563,7 +573,7 @@ def _build(
         name = f"average[{col}]"
         if on(name):
             rho = ov.get(name, cap)
-            add(name, _expr(x, _col(p, col) - rho) <= 0)
+            add(name, _expr(x, (_col(p, col) - rho) * ones) <= 0)
     for col, cap in p.limits.items():
         name = f"limit[{col}]"
         if on(name):
@@ -658,7 +668,7 @@ def _target_expr(p: PortfolioProblem, x: Mapping[int, pulp.LpVariable], name: st
     if name.startswith("coverage["):
         return _expr(x, p.coverage[name[9:-1]].to_numpy())
     if name.startswith("count."):
-        return _expr(x, np.ones(p.n))
+        return _expr(x, _counted(p))
     if name.startswith("group[") and name.endswith("_count"):
         label = name[6 : name.index("]")]
         g = next(g for g in p.groups if g.label == label)
@@ -1010,15 +1020,16 @@ def _totals(p: PortfolioProblem, chosen: np.ndarray) -> pd.DataFrame:
     x = chosen.astype(float)
     for col, cap in p.limits.items():
         row(f"limit[{col}]", float(_col(p, col) @ x) + p.limit_base.get(col, 0.0), cap, "<=")
+    xc = x * _counted(p)  # new partners only for counts, groups, averages and per-partner caps
     if p.min_count is not None:
-        row("count.min", float(x.sum()), p.min_count, ">=")
+        row("count.min", float(xc.sum()), p.min_count, ">=")
     if p.max_count is not None:
-        row("count.max", float(x.sum()), p.max_count, "<=")
+        row("count.max", float(xc.sum()), p.max_count, "<=")
     for col, cap in p.max_average.items():
-        k = x.sum()
-        row(f"average[{col}]", float(_col(p, col) @ x / k) if k else 0.0, cap, "<=")
+        k = xc.sum()
+        row(f"average[{col}]", float(_col(p, col) @ xc / k) if k else 0.0, cap, "<=")
     for col, cap in p.max_each.items():
-        vals = _col(p, col)[chosen]
+        vals = _col(p, col)[xc > 0]
         row(f"each[{col}]", float(vals.max()) if len(vals) else 0.0, cap, "<=")
     if p.coverage is not None:
         for gap, level in p.coverage_required.items():
@@ -1026,13 +1037,13 @@ def _totals(p: PortfolioProblem, chosen: np.ndarray) -> pd.DataFrame:
             row(f"coverage[{gap}]", got, level, ">=")
     for g in p.groups:
         mask = _group_mask(p, g)
-        cnt = float(x[mask].sum())
+        cnt = float(xc[mask].sum())
         if g.min_count is not None:
             row(f"group[{g.label}].min_count", cnt, g.min_count, ">=")
         if g.max_count is not None:
             row(f"group[{g.label}].max_count", cnt, g.max_count, "<=")
         if g.max_cost_share is not None:
-            cost = _col(p, g.cost_column) * x
+            cost = _col(p, g.cost_column) * xc
             share = float(cost[mask].sum() / cost.sum()) if cost.sum() > 0 else 0.0
             row(f"group[{g.label}].max_cost_share", share, g.max_cost_share, "<=")
     if p.scenario_loss is not None:
@@ -1099,6 +1110,7 @@ def select_portfolio(
     limit_base: Mapping[str, float] | None = None,
     coverage_base: Mapping[str, float] | None = None,
     objective_constant: float = 0.0,
+    uncounted: Iterable[str] = (),
     diagnose: bool = True,
 ) -> PortfolioResult:
     """Choose the partner set maximising ``objective`` under every limit (DOMAIN.md §3.5, §4).
@@ -1145,6 +1157,9 @@ def select_portfolio(
         (Rockafellar & Uryasev 2000).
     limit_base, coverage_base, objective_constant
         Fixed use of limits, fixed coverage and a constant from items outside the selection.
+    uncounted : iterable of ids
+        Rows (e.g. existing alliances re-optimised as keep/exit variables) that use limits and
+        give coverage but are left out of count, group, average and per-partner rules.
     diagnose : bool
         On infeasibility, search for the conflicting constraint groups (else raise at once).
 
@@ -1189,6 +1204,7 @@ def select_portfolio(
         solver=solver,
         time_limit=time_limit,
         mip_gap=mip_gap,
+        uncounted=uncounted,
     )
     return solve_problem(problem, diagnose=diagnose)
 
@@ -1555,6 +1571,7 @@ class _Plan:
     reported: pd.Series  # per-candidate coefficient of the reported objective
     reported_name: str
     knockouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    free: tuple[str, ...] = ()  # existing alliances with keep/exit variables
 
 
 def _plan_problem(
@@ -1582,6 +1599,7 @@ def _plan_problem(
     time_limit: float = 30.0,
     mip_gap: float = 1e-6,
     apply_knockouts: bool = True,
+    reoptimise_existing: bool = False,
 ) -> _Plan:
     from alliancekit.criteria import criteria_matrix, knockouts, resolve_weights, weighted_sum_score
     from alliancekit.model import RiskAppetite
@@ -1623,9 +1641,15 @@ def _plan_problem(
     cov_base: dict[str, float] = {}
     screen: dict[str, str] = {}
     alliance_cov = ws.alliance_coverage_frame()
+    free: list[Any] = []  # alliances whose keep/exit the MILP decides (y_j)
     for a in ws.alliances:
         if decisions.get(a.alliance_id) == "EXIT":
             exited.append(a.alliance_id)
+            base["cost_one_off"] += float(a.exit_cost)
+            continue
+        if reoptimise_existing:
+            free.append(a)
+            # y_j = 0 charges the exit cost: X_j·(1 − y_j) = X_j − X_j·y_j
             base["cost_one_off"] += float(a.exit_cost)
             continue
         kept.append(a.alliance_id)
@@ -1711,9 +1735,53 @@ def _plan_problem(
         notes.append(
             f"coverage objective: E[NPV] + {coverage_weight:,.4g}·Σ importance_g·min(1, cov_g)"
         )
+    table = table.drop(columns=["coverage"], errors="ignore")
+    constant = 0.0
+    if free:
+        # Keep/exit variables y_j as extra rows: objective (a) NPV_j·y_j − X_j·(1 − y_j), i.e.
+        # coefficient NPV_j + X_j and constant −X_j; NPV_j = (value_plan − cost_annual)·AF.
+        af = org.annuity_factor
+        rows = pd.DataFrame(
+            {
+                "cost_one_off": [-float(a.exit_cost) for a in free],
+                "cost_annual": [float(a.cost_annual) for a in free],
+                "mgmt_load_fte": [float(a.mgmt_load_fte or 0.0) for a in free],
+                "relation": "existing alliance",
+                "form": "existing alliance",
+            },
+            index=[a.alliance_id for a in free],
+        )
+        for col in ("R", "R_rel", "R_perf", "expected_loss", "score"):
+            rows[col] = 0.0
+        npv_j = pd.Series(
+            [(float(a.value_plan_annual) - float(a.cost_annual)) * af for a in free],
+            index=rows.index,
+        )
+        exit_j = pd.Series([float(a.exit_cost) for a in free], index=rows.index)
+        keep_value = npv_j + exit_j
+        if objective == "score":
+            keep_coef = pd.Series(0.0, index=rows.index)
+        elif objective == "blend":
+            keep_coef = blend * keep_value / (float(e_npv.abs().max()) or 1.0)
+            constant = -blend * float(exit_j.sum()) / (float(e_npv.abs().max()) or 1.0)
+        else:
+            keep_coef = keep_value
+            constant = -float(exit_j.sum())
+        table = pd.concat([table, rows[[c for c in rows.columns]]])
+        coef = pd.concat([coef, keep_coef])
+        coverage = pd.concat([coverage, alliance_cov.loc[list(rows.index)]])
+        for a in free:
+            for cid in a.conflicts_with:
+                if cid in ids:
+                    conflicts.append(tuple(sorted((a.alliance_id, cid))))
+        notes.append(
+            "existing alliances "
+            + ", ".join(rows.index)
+            + " re-optimised jointly (keep/exit variables, exit cost on the one-off budget)"
+        )
     if objective == "mean_cvar" or cvar_limit is not None:
         scen = simulate_scenarios(ws, n_scenarios=n_scenarios, seed=seed, policy=policy)
-        scenario_loss = scen.loss.reindex(columns=ids)
+        scenario_loss = scen.loss.reindex(columns=list(table.index)).fillna(0.0)
     if isinstance(cvar_limit, str):
         if cvar_limit != "appetite":
             raise _bad("cvar_limit must be a number, None or 'appetite'")
@@ -1730,7 +1798,7 @@ def _plan_problem(
     ]
 
     problem = _make_problem(
-        table.drop(columns=["coverage"], errors="ignore"),
+        table,
         coef.rename(name),
         limits=limits,
         min_count=org.min_alliances if min_count is None else min_count,
@@ -1754,12 +1822,13 @@ def _plan_problem(
         cvar_lambda=cvar_lambda if objective == "mean_cvar" else 0.0,
         limit_base={k: v for k, v in base.items() if k in limits},
         coverage_base=cov_base,
-        objective_constant=0.0,
+        objective_constant=constant,
         solver=solver,
         time_limit=time_limit,
         mip_gap=mip_gap,
+        uncounted=[a.alliance_id for a in free],
     )
-    reported = table["score"].astype(float) if objective == "score" else e_npv
+    reported = table.loc[ids, "score"].astype(float) if objective == "score" else e_npv
     return _Plan(
         problem=problem,
         kept=tuple(kept),
@@ -1770,12 +1839,15 @@ def _plan_problem(
         reported=reported,
         reported_name="score" if objective == "score" else "expected_npv",
         knockouts=MappingProxyType(dict(ko)),
+        free=tuple(a.alliance_id for a in free),
     )
 
 
 def _finish(plan: _Plan, result: PortfolioResult) -> PortfolioResult:
     chosen = set(result.selected)
-    reported = float(sum(plan.reported[i] for i in plan.problem.ids if i in chosen))
+    reported = float(sum(plan.reported[i] for i in plan.reported.index if i in chosen))
+    kept = plan.kept + tuple(a for a in plan.free if a in chosen)
+    exited = plan.exited + tuple(a for a in plan.free if a not in chosen)
     notes = list(plan.notes)
     if result.problem.objective_name != plan.reported_name:
         notes.append(
@@ -1791,10 +1863,11 @@ def _finish(plan: _Plan, result: PortfolioResult) -> PortfolioResult:
     return replace(
         result,
         screened=MappingProxyType(screened),
+        selected=[i for i in result.selected if i not in set(plan.free)],
         objective_value=reported,
         objective_name=plan.reported_name,
-        kept=plan.kept,
-        exited=plan.exited,
+        kept=kept,
+        exited=exited,
         details=plan.details,
         notes=tuple(notes),
         money_label=plan.money_label if plan.reported_name == "expected_npv" else "",
@@ -1826,6 +1899,7 @@ def plan_portfolio(
     policy: Any = None,
     time_limit: float = 30.0,
     mip_gap: float = 1e-6,
+    reoptimise_existing: bool = False,
     diagnose: bool = True,
 ) -> PortfolioResult:
     """Plan next round's partner portfolio from a workspace (DOMAIN.md §4, §10 readings 7–10).
@@ -1861,6 +1935,11 @@ def plan_portfolio(
         organization's Γ. Not applied by default (§10 reading 9).
     cvar_beta, cvar_lambda, n_scenarios, seed
         CVaR level, penalty (mean_cvar) and scenario settings.
+    reoptimise_existing : bool
+        Decide keep/exit of every existing alliance the review did not EXIT jointly with the new
+        partners (y_j of DOMAIN.md §4: keeping earns NPV_j = (value_plan − cost_annual)·AF,
+        exiting charges the exit cost to the one-off budget and frees cost and coverage).
+        Default False: such alliances are kept (§10 reading 7).
 
     Returns
     -------
@@ -1893,6 +1972,7 @@ def plan_portfolio(
         policy,
         time_limit,
         mip_gap,
+        reoptimise_existing=reoptimise_existing,
     )
     return _finish(plan, solve_problem(plan.problem, diagnose=diagnose))
 
@@ -2186,7 +2266,8 @@ def efficient_frontier(
             col = name[6:-1]
             return float(_col(p, col) @ x) + p.limit_base.get(col, 0.0)
         if name.startswith("average["):
-            return float(_col(p, name[8:-1]) @ x / x.sum()) if x.sum() else 0.0
+            xc = x * _counted(p)
+            return float(_col(p, name[8:-1]) @ xc / xc.sum()) if xc.sum() else 0.0
         return _cvar(p.scenario_loss @ x, p.cvar_beta)
 
     # The optimum without the varied limit is optimal for every value at or above its usage,

@@ -259,3 +259,26 @@ def test_cli_select_infeasible_exits_3(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["select", str(DATA / "greenscape"), "--exclude", "B14"]) == 3
     err = capsys.readouterr().err
     assert "infeasible" in err and "G5" in err and "B09" in err
+
+
+def test_reoptimise_existing_keeps_valuable_and_exits_loss_makers(workspaces: dict) -> None:
+    """Joint keep/exit (y_j): the reference plan is unchanged when every alliance pays its way;
+    an alliance planned to earn nothing is exited, its exit cost charged to the one-off budget."""
+    from dataclasses import replace
+
+    ws = workspaces["sanchar-apps"]
+    r = plan_portfolio(ws, review=EXITS["sanchar-apps"], reoptimise_existing=True)
+    assert r.selected == ["A02", "A03", "A05", "A07", "A12", "A13"]
+    assert r.objective_value == pytest.approx(1148.34, abs=0.1)
+    assert r.kept == ("AL-A1", "AL-A2", "AL-A3") and r.exited == ("AL-A4",)
+    worthless = tuple(
+        replace(a, value_plan_annual=0.0) if a.alliance_id == "AL-A1" else a for a in ws.alliances
+    )
+    r2 = plan_portfolio(
+        ws.replace(alliances=worthless), review=EXITS["sanchar-apps"], reoptimise_existing=True
+    )
+    assert "AL-A1" in r2.exited and "AL-A1" not in r2.selected
+    one_off = ws.candidates_frame().loc[r2.selected, "cost_one_off"].sum()
+    exit_costs = sum(a.exit_cost for a in ws.alliances if a.alliance_id in r2.exited)
+    assert r2.totals.loc["limit[cost_one_off]", "used"] == pytest.approx(one_off + exit_costs)
+    assert r2.totals.loc["count.max", "used"] == len(r2.selected)
