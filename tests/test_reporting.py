@@ -191,13 +191,27 @@ def test_index_escapes_names_and_lists_newest_first(tmp_path: Path) -> None:
 # -- fixture-notebook runs (real kernel) -----------------------------------------------------------
 @pytest.mark.notebook
 @pytest.mark.slow
-def test_kernel_is_this_interpreter_and_report_is_published(tmp_path: Path) -> None:
-    """The python3 kernel is sys.executable (the project venv), whatever kernelspecs exist."""
+def test_kernel_is_this_interpreter_and_report_is_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The python3 kernel is sys.executable (the project venv), whatever kernelspecs exist.
+
+    A ``python3`` kernelspec for another interpreter on JUPYTER_PATH (searched first) is ignored.
+    """
+    decoy = tmp_path / "jupyter-path" / "kernels" / "python3"
+    decoy.mkdir(parents=True)
+    spec = {
+        "argv": ["/nonexistent/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "decoy",
+        "language": "python",
+    }
+    (decoy / "kernel.json").write_text(json.dumps(spec), "utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter-path"))
     period = ak.sample_workspace("greenscape").latest_period()
-    stale = tmp_path / "greenscape" / f".tmp-{period}-deadbeef"  # a run killed outright
+    stale = tmp_path / "out" / "greenscape" / f".tmp-{period}-deadbeef"  # a run killed outright
     stale.mkdir(parents=True)
     run = reporting.run_report(
-        DATA / "greenscape", out_dir=tmp_path, notebook=_fixture("ok"), progress=False
+        DATA / "greenscape", out_dir=tmp_path / "out", notebook=_fixture("ok"), progress=False
     )
     nb = nbformat.read(run.notebook, as_version=4)
     printed = [
@@ -217,7 +231,7 @@ def test_kernel_is_this_interpreter_and_report_is_published(tmp_path: Path) -> N
     ws = ak.sample_workspace("greenscape")
     assert run.period == ws.latest_period() and run.folder.name == run.period
     assert set(run.decisions) == set(ws.alliance_ids)
-    assert _leftovers(tmp_path / "greenscape") == []
+    assert _leftovers(tmp_path / "out" / "greenscape") == []
     page = run.html.read_text("utf-8")
     assert "data:image/png;base64," in page and "<script" not in page.lower()
     assert "fixture &lt;b&gt;rationale&lt;/b&gt;" not in page  # rationale only in CSV here
