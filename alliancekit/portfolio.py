@@ -93,7 +93,7 @@ class GroupLimit:
         return f"{self.column}={self.value}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PortfolioProblem:
     """A validated, solver-independent portfolio problem (what a result needs to re-solve).
 
@@ -870,7 +870,7 @@ def _feasible(p: PortfolioProblem, active: set[str], overrides=None) -> bool:
 # ================================================================================================
 # Results
 # ================================================================================================
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PortfolioResult(Result):
     """An optimal (or time-limited) portfolio and everything needed to explain or re-solve it.
 
@@ -2151,7 +2151,7 @@ def explain_selection(
 # ================================================================================================
 # Frontier and robustness
 # ================================================================================================
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FrontierResult(Result):
     """Optimal objective as one limit varies; each point's selection (infeasible points marked).
 
@@ -2347,7 +2347,7 @@ CORE_SHARE = 0.8
 EXTERIOR_SHARE = 0.2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RobustnessResult(Result):
     """Share of weight draws / value scenarios in which each partner is selected.
 
@@ -2415,7 +2415,7 @@ def portfolio_robustness(
     infeasible = 0
     draws: list[tuple[str, pd.Series]] = []
     if mode in ("weights", "both"):
-        matrix = criteria_matrix(ws, plan_kwargs.get("policy")).reindex(list(p.ids))
+        matrix = criteria_matrix(ws, plan_kwargs.get("policy")).reindex(list(p.ids)).fillna(0.0)
         w = rng.dirichlet(np.ones(matrix.shape[1]), size=n_draws)
         for k in range(n_draws):
             draws.append(("weights", pd.Series(100 * matrix.to_numpy() @ w[k], index=p.ids)))
@@ -2425,7 +2425,7 @@ def portfolio_robustness(
         scen = simulate_scenarios(
             ws, n_scenarios=n_draws, seed=seed, policy=plan_kwargs.get("policy")
         )
-        npv = scen.npv.reindex(columns=list(p.ids))
+        npv = scen.npv.reindex(columns=list(p.ids)).fillna(0.0)
         for k in range(n_draws):
             draws.append(("values", npv.iloc[k].astype(float)))
     last = None  # every draw keeps the constraints, so the previous selection is feasible
