@@ -405,7 +405,12 @@ def _bounds(x: float, col: Col) -> None:
         raise _ParseError(f"expected a value in [{lo}, {_fmt(col.hi)}], got {_fmt(x)}")
 
 
+_ID_SUSPECT_RE = re.compile(r"[;:,\s]")
+
+
 def _check_id(text: str, what: str = "id") -> str:
+    if not _ID_SUSPECT_RE.search(text):
+        return text
     bad = [ch for ch in _BAD_ID_CHARS if ch in text]
     if bad:
         raise _ParseError(
@@ -416,13 +421,22 @@ def _check_id(text: str, what: str = "id") -> str:
     return text
 
 
+_ENUM_KEYS: dict[type[Enum], dict[str, str]] = {}
+
+
 def _parse_enum(text: str, enum: type[Enum]) -> str:
-    key = text.strip().lower().replace("-", "_").replace(" ", "_")
-    if enum is IPSensitivity and key == "medium":
-        key = "med"
-    for member in enum:
-        if str(member.value).lower() == key or member.name.lower() == key:
-            return str(member.value)
+    keys = _ENUM_KEYS.get(enum)
+    if keys is None:
+        keys = {}
+        for member in enum:
+            keys[member.name.lower()] = str(member.value)
+            keys[str(member.value).lower()] = str(member.value)
+        if enum is IPSensitivity:
+            keys["medium"] = IPSensitivity.MED.value
+        _ENUM_KEYS[enum] = keys
+    found = keys.get(text.strip().lower().replace("-", "_").replace(" ", "_"))
+    if found is not None:
+        return found
     allowed = ", ".join(str(m.value) for m in enum)
     raise _ParseError(f"'{_short(text)}' is not allowed; expected one of: {allowed}")
 
@@ -870,6 +884,9 @@ def _parse_rows(
     for j, h in enumerate(header):
         if not h:
             continue
+        if _CONTROL_RE.search(h):
+            P.add(table.label, 1, repr(h), "column name contains a control character")
+            continue
         if h in positions:
             P.add(table.label, 1, h, f"column '{h}' appears twice in the header")
             continue
@@ -882,6 +899,9 @@ def _parse_rows(
         P.add(table.label, 1, name, f"required column '{name}' is missing{hint}")
     extras = [h for h in positions if h not in known] if keep_extra else []
     out: list[dict[str, Any]] = []
+    plan = [(col, positions.get(col.name)) for col in cols]
+    # conversions are pure: remember them per column (coverage maps are mutable, so not those)
+    memo: dict[tuple[str, str], Any] = {}
     for rnum, cells in table.rows:
         if len(cells) > len(header) and any(c for c in cells[len(header) :]):
             P.add(
@@ -892,8 +912,7 @@ def _parse_rows(
                 "(a stray comma or an unquoted text with a comma?)",
             )
         rec: dict[str, Any] = {"_row": rnum}
-        for col in cols:
-            j = positions.get(col.name)
+        for col, j in plan:
             text = cells[j] if j is not None and j < len(cells) else ""
             if not text:
                 if col.needed and j is not None:
@@ -902,11 +921,18 @@ def _parse_rows(
                 else:
                     rec[col.name] = col.default
                 continue
-            try:
-                rec[col.name] = _convert(col, text)
-            except _ParseError as exc:
-                P.add(table.label, rnum, col.name, str(exc))
-                rec[col.name] = _INVALID
+            key = (col.name, text)
+            value = memo.get(key, _INVALID)
+            if value is _INVALID:
+                try:
+                    value = _convert(col, text)
+                except _ParseError as exc:
+                    P.add(table.label, rnum, col.name, str(exc))
+                    rec[col.name] = _INVALID
+                    continue
+                if col.kind != "coverage":
+                    memo[key] = value
+            rec[col.name] = value
         for h in extras:
             j = positions[h]
             text = cells[j] if j < len(cells) else ""
@@ -1669,24 +1695,27 @@ def _cell(value: Any) -> Any:
 
 
 def _write_sheet(book: Any, title: str, header: list[str], rows: list[list[Any]]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
     sheet = book.create_sheet(title)
     sheet.append(header)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
+    for row in rows:
+        out = []
+        for value in row:
             v = _cell(value)
-            if v is None:
-                continue
-            cell = sheet.cell(row=r, column=c)
-            cell.value = v
-            if isinstance(v, str):
+            if isinstance(v, str) and v.startswith("="):
+                cell = WriteOnlyCell(sheet, value=v)
                 cell.data_type = "s"  # never a formula, even when the text starts with '='
+                out.append(cell)
+            else:
+                out.append(v)
+        sheet.append(out)
 
 
 def _write_workbook(ws: Workspace, path: Path) -> None:
     import openpyxl
 
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+    book = openpyxl.Workbook(write_only=True)
     org = _org_dict(ws.organization)
     scalars: list[list[Any]] = []
     for key, value in org.items():
