@@ -216,6 +216,8 @@ class _Scorer:
             elif prob.method is Method.PROMETHEE_II:
                 plus, minus = promethee_kernel(prob.normalized(), prob.preferences)
                 self.linear = plus - minus
+            if self.linear is not None:
+                self.linear_t = np.ascontiguousarray(self.linear.T)
             else:
                 # w >= 0, so the weighted ideal is w·max(n) and D⁺² = (n − max n)² @ w²: two
                 # matrix products per batch instead of a (draws, m, n) temporary
@@ -241,7 +243,7 @@ class _Scorer:
         prob = self.prob
         if x is None:
             if self.linear is not None:
-                return w @ self.linear.T
+                return np.dot(w, self.linear_t)
             w2 = w * w
             d_plus = np.sqrt(w2 @ self.d_plus_sq.T)
             d_minus = np.sqrt(w2 @ self.d_minus_sq.T)
@@ -284,17 +286,25 @@ class _Scorer:
         return max(1, min(n_samples, _CHUNK_FLOATS // per_draw))
 
 
-def _rank_shares(s: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _rank_shares(
+    s: np.ndarray, tol: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Per draw, where each alternative ranks, with ties split evenly over the tied ranks.
 
-    Returns (alt, start, size) arrays of shape (k, m): sorted-position p of draw d holds
-    alternative ``alt[d, p]``, tied with ``size[d, p]`` alternatives occupying ranks
-    ``start .. start + size − 1`` (0-based).
+    Returns ``(order, tied_rows, start, size)``: ``order[d, p]`` is the alternative at sorted
+    position p of draw d (best first). For the draws listed in ``tied_rows`` (usually none),
+    ``start``/``size`` (shape (len(tied_rows), m)) say that the alternative at position p is
+    tied with ``size`` alternatives occupying ranks ``start .. start + size − 1`` (0-based);
+    for every other draw the rank is simply the position.
     """
-    k, m = s.shape
-    order = np.argsort(-s, axis=1, kind="stable")
-    ss = np.take_along_axis(s, order, axis=1)
+    order = np.argsort(s, axis=1)[:, ::-1]  # ties are split evenly below, so order is free
+    ss = np.sort(s, axis=1)[:, ::-1]  # = s[order], much cheaper than a gather
     tied_next = (ss[:, :-1] - ss[:, 1:]) <= tol  # position p tied with p+1
+    tied_rows = np.nonzero(tied_next.any(axis=1))[0]
+    if len(tied_rows) == 0:
+        return order, tied_rows, None, None
+    tied_next = tied_next[tied_rows]
+    k, m = len(tied_rows), s.shape[1]
     pos = np.broadcast_to(np.arange(m), (k, m))
     first = np.ones((k, m), dtype=bool)
     first[:, 1:] = ~tied_next
@@ -302,7 +312,7 @@ def _rank_shares(s: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray, np.
     last[:, :-1] = ~tied_next
     start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
     end = np.minimum.accumulate(np.where(last, pos, m)[:, ::-1], axis=1)[:, ::-1]
-    return order, start, end - start + 1
+    return order, tied_rows, start, end - start + 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,6 +516,8 @@ def smaa(
     else:
         raise DataValidationError(f"pairwise must be True, False or 'auto', got {pairwise!r}")
     notes = list(prob.notes)
+    if weights is not None and weight_bounds is not None:
+        notes.append("weights were not used: weight_bounds alone define the weights drawn")
     if not do_pairwise:
         notes.append(
             f"pairwise winning indices skipped for size ({m} alternatives); pass pairwise=True"
@@ -524,7 +536,8 @@ def smaa(
     scorer = _Scorer(prob, sd)
     chunk = scorer.chunk(n_samples)
 
-    counts = np.zeros(m * (m + 1))  # difference array of rank counts, per alternative
+    direct = np.zeros(m * m, dtype=np.int64)  # rank counts of draws without ties
+    counts = np.zeros(m * (m + 1))  # difference array of rank shares of draws with ties
     first_mass = np.zeros(m)
     central_sum = np.zeros((m, n))
     less = np.zeros((m, m), dtype=np.int64)
@@ -534,15 +547,23 @@ def smaa(
         k = len(w)
         x = scorer.perturbed(rng, k) if sd is not None else None
         s = scorer.scores(w, x)
-        alt, start, size = _rank_shares(s, tie_tolerance)
-        share = 1.0 / size
-        base = alt * (m + 1)
-        counts += np.bincount((base + start).ravel(), share.ravel(), m * (m + 1))
-        counts -= np.bincount((base + start + size).ravel(), share.ravel(), m * (m + 1))
-        top = start == 0
-        winner = alt[top]
-        mass = share[top]
-        draw = np.nonzero(top)[0]
+        order, tied_rows, t_start, t_size = _rank_shares(s, tie_tolerance)
+        clean = np.ones(k, dtype=bool)
+        clean[tied_rows] = False
+        # draws without ties: one count per (alternative, position); the winner takes all
+        alt = order[clean]
+        direct += np.bincount((alt * m + np.arange(m)).ravel(), minlength=m * m)
+        winner, mass, draw = alt[:, 0], np.ones(len(alt)), np.nonzero(clean)[0]
+        if len(tied_rows):  # spread 1/size over the tied ranks with a difference array
+            alt_t = order[tied_rows]
+            share = 1.0 / t_size
+            base = alt_t * (m + 1)
+            counts += np.bincount((base + t_start).ravel(), share.ravel(), m * (m + 1))
+            counts -= np.bincount((base + t_start + t_size).ravel(), share.ravel(), m * (m + 1))
+            top = t_start == 0
+            winner = np.concatenate([winner, alt_t[top]])
+            mass = np.concatenate([mass, share[top]])
+            draw = np.concatenate([draw, tied_rows[np.nonzero(top)[0]]])
         first_mass += np.bincount(winner, mass, m)
         for j in range(n):
             central_sum[:, j] += np.bincount(winner, mass * w[draw, j], m)
@@ -550,13 +571,18 @@ def smaa(
             # position of each alternative (tied ones share their group's start); i beats k
             # when strictly ahead, and ties count 1/2: wins = less + (draws − less − lessᵀ)/2
             pos = np.empty((k, m), dtype=np.int16 if m < 32_000 else np.int32)
-            np.put_along_axis(pos, alt, start.astype(pos.dtype), axis=1)
+            np.put_along_axis(pos, order, np.arange(m, dtype=pos.dtype)[None, :], axis=1)
+            if len(tied_rows):
+                tied_pos = pos[tied_rows]
+                np.put_along_axis(tied_pos, order[tied_rows], t_start.astype(pos.dtype), axis=1)
+                pos[tied_rows] = tied_pos
             sub = max(1, _CHUNK_FLOATS // (m * m))
             for b in range(0, k, sub):
                 p = pos[b : b + sub]
                 less += (p[:, :, None] < p[:, None, :]).sum(axis=0)
 
-    accept = np.cumsum(counts.reshape(m, m + 1), axis=1)[:, :m] / n_samples
+    tied_part = np.cumsum(counts.reshape(m, m + 1), axis=1)[:, :m]
+    accept = (direct.reshape(m, m) + tied_part) / n_samples
     accept = np.clip(accept, 0.0, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         central = np.where(first_mass[:, None] > 0, central_sum / first_mass[:, None], np.nan)

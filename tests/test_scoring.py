@@ -551,3 +551,15 @@ def test_bad_objective_weight_inputs():
 def test_enums_parse_closed_vocabularies():
     assert Normalization.parse("MinMax") is Normalization.MINMAX
     assert ak.score.__module__ == "alliancekit.scoring"
+
+
+def test_weighted_sum_reproduces_domain_oracle_on_sample():
+    """DOMAIN.md §11 full-precision oracle (scenario A, default weights): S(A02) = 66.0580,
+    S(A01) = 65.0208, S(A05) = 60.1535, S(A08) = 42.9007, from the C1–C11 matrix in [0, 1]."""
+    ws = ak.sample_workspace("sanchar-apps")
+    matrix = ak.criteria_matrix(ws)
+    res = ak.score(matrix, ak.preset_weights("default"), "benefit", normalization="none")
+    expected = {"A02": 66.0580, "A01": 65.0208, "A05": 60.1535, "A08": 42.9007}
+    for cid, value in expected.items():
+        assert res.scores[cid] == pytest.approx(value, abs=1e-4)
+    assert res.top(3) == ["A02", "A01", "A05"]
