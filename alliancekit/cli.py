@@ -121,19 +121,34 @@ def _cmd_select(args: argparse.Namespace) -> int:
         from alliancekit.review import review_alliances
 
         review = review_alliances(ws)
-    result = plan_portfolio(
-        ws,
-        objective=args.objective,
-        review=review,
-        solver=args.solver,
-        budget_one_off=args.budget_one_off,
-        budget_annual=args.budget_annual,
-        risk_appetite=args.risk_appetite,
-        max_count=args.max_count,
-        must_include=tuple(args.include),
-        must_exclude=tuple(args.exclude),
-        time_limit=args.time_limit,
-    )
+    settings = {
+        "objective": args.objective,
+        "review": review,
+        "solver": args.solver,
+        "budget_one_off": args.budget_one_off,
+        "budget_annual": args.budget_annual,
+        "risk_appetite": args.risk_appetite,
+        "max_count": args.max_count,
+        "must_include": tuple(args.include),
+        "must_exclude": tuple(args.exclude),
+        "time_limit": args.time_limit,
+    }
+    if args.format != "json":
+        result = plan_portfolio(ws, **settings)
+    else:
+        # HiGHS >= 1.12 can print a stray debug line straight to file descriptor 1
+        # (ERGO-Code/HiGHS#2783); keep stdout pure JSON by pointing fd 1 at stderr while solving.
+        import os
+
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            os.dup2(2, 1)
+            result = plan_portfolio(ws, **settings)
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
     if args.format == "json":
         _print_json(result.to_dict())
         return EXIT_OK
