@@ -466,7 +466,9 @@ def _check_directions(directions: Any, criteria: pd.Index) -> tuple[np.ndarray, 
     return benefit, out
 
 
-def _check_scales(scales: Any, criteria: pd.Index, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _check_scales(
+    scales: Any, criteria: pd.Index, ids: pd.Index, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Fixed (lo, hi) scales by criterion -> (lo, hi) arrays with NaN where observed is used."""
     lo = np.full(len(criteria), np.nan)
     hi = np.full(len(criteria), np.nan)
@@ -493,7 +495,7 @@ def _check_scales(scales: Any, criteria: pd.Index, x: np.ndarray) -> tuple[np.nd
                 "matrix",
                 None,
                 str(c),
-                f"row {i + 1}: value {x[i, j]:g} outside the fixed scale [{a:g}, {b:g}]",
+                f"alternative {ids[i]!r}: value {x[i, j]:g} outside the fixed scale [{a:g}, {b:g}]",
             )
             for i in outside
         ]
@@ -553,15 +555,16 @@ def _check_normalizable(
     for j, c in enumerate(criteria):
         col = x[:, j]
         if (col < 0).any():
-            problems.append(f"{kind.value} normalisation needs values >= 0 (criterion {c!r})")
+            message = f"{kind.value} normalisation needs values >= 0"
         elif kind is Normalization.SUM and not benefit[j] and (col <= 0).any():
-            problems.append(f"sum normalisation of cost criterion {c!r} needs values > 0")
+            message = "sum normalisation of a cost criterion needs values > 0"
         elif not (col > 0).any():
-            problems.append(
-                f"{kind.value} normalisation is undefined for criterion {c!r}: all values are 0"
-            )
+            message = f"{kind.value} normalisation is undefined: all values are 0"
+        else:
+            continue
+        problems.append(Problem("matrix", None, str(c), message))
     if problems:
-        raise DataValidationError([Problem("matrix", None, None, p) for p in problems])
+        raise DataValidationError(problems)
 
 
 def _parse_on_constant(on_constant: str) -> str:
@@ -620,7 +623,7 @@ def _prepare(
             f"scales are fixed min–max scales; they need normalization='minmax' "
             f"(this call uses {norm.value if norm else 'raw values'})"
         )
-    lo, hi = _check_scales(scales, criteria, x)
+    lo, hi = _check_scales(scales, criteria, ids, x)
     _check_normalizable(x, benefit, norm, criteria, ids, lo, on_constant)
     if norm is Normalization.MINMAX and on_constant == "half":
         constant = (x.max(axis=0) == x.min(axis=0)) & np.isnan(lo)
