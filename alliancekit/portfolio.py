@@ -2281,12 +2281,23 @@ def efficient_frontier(
         scr = _screened(p)
         ok = np.array([i not in scr for i in p.ids])
         if name.startswith("limit["):
-            lo = p.limit_base.get(name[6:-1], 0.0)
+            base = p.limit_base.get(name[6:-1], 0.0)
             hi = (
                 top
                 if free is not None
-                else lo + float(np.clip(_col(p, name[6:-1])[ok], 0, None).sum())
+                else base + float(np.clip(_col(p, name[6:-1])[ok], 0, None).sum())
             )
+            lo = base
+            if free is not None:
+                # Start one step below the smallest feasible value, so the first point marks
+                # where the plan stops being feasible and the rest span the feasible range.
+                groups = set(_constraint_groups(p)) - {name}
+                need = _optimise_target(p, groups, "min", name)
+                if need is not None and points > 1:
+                    need += base
+                    top_value = max(hi, current) if current is not None else hi
+                    step = (top_value - need) / (int(points) - 2) if points > 2 else 0.0
+                    lo = max(base, need - step) if step > 0 else base
         elif name.startswith("average["):
             c = _col(p, name[8:-1])[ok]
             lo = float(c.min()) if len(c) else 0.0
@@ -2298,24 +2309,42 @@ def efficient_frontier(
         if current is not None:
             hi = max(hi, current)
         values = np.linspace(lo, hi, int(points))
-    rows = []
-    infeasible_at = -math.inf  # every value at or below a proven-infeasible one is infeasible
-    last: Sequence[str] | None = None  # previous point's selection: the next solve's incumbent
-    for v in tqdm(list(values), desc=f"frontier over {vary}", disable=not progress, leave=False):
-        row: dict[str, Any] = {"value": float(v)}
-        r = None
-        if free is not None and float(v) >= top - 1e-12:
-            r = free
-        elif float(v) > infeasible_at and free is not None:
+    # Walk the values from the loosest down. An optimum found at value v that uses u ≤ v is
+    # optimal for every value in [u, v] (it stays feasible and the optimum can only fall as the
+    # limit tightens), so such points reuse it; below a proven-infeasible value nothing is
+    # feasible. Both shortcuts are exact; only proven-optimal solutions are reused.
+    values = [float(v) for v in values]
+    order = sorted(range(len(values)), key=lambda k: -values[k])
+    found: dict[int, Any] = {}
+    infeasible_at = -math.inf
+    last = free if free is not None and free.status is SolveStatus.OPTIMAL else None
+    last_use = top
+    for k in tqdm(order, desc=f"frontier over {vary}", disable=not progress, leave=False):
+        v = values[k]
+        if free is None or v <= infeasible_at:
+            found[k] = None
+        elif last is not None and last_use <= v + 1e-12:
+            found[k] = last
+        else:
             try:
-                r = solve_problem(with_value(float(v)), diagnose=False, start=last)
+                r = solve_problem(with_value(v), diagnose=False)
             except InfeasiblePortfolioError:
-                infeasible_at = max(infeasible_at, float(v))
+                infeasible_at = max(infeasible_at, v)
+                found[k] = None
+            else:
+                found[k] = r
+                if r.status is SolveStatus.OPTIMAL:
+                    last, last_use = r, usage(r.selected)
+                else:
+                    last = None
+    rows = []
+    for k, v in enumerate(values):
+        row: dict[str, Any] = {"value": v}
+        r = found[k]
         if r is None:
             row |= {"objective": math.nan, "feasible": False, "n_selected": 0, "selected": ""}
             row["status"] = SolveStatus.INFEASIBLE.value
         else:
-            last = r.selected
             obj = r.objective_value
             if plan is not None:
                 obj = float(sum(plan.reported[i] for i in r.selected))
