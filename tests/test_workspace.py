@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -984,6 +985,52 @@ def test_garbage_in_any_yaml_value_never_crashes(line: int, value: str) -> None:
             load_workspace(folder)
         except DataValidationError as exc:
             assert exc.problems and all(p.file and p.message for p in exc.problems)
+
+
+_BOOK_BYTES: dict[str, bytes] = {}
+
+
+def _sample_book() -> bytes:
+    if not _BOOK_BYTES:
+        with tempfile.TemporaryDirectory() as tmp:
+            book = save_workspace(sample_workspace("greenscape"), Path(tmp) / "gs.xlsx")
+            _BOOK_BYTES["gs"] = book.read_bytes()
+    return _BOOK_BYTES["gs"]
+
+
+cell_value = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=20),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.none(),
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sheet=st.sampled_from(
+        ["organization", "goals", "capability_gaps", "candidates", "kpis", "health", "milestones"]
+    ),
+    row=st.integers(1, 6),
+    column=st.integers(1, 14),
+    value=cell_value,
+)
+def test_garbage_in_any_workbook_cell_never_crashes(
+    sheet: str, row: int, column: int, value: object
+) -> None:
+    """Typed cells (numbers, booleans, dates, text) anywhere in a workbook never crash loading."""
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "gs.xlsx"
+        book.write_bytes(_sample_book())
+        wb = openpyxl.load_workbook(book)
+        wb[sheet].cell(row=row, column=column, value=value)
+        wb.save(book)
+        try:
+            load_workspace(book)
+        except DataValidationError as exc:
+            assert all(p.file.startswith("gs.xlsx") and p.message for p in exc.problems)
 
 
 money = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
