@@ -583,3 +583,24 @@ def test_frontier_generic_is_monotone_and_marks_infeasible(solver: str) -> None:
     ok = pts[pts["feasible"]]["objective"].to_numpy()
     assert (np.diff(ok) >= -1e-9).all()
     assert "feasible points" in fr.summary()
+
+
+@pytest.mark.parametrize("vary", ["cost_annual", "avg_risk"])
+def test_frontier_points_equal_independent_solves(vary: str) -> None:
+    """The frontier's shortcuts (reused optima, infeasible tails) are exact: every point equals
+    a fresh solve at that value."""
+    table, kw = random_instance(11, 30, rich=False)
+    kw["max_average"] = {"risk": 0.4}
+    base = select_portfolio(table, "value", **kw)
+    pts = efficient_frontier(base, vary=vary, points=9, progress=False).to_frame()
+    for _, row in pts.iterrows():
+        if vary == "cost_annual":
+            again = {**kw, "limits": {**kw["limits"], "cost_annual": row["value"]}}
+        else:
+            again = {**kw, "max_average": {"risk": row["value"]}}
+        try:
+            fresh = select_portfolio(table, "value", diagnose=False, **again).objective_value
+        except InfeasiblePortfolioError:
+            assert not row["feasible"]
+            continue
+        assert row["feasible"] and row["objective"] == pytest.approx(fresh, rel=1e-6)
