@@ -739,6 +739,9 @@ def _read_folder(folder: Path, P: _Problems) -> tuple[_RawOrg | None, dict[str, 
 
 
 def _sheet_rows(sheet: Any) -> list[list[str]]:
+    """Every row of a read-only sheet as text cells (ignoring possibly wrong stored dimensions)."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
     out = []
     for row in sheet.iter_rows(values_only=True):
         cells = []
