@@ -2122,6 +2122,8 @@ def explain_selection(
                 forced = _with_fix(p, {i: 1})
                 if forced is not None:
                     row["value_rise_to_enter"] = max(0.0, best - forced)
+                else:
+                    row["reason"] += "; no feasible portfolio includes it at its current cost"
                 if p.limits:
                     free = _with_fix(_scaled(p, i, 0.0), {i: 1})
                     if free is not None and free >= best - 1e-9:
