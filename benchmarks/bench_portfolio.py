@@ -7,6 +7,7 @@ Run: ``.venv/bin/python benchmarks/bench_portfolio.py`` (prints figures; no asse
     (target ratio ≤ 1.5), both measured in this run
 (c) n = 5,000 solved to a 1e-4 relative gap (target < 5 s)
 (d) 20-point efficient frontier at n = 200 (target < 3 s)
+(e) 20-point frontiers on the bundled sample workspaces (for the widgets)
 """
 
 from __future__ import annotations
@@ -139,12 +140,26 @@ def bench_d() -> float:
     return dt
 
 
+def bench_e() -> None:
+    """Widget-scale frontiers on the bundled samples (plan_portfolio problems)."""
+    from alliancekit.workspace import sample_workspace
+
+    for name in ("sanchar-apps", "norden-pumpen"):
+        ws = sample_workspace(name)
+        for vary in ("budget_annual", "avg_risk"):
+            t0 = time.perf_counter()
+            fr = efficient_frontier(ws, vary=vary, points=20, progress=False)
+            dt = time.perf_counter() - t0
+            print(f"(e) 20-point {vary} frontier, sample {name}: {dt:.2f} s ({fr.summary()})")
+
+
 def main() -> None:
     print(f"nproc = {os.cpu_count()}, solver HiGHS (highspy) through PuLP")
     bench_a()
     bench_b()
     bench_c()
     bench_d()
+    bench_e()
 
 
 if __name__ == "__main__":
