@@ -31,11 +31,11 @@ def _print_json(obj: object) -> None:
 
 # -- sub-commands ------------------------------------------------------------------------------
 def _cmd_validate(args: argparse.Namespace) -> int:
-    """Validate each workspace: ``OK`` with counts on stdout, or every problem on stderr.
+    """Validate workspaces: ``OK`` with counts and notes on stdout, or every problem on stderr.
 
     All workspaces are checked even when one fails; the exit code is 2 if any was invalid.
     """
-    from alliancekit.workspace import load_workspace
+    from alliancekit.workspace import load_workspace, workspace_notes
 
     failed = 0
     for path in args.workspace:
@@ -59,6 +59,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             f"{len(ws.health)} survey rows, {len(ws.milestones)} milestones, "
             f"{len(ws.events)} events"
         )
+        for note in workspace_notes(path):
+            print(f"  note: {note}")
     return EXIT_INVALID if failed else EXIT_OK
 
 

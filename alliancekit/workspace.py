@@ -81,6 +81,7 @@ __all__ = [
     "sample_workspace",
     "save_workspace",
     "validate_workspace",
+    "workspace_notes",
 ]
 
 #: Most problems reported by one validation run; the rest are counted in ``truncated``.
@@ -327,6 +328,7 @@ class _Problems:
     def __init__(self, limit: int = MAX_PROBLEMS) -> None:
         self.items: list[Problem] = []
         self.truncated = 0
+        self.notes: list[Problem] = []  # valid but worth a look (ignored columns, …)
         self.limit = limit
 
     def add(self, file: str, row: int | None, column: str | None, message: str) -> None:
@@ -901,6 +903,12 @@ def _parse_rows(
         hint = f" (is '{close[0]}' meant to be '{name}'?)" if close else ""
         P.add(table.label, 1, name, f"required column '{name}' is missing{hint}")
     extras = [h for h in positions if h not in known] if keep_extra else []
+    if not keep_extra:
+        for h in positions:
+            if h not in known:
+                close = difflib.get_close_matches(h, sorted(known), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                P.notes.append(Problem(table.label, 1, h, f"unknown column ignored{hint}"))
     out: list[dict[str, Any]] = []
     plan = [(col, positions.get(col.name)) for col in cols]
     # conversions are pure: remember them per column (coverage maps are mutable, so not those)
@@ -1405,6 +1413,28 @@ def _parse(
         for b in list(conflicts[a]):
             if a not in conflicts[b]:
                 conflicts[b].append(a)
+                label = cl if b in cand_ids else al
+                P.notes.append(
+                    Problem(label, None, "conflicts_with", f"conflict {a}–{b} applied both ways")
+                )
+    for r in cands:
+        share = r["partner_benefit_share"]
+        if share is not None and not 0.2 <= share <= 0.8:
+            P.notes.append(
+                Problem(
+                    cl,
+                    r["_row"],
+                    "partner_benefit_share",
+                    f"{r['id']}: partner share {_fmt(share)} is outside 0.2–0.8 "
+                    "(benefits and risks should be commensurate)",
+                )
+            )
+    with_kpis = {r["alliance_id"] for r in parsed["kpis"]}
+    for r in alls:
+        if r["alliance_id"] not in with_kpis and r["status"] not in ("proposed", "closed"):
+            P.notes.append(
+                Problem(al, r["_row"], "alliance_id", f"{r['alliance_id']} has no KPI rows")
+            )
 
     cand_fields = {f.name for f in fields(Candidate)}
     candidates = []
@@ -1510,19 +1540,33 @@ def load_workspace(path: str | os.PathLike[str]) -> Workspace:
     return ws
 
 
-def validate_workspace(path_or_ws: str | os.PathLike[str] | Workspace) -> list[Problem]:
-    """Every problem in a workspace (path or in-memory ``Workspace``); empty when it is valid.
-
-    An in-memory workspace is checked by the same rules as files; its problems name the table
-    (``candidates``) and the row as it would be written (header = 1).
-    """
+def _check(path_or_ws: str | os.PathLike[str] | Workspace) -> _Problems:
     P = _Problems()
     if isinstance(path_or_ws, Workspace):
         org_raw, tables = _raw_from_workspace(path_or_ws)
         _parse(path_or_ws.name, path_or_ws.source, org_raw, tables, P)
     else:
         _load(path_or_ws, P)
-    return list(P.items)
+    return P
+
+
+def validate_workspace(path_or_ws: str | os.PathLike[str] | Workspace) -> list[Problem]:
+    """Every problem in a workspace (path or in-memory ``Workspace``); empty when it is valid.
+
+    An in-memory workspace is checked by the same rules as files; its problems name the table
+    (``candidates``) and the row as it would be written (header = 1).
+    """
+    return list(_check(path_or_ws).items)
+
+
+def workspace_notes(path_or_ws: str | os.PathLike[str] | Workspace) -> list[Problem]:
+    """Remarks on a workspace that loads: things that are valid but worth a look.
+
+    Unknown columns ignored in ``candidates.csv``/``alliances.csv`` (with a "did you mean"),
+    conflicts given one way only (applied both ways), ``partner_benefit_share`` outside 0.2–0.8
+    (DOMAIN.md §4 mutual-benefit screen), and active alliances without KPI rows.
+    """
+    return list(_check(path_or_ws).notes)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -99,3 +99,19 @@ def test_validate_console_script_no_traceback(tmp_path: Path) -> None:
         check=False,
     )
     assert ok.returncode == 0 and ok.stdout.startswith("OK ")
+
+
+def test_validate_prints_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt optional column is ignored, but validate says so (with a suggestion)."""
+    folder = tmp_path / "notes"
+    shutil.copytree(DATA / "greenscape", folder)
+    cand = folder / "candidates.csv"
+    text = cand.read_text(encoding="utf-8")
+    cand.write_text(text.replace(",reputation,", ",reputaton,", 1), encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("OK ")
+    assert out[1] == (
+        "  note: candidates.csv, row 1, column 'reputaton': unknown column ignored; "
+        "did you mean 'reputation'?"
+    )

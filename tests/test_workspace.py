@@ -32,6 +32,7 @@ from alliancekit.workspace import (
     sample_workspace,
     save_workspace,
     validate_workspace,
+    workspace_notes,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -466,6 +467,28 @@ def test_unknown_columns_kept_in_tables_ignored_in_entities(tmp_path: Path) -> N
     assert ws.kpis["owner"].iloc[0] == "o1"
     back = load_workspace(save_workspace(ws, tmp_path / "out.xlsx"))
     assert_same_workspace(ws, back)
+
+
+def test_notes_for_valid_but_questionable_input(tmp_path: Path) -> None:
+    folder = copy_sample(tmp_path)
+    assert workspace_notes(folder) == []
+    cand = folder / "candidates.csv"
+    set_cell(cand, 10, "conflicts_with", "")  # B09 no longer lists B08
+    rows = read_rows(cand)
+    write_rows(
+        cand,
+        [
+            r + (["partner_benefit_share"] if i == 0 else ["0.9" if i == 1 else ""])
+            for i, r in enumerate(rows)
+        ],
+    )
+    rows = [r for r in read_rows(folder / "kpis.csv") if r[0] != "AL-B2"]
+    write_rows(folder / "kpis.csv", rows)
+    notes = workspace_notes(folder)
+    find(tuple(notes), "candidates.csv", None, "conflicts_with", "B08–B09 applied both ways")
+    find(tuple(notes), "candidates.csv", 2, "partner_benefit_share", "outside 0.2–0.8")
+    find(tuple(notes), "alliances.csv", 3, "alliance_id", "AL-B2 has no KPI rows")
+    assert len(notes) == 3
 
 
 def test_text_normalisation(tmp_path: Path) -> None:
