@@ -604,3 +604,40 @@ def test_frontier_points_equal_independent_solves(vary: str) -> None:
             assert not row["feasible"]
             continue
         assert row["feasible"] and row["objective"] == pytest.approx(fresh, rel=1e-6)
+
+
+def test_infeasible_group_rules_and_cvar(solver: str) -> None:
+    """Group count, cost-share and CVaR conflicts are diagnosed with the value each needs."""
+    # relation a = {A, C}; at least 2 of a, but A and C conflict
+    with pytest.raises(InfeasiblePortfolioError) as info:
+        select_portfolio(
+            TOY,
+            "value",
+            conflicts=[("A", "C")],
+            groups=[GroupLimit("relation", "a", min_count=2)],
+            solver=solver,
+        )
+    relax = {r.constraint: r for r in info.value.relaxations}
+    assert relax["group[relation=a].min_count"].needed == pytest.approx(1.0)
+    # must include A (cost 5) with at most 2 partners: B (cost 4) dilutes a best, 5/9
+    with pytest.raises(InfeasiblePortfolioError) as info:
+        select_portfolio(
+            TOY,
+            "value",
+            must_include=["A"],
+            max_count=2,
+            groups=[GroupLimit("relation", "a", max_cost_share=0.5, cost_column="cost")],
+            solver=solver,
+        )
+    relax = {r.constraint: r for r in info.value.relaxations}
+    assert relax["group[relation=a].max_cost_share"].needed == pytest.approx(5 / 9, abs=2e-4)
+    # CVaR: must include A whose loss is 10 in every scenario; cap 5 → needs 10
+    loss = np.zeros((20, 5))
+    loss[:, 0] = 10.0
+    with pytest.raises(InfeasiblePortfolioError) as info:
+        select_portfolio(
+            TOY, "value", must_include=["A"], scenario_loss=loss, cvar_limit=5.0, solver=solver
+        )
+    relax = {r.constraint: r for r in info.value.relaxations}
+    assert relax["cvar"].needed == pytest.approx(10.0)
+    assert "CVaR" in str(info.value)
