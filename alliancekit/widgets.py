@@ -176,6 +176,8 @@ class _Explorer(widgets.VBox):
         self.message = widgets.HTML(value="")
         self.error: BaseException | None = None
         self.update_count = 0
+        self.render_count = 0
+        self._render_pending = False
         self._schedule = _Debounced(self.update, debounce)
         self.add_class("ak-explorer")
 
@@ -183,7 +185,13 @@ class _Explorer(widgets.VBox):
         raise NotImplementedError
 
     def update(self) -> None:
-        """Recompute the result from the current controls and refresh every view (no raise)."""
+        """Recompute the result from the current controls and refresh every view (no raise).
+
+        Two phases: numbers, tables and lists first (``_compute``, fast), then the figures
+        (``_render``, matplotlib). In a running kernel the figures are drawn on the next turn of
+        the event loop, so the tables reach the browser before the slower PNGs; without a loop
+        both run at once.
+        """
         self.error = None
         try:
             self._compute()
@@ -191,6 +199,28 @@ class _Explorer(widgets.VBox):
             self.error = exc
             self.message.value = _message(_error_text(exc), "error")
         self.update_count += 1
+        self._render_pending = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+        else:
+            loop.call_soon(self.flush)
+
+    def _render(self) -> None:
+        """Draw the figures of the current result (override)."""
+
+    def flush(self) -> None:
+        """Draw the figures now if an update left them pending (no-op otherwise)."""
+        if not self._render_pending:
+            return
+        self._render_pending = False
+        try:
+            self._render()
+        except Exception as exc:
+            self.error = exc
+            self.message.value = _message(_error_text(exc), "error")
+        self.render_count += 1
 
     def _observe_all(self, controls: Sequence[widgets.Widget]) -> None:
         for control in controls:
@@ -438,17 +468,21 @@ class ScoringExplorer(_Explorer):
 
     # compute ---------------------------------------------------------------------------------
     def _compute(self) -> None:
-        from alliancekit import plots
         from alliancekit.criteria import score_partners
 
         res = score_partners(self.workspace, weights=self.weights, method=self.method.value)
         self.result = res
         self.table.value = _table_html(self.ranked_table())
-        self.figure.value = figure_png(plots.contribution_bars(res))
         self.message.value = _message(
             f"{len(res.scores)} candidates scored with {self.method.label}; "
             f"{sum(1 for v in res.knockouts.values() if v)} knocked out (see the knockouts column)."
         )
+
+    def _render(self) -> None:
+        from alliancekit import plots
+
+        if self.result is not None:
+            self.figure.value = figure_png(plots.contribution_bars(self.result))
 
     def ranked_table(self) -> pd.DataFrame:
         """Rank, name, score and knockout reasons, best first."""
@@ -489,6 +523,7 @@ class ScoringExplorer(_Explorer):
             self.message.value = _message(_error_text(exc), "error")
 
     def snapshot(self) -> Snapshot:
+        self.flush()
         parts: list[tuple[str, Any]] = [("html", self.message.value), ("html", self.table.value)]
         if self.figure.value:
             parts.append(("png", self.figure.value))
@@ -709,6 +744,17 @@ class PortfolioExplorer(_Explorer):
             "must_exclude": tuple(self.must_exclude.value),
         }
 
+    def _settings_line(self) -> str:
+        """The settings the shown portfolio was computed for (small print under the list)."""
+        money = html.escape(self.workspace.organization.money_label)
+        return (
+            f'<div class="ak-settings" style="font-size:90%;color:#555">for one-off budget '
+            f"{self.budget_one_off.value:,.2f} {money}, annual budget "
+            f"{self.budget_annual.value:,.2f} {money}/yr, average risk ≤ "
+            f"{self.avg_risk.value:.2f}, at most {self.max_count.value} new alliances, "
+            f"{html.escape(self.risk_appetite.value)} risk appetite</div>"
+        )
+
     def _on_appetite(self, change: dict) -> None:
         from alliancekit.model import RiskAppetite
 
@@ -718,10 +764,8 @@ class PortfolioExplorer(_Explorer):
         self._schedule()
 
     def _compute(self) -> None:
-        from alliancekit import plots
         from alliancekit.portfolio import plan_portfolio
 
-        money = self.workspace.organization.money_label
         try:
             pp = plan_portfolio(self.workspace, review=self.review, **self.settings())
         except InfeasiblePortfolioError as exc:
@@ -729,6 +773,7 @@ class PortfolioExplorer(_Explorer):
             self.error = exc
             self.selected_html.value = (
                 "<b>Selected partners:</b> <i>none: these settings are infeasible</i>"
+                + self._settings_line()
             )
             self.totals_figure.value = b""
             self.frontier_figure.value = b""
@@ -745,10 +790,20 @@ class PortfolioExplorer(_Explorer):
         )
         self.selected_html.value = (
             f"<b>Selected partners ({len(pp.selected)}):</b><ul>{items or '<li>none</li>'}</ul>"
+            + self._settings_line()
         )
         self.message.value = _message(pp.summary())
-        self.totals_figure.value = figure_png(plots.totals_bars(pp, money_label=money))
         self.table.value = _table_html(pp.totals)
+        self._explain()
+
+    def _render(self) -> None:
+        from alliancekit import plots
+
+        pp = self.result
+        if pp is None:
+            return
+        money = self.workspace.organization.money_label
+        self.totals_figure.value = figure_png(plots.totals_bars(pp, money_label=money))
         if self.show_frontier.value:
             from alliancekit.portfolio import efficient_frontier
 
@@ -762,7 +817,6 @@ class PortfolioExplorer(_Explorer):
             )
         else:
             self.frontier_figure.value = b""
-        self._explain()
 
     def _explain(self) -> None:
         pid = self.why_not.value
@@ -788,6 +842,7 @@ class PortfolioExplorer(_Explorer):
             self.why_html.value = _message(_error_text(exc), "error")
 
     def snapshot(self) -> Snapshot:
+        self.flush()
         parts: list[tuple[str, Any]] = [
             ("html", self.message.value),
             ("html", self.selected_html.value),
@@ -963,6 +1018,7 @@ class ReviewExplorer(_Explorer):
             self.message.value = _message(_error_text(exc), "error")
 
     def snapshot(self) -> Snapshot:
+        self.flush()
         parts: list[tuple[str, Any]] = [("html", self.message.value), ("html", self.table.value)]
         parts.append(("html", self.decision_html.value))
         for fig in (self.kpi_figure.value, self.radar_figure.value):

@@ -1,0 +1,164 @@
+"""How fast do the explorers react? One slider change = recompute + re-render (sample scale).
+
+Prints the median and 95th percentile time of one update (debounce off, so the figure is the
+work a slider change triggers) for each explorer and sample -- ``view``: numbers, tables and
+partner lists updated; ``+figs``: the matplotlib figures too (drawn on the next event-loop
+turn) --, plus the time to build the dashboard, and, when Debian chromium is installed, the
+end-to-end time in the Voilà app from an arrow key on the annual-budget slider to the updated
+partner list in the browser.
+
+Run: ``.venv/bin/python benchmarks/bench_widgets.py``. Target: < 200 ms per slider change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from alliancekit.widgets import Dashboard, PortfolioExplorer, ReviewExplorer, ScoringExplorer
+from alliancekit.workspace import sample_names, sample_workspace
+
+REPEATS = 15
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[int(q * (len(values) - 1))] * 1e3
+
+
+async def _measure(ex, action: Callable[[int], None], repeats: int) -> tuple[list, list]:
+    """Time one control change inside a running event loop, as in a kernel.
+
+    Phase 1 (``view``): numbers, tables and lists updated. Phase 2 (``+figures``): the
+    matplotlib PNGs, drawn on the next loop turn.
+    """
+    views, totals = [], []
+    for k in range(repeats):
+        t0 = time.perf_counter()
+        action(k)
+        t1 = time.perf_counter()
+        await asyncio.sleep(0)  # the deferred figure rendering runs here
+        ex.flush()
+        t2 = time.perf_counter()
+        views.append(t1 - t0)
+        totals.append(t2 - t0)
+    return views, totals
+
+
+def bench_python() -> None:
+    print(
+        f"{'explorer / control':36s} {'sample':14s} {'view med':>9s} {'view p95':>9s} "
+        f"{'+figs med':>9s} {'+figs p95':>9s}   [ms]"
+    )
+    for name in sample_names()[:3]:
+        ws = sample_workspace(name)
+        org = ws.organization
+        sc = ScoringExplorer(ws, debounce=0)
+        pf = PortfolioExplorer(ws, debounce=0)
+        rv = ReviewExplorer(ws, debounce=0)
+        rows = {
+            "scoring: weight slider C1": (
+                sc,
+                lambda k, sc=sc: setattr(sc.weight_sliders["C1"], "value", 0.10 + 0.02 * (k % 10)),
+            ),
+            "scoring: method dropdown": (
+                sc,
+                lambda k, sc=sc: setattr(
+                    sc.method, "value", ("topsis", "weighted_sum", "promethee_ii")[k % 3]
+                ),
+            ),
+            "portfolio: annual budget slider": (
+                pf,
+                lambda k, pf=pf, b=org.budget_annual: setattr(
+                    pf.budget_annual, "value", b * (0.9 + 0.02 * (k % 8))
+                ),
+            ),
+            "portfolio: average-risk cap slider": (
+                pf,
+                lambda k, pf=pf: setattr(pf.avg_risk, "value", 0.30 + 0.01 * (k % 10)),
+            ),
+            "review: h_exit threshold slider": (
+                rv,
+                lambda k, rv=rv: setattr(rv.threshold_sliders["h_exit"], "value", 35.0 + (k % 10)),
+            ),
+        }
+        for label, (ex, action) in rows.items():
+            views, totals = asyncio.run(_measure(ex, action, REPEATS))
+            print(
+                f"{label:36s} {name:14s} {statistics.median(views) * 1e3:9.1f} "
+                f"{_pct(views, 0.95):9.1f} {statistics.median(totals) * 1e3:9.1f} "
+                f"{_pct(totals, 0.95):9.1f}"
+            )
+    t0 = time.perf_counter()
+    Dashboard(debounce=0)
+    print(f"dashboard: build with 3 explorers (1st sample): {(time.perf_counter() - t0):.2f} s")
+
+
+def bench_browser() -> None:
+    if not os.access("/usr/bin/chromium", os.X_OK):
+        print("browser: skipped (no /usr/bin/chromium)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    from alliancekit.app import serve
+
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+    ]
+    t0 = time.perf_counter()
+    server = serve()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(server.url, timeout=120_000)
+            page.wait_for_selector(".ak-explorer table", timeout=120_000)
+            first = time.perf_counter() - t0
+            page.locator(".lm-TabBar-tab", has_text="Select portfolio").first.click()
+            page.wait_for_selector(".ak-selected li")
+            handle = page.locator(".ak-budget-annual .noUi-handle").first
+            handle.focus()
+            times = []
+            for key in ["ArrowLeft"] * 6 + ["ArrowRight"] * 6:
+                t = time.perf_counter()
+                page.keyboard.press(key)
+                # the small print under the partner list names the budget it was solved for
+                page.wait_for_function(
+                    "() => { const v = Number(document.querySelector("
+                    "'.ak-budget-annual .noUi-handle').getAttribute('aria-valuenow')); "
+                    "const s = document.querySelector('.ak-settings'); "
+                    "return s && s.innerText.includes('annual budget ' + v.toFixed(2)); }",
+                    timeout=10_000,
+                )
+                times.append(time.perf_counter() - t)
+            browser.close()
+    finally:
+        server.stop()
+    times.sort()
+    print(f"browser: app start to first render {first:.1f} s")
+    print(
+        f"browser: arrow key on annual budget -> updated view: median "
+        f"{statistics.median(times) * 1e3:.0f} ms, max {times[-1] * 1e3:.0f} ms "
+        f"(includes the 100 ms debounce)"
+    )
+
+
+if __name__ == "__main__":
+    print(f"python {sys.version.split()[0]}, nproc {os.cpu_count()}")
+    bench_python()
+    if "--no-browser" not in sys.argv:
+        bench_browser()
+    print(f"(repo: {Path(__file__).resolve().parents[1]})")
