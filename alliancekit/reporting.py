@@ -1304,8 +1304,12 @@ class ReportFigure:
         return f"<ReportFigure {self.title!r}>"
 
 
-def as_figure(fig: Any, title: str | None = None, dpi: int = 100) -> ReportFigure:
-    """Render a matplotlib ``Figure`` to an embedded PNG (``data:`` URI) for the report."""
+def as_figure(fig: Any, title: str | None = None, dpi: int = 80) -> ReportFigure:
+    """Render a matplotlib ``Figure`` to an embedded PNG (``data:`` URI) for the report.
+
+    80 dpi keeps the figures sharp on screen and in print at the report's column width while
+    costing a third less rendering time (and notebook size) than 100 dpi.
+    """
     import base64
     import io
 
