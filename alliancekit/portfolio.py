@@ -49,11 +49,13 @@ __all__ = [
     "PortfolioProblem",
     "PortfolioResult",
     "RobustnessResult",
+    "diagnose_infeasibility",
     "efficient_frontier",
     "explain_selection",
     "plan_portfolio",
     "portfolio_robustness",
     "select_portfolio",
+    "solve_problem",
 ]
 
 _TOL = 1e-6
