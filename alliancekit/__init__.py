@@ -42,6 +42,10 @@ _EXPORTS: dict[str, str] = {
     "RiskAppetite": "model",
     "RiskCaps": "model",
     "SolveStatus": "model",
+    "Perspective": "model",
+    "KPISource": "model",
+    "Buyout": "model",
+    "IPSensitivity": "model",
     "Workspace": "model",
     # workspace
     "load_workspace": "workspace",
@@ -49,6 +53,8 @@ _EXPORTS: dict[str, str] = {
     "sample_workspace": "workspace",
     "sample_names": "workspace",
     "validate_workspace": "workspace",
+    "workspace_notes": "workspace",
+    "data_dir": "workspace",
     # scoring
     "score": "scoring",
     "Preference": "scoring",
