@@ -93,6 +93,8 @@ _EXPORTS: dict[str, str] = {
     "GroupLimit": "portfolio",
     "PortfolioResult": "portfolio",
     "FrontierResult": "portfolio",
+    "RobustnessResult": "portfolio",
+    "diagnose_infeasibility": "portfolio",
     # review
     "review_alliances": "review",
     "ReviewPolicy": "review",
