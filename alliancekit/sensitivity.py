@@ -262,22 +262,28 @@ class _Scorer:
         return out
 
     def scores_many(self, w: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """Scores (k, c, m) of c weight vectors w (c, n) on each of k matrices x (k, m, n)."""
+        """Scores (k, m, c) of c weight vectors w (c, n) on each of k matrices x (k, m, n)."""
         prob = self.prob
         nx = prob.normalized(x)
+        k, m, n = nx.shape
+
+        def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            # one BLAS call: (k·m, n) @ (n, c) -> (k, m, c)
+            return np.dot(a.reshape(k * m, n), b).reshape(k, m, -1)
+
         if prob.method is Method.WEIGHTED_SUM:
-            return np.einsum("kmn,cn->kcm", nx, w)
+            return product(nx, np.ascontiguousarray(w.T))
         if prob.method is Method.TOPSIS:
-            w2 = (w * w).T  # (n, c)
-            d_plus = np.sqrt((nx - nx.max(axis=1, keepdims=True)) ** 2 @ w2)
-            d_minus = np.sqrt((nx - nx.min(axis=1, keepdims=True)) ** 2 @ w2)
+            w2 = np.ascontiguousarray((w * w).T)  # (n, c)
+            d_plus = np.sqrt(product((nx - nx.max(axis=1, keepdims=True)) ** 2, w2))
+            d_minus = np.sqrt(product((nx - nx.min(axis=1, keepdims=True)) ** 2, w2))
             total = d_plus + d_minus
             with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(total > 0, d_minus / total, 0.5).transpose(0, 2, 1)
-        out = np.empty((x.shape[0], len(w), x.shape[1]))
-        for d in range(x.shape[0]):
+                return np.where(total > 0, d_minus / total, 0.5)
+        out = np.empty((k, m, len(w)))
+        for d in range(k):
             plus, minus = promethee_kernel(nx[d], prob.preferences)
-            out[d] = w @ (plus - minus).T
+            out[d] = (plus - minus) @ w.T
         return out
 
     def chunk(self, n_samples: int) -> int:
@@ -595,7 +601,7 @@ def smaa(
         cw = central[idx]  # (c, n)
         conf_hits = np.zeros(len(idx))
         if sd is None:
-            s = scorer.scores(cw)  # (c, m)
+            s = scorer.scores(cw).T  # (m, c)
             conf_hits = _wins_of(s, idx, tie_tolerance)
             confidence[idx] = conf_hits
         else:
@@ -603,7 +609,7 @@ def smaa(
             per = max(1, min(chunk, _CHUNK_FLOATS // (m * len(idx))))
             for a in range(0, n_samples, per):
                 k = min(per, n_samples - a)
-                s = scorer.scores_many(cw, scorer.perturbed(conf_rng, k))  # (k, c, m)
+                s = scorer.scores_many(cw, scorer.perturbed(conf_rng, k))  # (k, m, c)
                 conf_hits += _wins_of(s, idx, tie_tolerance).sum(axis=0)
             confidence[idx] = conf_hits / n_samples
 
@@ -633,12 +639,11 @@ def smaa(
 
 
 def _wins_of(s: np.ndarray, idx: np.ndarray, tol: float) -> np.ndarray:
-    """Scores s (..., c, m), row r scored with alternative idx[r]'s central weights: 1 where
+    """Scores s (..., m, c), column r scored with alternative idx[r]'s central weights: 1 where
     idx[r] is best (1/t when tied with t − 1 others at the top), else 0; shape (..., c)."""
-    best = s.max(axis=-1)
-    where = np.broadcast_to(np.asarray(idx)[:, None], (*s.shape[:-1], 1))
-    own = np.take_along_axis(s, where, axis=-1)[..., 0]
-    n_top = (s >= best[..., None] - tol).sum(axis=-1)
+    best = s.max(axis=-2)
+    own = s[..., idx, np.arange(len(idx))]
+    n_top = (s >= best[..., None, :] - tol).sum(axis=-2)
     return np.where(own >= best - tol, 1.0 / n_top, 0.0)
 
 

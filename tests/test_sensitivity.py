@@ -340,12 +340,12 @@ def test_scores_many_matches_one_weight_vector_at_a_time(method):
     x = scorer.perturbed(rng, 4)
     w = rng.dirichlet(np.ones(3), 5)
     many = scorer.scores_many(w, x)
-    assert many.shape == (4, 5, 6)
+    assert many.shape == (4, 6, 5)
     for d in range(4):
         for c in range(5):
             one = scorer.scores(w[c][None, :], x[d][None, :, :])[0]
-            assert many[d, c] == pytest.approx(one, abs=1e-12)
+            assert many[d, :, c] == pytest.approx(one, abs=1e-12)
     perturbed = pd.DataFrame(x[0], index=frame.index, columns=frame.columns)
     direct = ak.score(perturbed, dict(zip(frame.columns, w[0], strict=True)), dirs, method=method)
     scale = 100.0 if method == "weighted_sum" else 1.0
-    assert many[0, 0] * scale == pytest.approx(direct.scores.to_numpy(), abs=1e-9)
+    assert many[0, :, 0] * scale == pytest.approx(direct.scores.to_numpy(), abs=1e-9)
