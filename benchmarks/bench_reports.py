@@ -82,16 +82,25 @@ def main() -> None:
         if args.skip_batch:
             return
         paths = [DATA / s for s in SAMPLES]
-        start = time.perf_counter()
-        seq = reporting.run_reports(paths, out_dir=tmp / "seq", jobs=1, progress=False)
-        t_seq = time.perf_counter() - start
-        start = time.perf_counter()
-        par = reporting.run_reports(paths, out_dir=tmp / "par", jobs=2, progress=False)
-        t_par = time.perf_counter() - start
-        assert seq.ok and par.ok, (seq.summary(), par.summary())
-        print(f"| 3 samples, run_reports jobs=1 | {t_seq:.2f} s | |")
+        seq_times, par_times = [], []
+        for round_ in range(args.repeats):
+            # alternate the order so a change in background load hits both alike
+            for jobs in (1, 2) if round_ % 2 == 0 else (2, 1):
+                start = time.perf_counter()
+                batch = reporting.run_reports(
+                    paths, out_dir=tmp / f"batch{jobs}", jobs=jobs, progress=False
+                )
+                elapsed = time.perf_counter() - start
+                assert batch.ok, batch.summary()
+                (seq_times if jobs == 1 else par_times).append(elapsed)
+        t_seq, t_par = statistics.median(seq_times), statistics.median(par_times)
         print(
-            f"| 3 samples, run_reports jobs=2 | {t_par:.2f} s | speed-up {t_seq / t_par:.2f}×: "
+            f"| 3 samples, run_reports jobs=1, median of {args.repeats} | {t_seq:.2f} s | "
+            f"runs {', '.join(f'{x:.2f}' for x in seq_times)} |"
+        )
+        print(
+            f"| 3 samples, run_reports jobs=2, median of {args.repeats} | {t_par:.2f} s | "
+            f"runs {', '.join(f'{x:.2f}' for x in par_times)}; speed-up {t_seq / t_par:.2f}×: "
             f"{'faster' if t_par < t_seq else 'NOT faster'} |"
         )
         print(f"load average {os.getloadavg()[0]:.2f} at end")
