@@ -75,7 +75,7 @@ _CSS = """
 
 
 # -- helpers ----------------------------------------------------------------------------------
-def figure_png(fig: Any, dpi: int = 80) -> bytes:
+def figure_png(fig: Any, dpi: int = 96) -> bytes:
     """Render a matplotlib Figure to PNG bytes (the figure is not kept in pyplot state)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
@@ -244,7 +244,17 @@ def _flex() -> widgets.Layout:
 
 
 def _image() -> widgets.Image:
-    return widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+    # natural size (not stretched to the column width), shrunk only if the window is narrower
+    img = widgets.Image(
+        format="png",
+        layout=widgets.Layout(max_width="100%", align_self="flex-start", display="none"),
+    )
+
+    def _toggle(change: dict) -> None:  # an empty Image shows a broken-image icon: hide it
+        img.layout.display = None if len(change["new"]) else "none"
+
+    img.observe(_toggle, names="value")
+    return img
 
 
 # -- scoring ----------------------------------------------------------------------------------
@@ -952,8 +962,7 @@ class ReviewExplorer(_Explorer):
                     widgets.VBox([self.alliance, self.decision_html, self.message], layout=_flex()),
                 ]
             ),
-            widgets.HBox([self.kpi_figure]),
-            widgets.HBox([self.radar_figure]),
+            widgets.HBox([self.kpi_figure, self.radar_figure]),
             self.table,
         ]
         self.update()
