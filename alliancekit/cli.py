@@ -267,7 +267,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for path, err in batch.failures:
         text = err.first_line if isinstance(err, DataValidationError) else str(err)
         label = "report failed" if isinstance(err, ReportError) else "error"
-        print(f"{label}: {path}: {text}", file=sys.stderr)
+        where = "" if text.startswith(path) else f"{path}: "
+        print(f"{label}: {where}{text}", file=sys.stderr)
     if any(isinstance(err, ReportError) for _, err in batch.failures):
         return EXIT_REPORT_FAILED
     return EXIT_INVALID if batch.failures else EXIT_OK

@@ -149,6 +149,26 @@ def test_second_run_refuses_clearly_while_the_lock_is_held(tmp_path: Path) -> No
     assert not (ws_root / period).exists()
 
 
+def test_batch_collects_invalid_workspaces_and_cli_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    missing = str(tmp_path / "no-such-workspace")
+    batch = reporting.run_reports([missing], out_dir=tmp_path / "out", progress=False)
+    assert not batch.ok and batch.runs == ()
+    assert batch.failures[0][0] == missing
+    assert isinstance(batch.failures[0][1], ak.DataValidationError)
+    assert "FAILED" in batch.summary()
+    assert cli.main(["report", missing, "--out", str(tmp_path / "out")]) == cli.EXIT_INVALID
+    err = capsys.readouterr().err
+    assert err.count(missing) == 1 and "workspace not found" in err
+    assert cli.main(["report", "--out", str(tmp_path / "out")]) == cli.EXIT_INVALID
+    assert "give one or more WORKSPACE" in capsys.readouterr().err
+    empty = tmp_path / "empty-data"
+    empty.mkdir()
+    assert cli.main(["report", "--all", "--data", str(empty)]) == cli.EXIT_INVALID
+    assert "no workspace" in capsys.readouterr().err
+
+
 def test_report_run_summary_and_frame(tmp_path: Path) -> None:
     run = reporting.ReportRun(
         workspace="w",
