@@ -448,6 +448,10 @@ def execute_notebook(
     ReportError
         A cell raised (``cell_index``, ``ename``, ``evalue`` set), a cell exceeded ``timeout``,
         or the kernel died; ``notebook_path`` is the (partial) executed notebook.
+        ``cell_index`` is papermill's 0-based index in the *executed* notebook, which holds
+        the injected-parameters cell: cells after the ``parameters`` cell are one higher than
+        in the source notebook. The message also names the execution count ``In [n]`` and
+        the first line of the failing cell.
     """
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
