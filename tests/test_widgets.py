@@ -358,3 +358,48 @@ def test_dashboard_headless_snapshot() -> None:
     snap = dashboard(interactive=False)
     html = snap._repr_html_()
     assert "Scoring explorer" in html and "Review explorer" in html
+
+
+# -- properties ---------------------------------------------------------------------------------
+_PORTFOLIO: dict[str, PortfolioExplorer] = {}
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    budget_annual=st.floats(0.0, 110.0, allow_nan=False),
+    budget_one_off=st.floats(0.0, 60.0, allow_nan=False),
+)
+def test_portfolio_never_breaks_a_limit_or_raises(budget_annual: float, budget_one_off: float):
+    """Any slider setting gives a portfolio within every limit, or the diagnosis (no raise)."""
+    if "x" not in _PORTFOLIO:
+        _PORTFOLIO["x"] = PortfolioExplorer(sample_workspace("greenscape"), debounce=0)
+    ex = _PORTFOLIO["x"]
+    ex.budget_annual.value = budget_annual
+    ex.budget_one_off.value = budget_one_off
+    if ex.result is None:
+        assert isinstance(ex.error, InfeasiblePortfolioError)
+        assert "ak-msg-error" in ex.message.value
+    else:
+        totals = ex.result.totals
+        assert totals.loc["limit[cost_annual]", "used"] <= ex.budget_annual.value + 1e-6
+        assert totals.loc["limit[cost_one_off]", "used"] <= ex.budget_one_off.value + 1e-6
+        assert (totals["slack"] >= -1e-6).all()
+
+
+_REVIEW: dict[str, ReviewExplorer] = {}
+
+
+@settings(max_examples=20, deadline=None)
+@given(low=st.floats(0.0, 100.0), high=st.floats(0.0, 100.0))
+def test_stricter_exit_threshold_never_improves_a_decision(low: float, high: float) -> None:
+    """Raising H_exit only moves decisions towards EXIT (GROW > MAINTAIN > RESTRUCTURE > EXIT)."""
+    low, high = sorted((low, high))
+    if "x" not in _REVIEW:
+        _REVIEW["x"] = ReviewExplorer(sample_workspace("greenscape"), debounce=0)
+    ex = _REVIEW["x"]
+    ex.threshold_sliders["h_exit"].value = low
+    lenient = dict(ex.result.decisions)
+    ex.threshold_sliders["h_exit"].value = high
+    strict = dict(ex.result.decisions)
+    for aid, decision in strict.items():
+        assert decision <= lenient[aid]
