@@ -920,9 +920,9 @@ def rank_order_weights(ranking: Sequence[Any] | Mapping[Any, float]) -> pd.Serie
     return pd.Series([weights[c] for c in order], index=pd.Index(order), name="weight")
 
 
-#: Saaty's random consistency index RI by matrix order n: n ≤ 10 from Saaty (1980); n = 11–15
-#: from the extended table in Saaty & Vargas (2012), *Models, Methods, Concepts & Applications
-#: of the AHP*, 2nd ed., ch. 1.
+#: Saaty's random consistency index RI by matrix order n: n <= 10 as in Saaty (1980); n = 11–15
+#: from Saaty's extended table as commonly reproduced (e.g. Saaty & Vargas 2012, *Models,
+#: Methods, Concepts & Applications of the AHP*).
 RANDOM_INDEX: dict[int, float] = {
     1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
     11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,

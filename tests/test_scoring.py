@@ -138,8 +138,8 @@ def test_preference_functions_brans_vincke(pref, d, expected):
 
 
 def test_ahp_saaty_wealth_of_nations():
-    """Saaty (1980, *The Analytic Hierarchy Process*, §2; also Saaty 1977, J. Math. Psych. 15):
-    relative wealth of seven nations. Published λmax = 7.61 and eigenvector
+    """Saaty (1980), *The Analytic Hierarchy Process*, McGraw-Hill: the relative wealth of seven
+    nations example. Published λmax = 7.61 and eigenvector
     (.427, .230, .021, .052, .052, .123, .094)."""
     names = ["US", "USSR", "China", "France", "UK", "Japan", "W. Germany"]
     a = [
@@ -563,3 +563,20 @@ def test_weighted_sum_reproduces_domain_oracle_on_sample():
     for cid, value in expected.items():
         assert res.scores[cid] == pytest.approx(value, abs=1e-4)
     assert res.top(3) == ["A02", "A01", "A05"]
+
+
+@SETTINGS
+@given(
+    likert=arrays(np.float64, (5, 3), elements=st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0])),
+    extra=arrays(np.float64, (2, 3), elements=st.sampled_from([1.0, 3.0, 5.0])),
+)
+def test_fixed_scales_keep_scores_when_alternatives_are_added(likert, extra):
+    """DOMAIN.md §2: Likert criteria on the fixed scale L(x) keep each score stable when
+    candidates are added (min–max on observed values would not)."""
+    cols = ["c0", "c1", "c2"]
+    scales = dict.fromkeys(cols, (1, 5))
+    weights = {"c0": 0.5, "c1": 0.3, "c2": 0.2}
+    base = ak.score(pd.DataFrame(likert, columns=cols), weights, "benefit", scales=scales)
+    grown = pd.DataFrame(np.vstack([likert, extra]), columns=cols)
+    more = ak.score(grown, weights, "benefit", scales=scales)
+    assert more.scores.iloc[:5].to_numpy() == pytest.approx(base.scores.to_numpy())
