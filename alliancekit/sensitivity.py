@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -385,6 +386,25 @@ class SMAAResult(Result):
         ranks = np.arange(1, self.acceptability.shape[1] + 1)
         return pd.Series(self.acceptability.to_numpy() @ ranks, index=self.acceptability.index)
 
+    def rank_interval(self, coverage: float = 0.9) -> pd.DataFrame:
+        """Smallest central rank range holding ``coverage`` of each alternative's draws.
+
+        Returns a DataFrame with ``best``/``worst`` (ranks with the ``(1 − coverage)/2`` tails
+        cut off each side) and ``modal`` (the most frequent rank), e.g. "ranks 2–4 in 90 % of
+        draws".
+        """
+        if not 0 < coverage <= 1:
+            raise DataValidationError(f"coverage must be in (0, 1], got {coverage!r}")
+        acc = self.acceptability.to_numpy()
+        cum = np.cumsum(acc, axis=1)
+        tail = (1.0 - coverage) / 2.0
+        best = (cum > tail + 1e-12).argmax(axis=1) + 1
+        worst = (cum >= 1.0 - tail - 1e-12).argmax(axis=1) + 1
+        return pd.DataFrame(
+            {"best": best, "worst": np.maximum(best, worst), "modal": acc.argmax(axis=1) + 1},
+            index=self.acceptability.index,
+        )
+
     def top_k_acceptability(self, k: int = 3) -> pd.Series:
         """Share of draws in which each alternative ranks in the top ``k`` [0–1], best first."""
         k = max(1, min(int(k), self.acceptability.shape[1]))
@@ -408,6 +428,36 @@ class SMAAResult(Result):
                                   kind="stable")  # fmt: skip
         frame.index.name = self.acceptability.index.name or "alternative"
         return frame
+
+    def _repr_html_(self, max_rows: int = 30, max_ranks: int = 10) -> str:
+        """Acceptability table shaded by value (no JavaScript), best alternatives first."""
+        table = self.to_frame(max_ranks=max_ranks).head(max_rows)
+        rank_cols = [c for c in table.columns if str(c).startswith("rank_")]
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+        rows = []
+        for alt, rec in table.iterrows():
+            cells = []
+            for col, value in rec.items():
+                if pd.isna(value):
+                    cells.append("<td>–</td>")
+                    continue
+                text = f"{value:.2f}" if col == "expected_rank" else f"{value:.3f}"
+                if col in rank_cols or col == "first_rank":
+                    alpha = min(1.0, max(0.0, float(value)))
+                    style = f' style="background: rgba(31, 119, 180, {alpha:.2f})"'
+                else:
+                    style = ""
+                cells.append(f"<td{style}>{text}</td>")
+            rows.append(f"<tr><th>{html.escape(str(alt))}</th>{''.join(cells)}</tr>")
+        more = len(self.acceptability) - len(table)
+        foot = f"<p>… {more} more alternatives (see to_frame())</p>" if more > 0 else ""
+        summary = "<br>".join(html.escape(line) for line in self.summary().splitlines())
+        return (
+            f'<div class="alliancekit-result"><h4>{html.escape(self.title)}</h4>'
+            f'<p style="font-size:90%">{summary}</p>'
+            f'<table class="dataframe"><thead><tr><th>{html.escape(str(table.index.name))}</th>'
+            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{foot}</div>"
+        )
 
     def summary(self) -> str:
         """Who wins how often, with which confidence."""

@@ -349,3 +349,22 @@ def test_scores_many_matches_one_weight_vector_at_a_time(method):
     direct = ak.score(perturbed, dict(zip(frame.columns, w[0], strict=True)), dirs, method=method)
     scale = 100.0 if method == "weighted_sum" else 1.0
     assert many[0, :, 0] * scale == pytest.approx(direct.scores.to_numpy(), abs=1e-9)
+
+
+def test_rank_interval_and_html():
+    frame, dirs, _ = random_problem(8, m=6)
+    res = ak.smaa(frame, dirs, n_samples=2000, seed=2)
+    interval = res.rank_interval(0.9)
+    assert (interval["best"] <= interval["modal"]).all()
+    assert (interval["modal"] <= interval["worst"]).all()
+    full = res.rank_interval(1.0)
+    acc = res.acceptability
+    for alt in acc.index:
+        seen = acc.columns[acc.loc[alt] > 0]
+        assert full.loc[alt, "best"] == seen.min() and full.loc[alt, "worst"] == seen.max()
+    with pytest.raises(DataValidationError, match="coverage"):
+        res.rank_interval(0)
+    weird = frame.rename(index={"A0": "<b>A0</b>"})
+    page = ak.smaa(weird, dirs, n_samples=200)._repr_html_()
+    assert "&lt;b&gt;A0&lt;/b&gt;" in page and "<b>A0</b>" not in page
+    assert "rgba(" in page
