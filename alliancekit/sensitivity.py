@@ -487,7 +487,7 @@ class SMAAResult(Result):
 def _meta_weights(m: int, holistic: str) -> np.ndarray:
     r = np.arange(1, m + 1)
     if holistic == "centroid":
-        alpha = np.array([np.sum(1.0 / np.arange(k, m + 1)) for k in r])
+        alpha = np.cumsum((1.0 / r)[::-1])[::-1]  # α_r ∝ Σ_{k=r..m} 1/k
     elif holistic == "inverse":
         alpha = 1.0 / r
     elif holistic == "linear":
@@ -778,7 +778,7 @@ def weight_stability(
     if s0[order[k - 1]] - s0[order[k]] <= tol:
         notes.append("the current top-k boundary is a tie; intervals are degenerate")
 
-    def describe(t: float) -> str:
+    def describe(j: int, t: float) -> str:
         new = _top_set(score_at(_moved(w0, j, t)), k)
         if new == top:
             return ""
@@ -804,8 +804,8 @@ def weight_stability(
             lower = float(np.clip(lower_c.max(), 0.0, w0[j]))
         else:
             lower, upper = _bisect_bounds(score_at, w0, j, top, k, grid, tol)
-        below = describe(max(0.0, lower - 1e-7)) if lower > 0 else ""
-        above = describe(min(1.0, upper + 1e-7)) if upper < 1 else ""
+        below = describe(j, max(0.0, lower - 1e-7)) if lower > 0 else ""
+        above = describe(j, min(1.0, upper + 1e-7)) if upper < 1 else ""
         rows.append(
             {
                 "criterion": c,
