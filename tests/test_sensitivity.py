@@ -368,3 +368,21 @@ def test_rank_interval_and_html():
     page = ak.smaa(weird, dirs, n_samples=200)._repr_html_()
     assert "&lt;b&gt;A0&lt;/b&gt;" in page and "<b>A0</b>" not in page
     assert "rgba(" in page
+
+
+def test_smaa_three_alternatives_analytic():
+    """Hand-derived: A = (1, 0), B = (0, 1), C = (0.6, 0.6), weighted sum on min–max values, so
+    with w1 ~ U(0, 1): score A = w1, B = 1 − w1, C = 0.6. A wins for w1 > 0.6, C for
+    0.4 < w1 < 0.6, B for w1 < 0.4; hence b_A = (0.4, 0.1, 0.5), b_B = (0.4, 0.1, 0.5),
+    b_C = (0.2, 0.8, 0), C's central weights are (0.5, 0.5), and with centroid meta-weights
+    (1, 5/11, 2/11) the holistic index of C is 0.2 + 0.8·5/11."""
+    frame = pd.DataFrame({"c1": [1.0, 0.0, 0.6], "c2": [0.0, 1.0, 0.6]}, index=["A", "B", "C"])
+    res = ak.smaa(frame, "benefit", n_samples=40_000, seed=5)
+    expected = {"A": [0.4, 0.1, 0.5], "B": [0.4, 0.1, 0.5], "C": [0.2, 0.8, 0.0]}
+    for alt, row in expected.items():
+        assert res.acceptability.loc[alt].to_numpy() == pytest.approx(row, abs=0.01)
+    assert res.central_weights.loc["C"].to_numpy() == pytest.approx([0.5, 0.5], abs=0.005)
+    assert res.central_weights.loc["A"].to_numpy() == pytest.approx([0.8, 0.2], abs=0.005)
+    assert res.holistic["C"] == pytest.approx(0.2 + 0.8 * 5 / 11, abs=0.01)
+    assert res.pairwise_winning.loc["C", "A"] == pytest.approx(0.6, abs=0.01)
+    assert res.rank_interval(1.0).loc["C"].tolist() == [1, 2, 2]
