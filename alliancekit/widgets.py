@@ -343,6 +343,9 @@ class ScoringExplorer(_Explorer):
     method : Dropdown
         ``weighted_sum`` | ``topsis`` | ``promethee_ii``.
     ahp : AHPGrid
+    smaa_space : ToggleButtons
+        SMAA weight space: the whole simplex (``any``) or the current weights ±20 % (``pm20``,
+        DOMAIN.md §2: how the ranking moves under ±20 % weight changes).
     smaa_button : Button
         Runs SMAA (``smaa_samples`` weight draws) and shows the acceptability heatmap.
     table, figure, smaa_figure, message : HTML / Image widgets
@@ -404,6 +407,12 @@ class ScoringExplorer(_Explorer):
         self.method.observe(self._schedule, names="value")
         self.ahp = AHPGrid(self.criteria)
         self.ahp.apply_button.on_click(lambda _: self.set_weights(self.ahp.result.weights))
+        self.smaa_space = widgets.ToggleButtons(
+            options=[("any weights", "any"), ("current weights ±20 %", "pm20")],
+            value="any",
+            description="SMAA over",
+            style={"button_width": "170px"},
+        )
         self.smaa_button = widgets.Button(description="Run SMAA", icon="random")
         self.smaa_button.on_click(lambda _: self.run_smaa())
         self.table = widgets.HTML()
@@ -424,7 +433,7 @@ class ScoringExplorer(_Explorer):
             widgets.HBox([controls, widgets.VBox([self.message, self.table], layout=_flex())]),
             accordion,
             self.figure,
-            widgets.HBox([self.smaa_button]),
+            widgets.HBox([self.smaa_space, self.smaa_button]),
             self.smaa_figure,
         ]
         self.update()
@@ -519,6 +528,11 @@ class ScoringExplorer(_Explorer):
         try:
             matrix = criteria_matrix(self.workspace)
             directions = dict.fromkeys(matrix.columns, "benefit")
+            around = (
+                {"weights": self.weights, "bounds_pct": 20.0}
+                if self.smaa_space.value == "pm20"
+                else {}
+            )
             self.smaa_result = smaa(
                 matrix,
                 directions,
@@ -526,6 +540,7 @@ class ScoringExplorer(_Explorer):
                 n_samples=self.smaa_samples,
                 seed=0,
                 normalization="none",
+                **around,
             )
             self.smaa_figure.value = figure_png(plots.acceptability_heatmap(self.smaa_result))
         except Exception as exc:

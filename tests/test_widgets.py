@@ -146,6 +146,13 @@ def test_smaa_on_demand(scoring) -> None:
     assert acc.shape[0] == 14
     np.testing.assert_allclose(acc.sum(axis=1), 1.0)
     assert _is_png(scoring.smaa_figure.value)
+    # around the current weights (±20 %) the ranking is much less uncertain than over any weights
+    spread_any = (acc > 0.01).sum(axis=1).mean()
+    scoring.smaa_space.value = "pm20"
+    scoring.smaa_button.click()
+    narrow = scoring.smaa_result.acceptability
+    assert (narrow > 0.01).sum(axis=1).mean() < spread_any
+    assert narrow.loc["B01", 1] > acc.loc["B01", 1]
 
 
 def test_scoring_snapshot_headless(greenscape) -> None:
