@@ -411,6 +411,12 @@ def test_sample_report_has_every_section_decision_and_embedded_figure(
         )
     saved = json.loads(run.results_json.read_text("utf-8"))["results"]
     assert {r["alliance_id"]: r["decision"] for r in saved["review"]["table"]} == expected
+    for row in saved["review"]["table"]:  # the HTML shows the saved object's numbers
+        cells = (
+            rf"<td>{re.escape(row['alliance_id'])}</td><td>[^<]*</td><td><span [^>]*>"
+            rf"{row['decision']}</span></td><td>{row['H']:.1f}</td><td>{100 * row['A_W']:.0f}</td>"
+        )
+        assert re.search(cells, page), row["alliance_id"]
     assert saved["plan"]["selected"] and saved["review"]["period"] == run.period
     assert {r["alliance_id"]: r["decision"] for r in _read_csv(run.summary_csv)} == expected
     # self-contained: figures embedded, no script at all, no external reference
