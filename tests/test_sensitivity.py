@@ -386,3 +386,37 @@ def test_smaa_three_alternatives_analytic():
     assert res.holistic["C"] == pytest.approx(0.2 + 0.8 * 5 / 11, abs=0.01)
     assert res.pairwise_winning.loc["C", "A"] == pytest.approx(0.6, abs=0.01)
     assert res.rank_interval(1.0).loc["C"].tolist() == [1, 2, 2]
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 10_000),
+    method=st.sampled_from(["weighted_sum", "promethee_ii"]),
+    k=st.integers(1, 3),
+    u=st.floats(0.01, 0.99),
+)
+def test_weight_stability_interval_property(seed, method, k, u):
+    """Inside [lower, upper] the top-k set is the current one; just past a bound inside [0, 1]
+    it is not (exact breakpoints for methods linear in the weights)."""
+    frame, dirs, weights = random_problem(seed, m=6, n=3)
+    table = ak.weight_stability(frame, weights, dirs, method=method, top_k=k)
+    names = list(weights)
+    w0 = np.array([weights[c] for c in names])
+    w0 = w0 / w0.sum()
+
+    def top_at(j: int, t: float) -> set:
+        w = w0 * (1 - t) / (1 - w0[j])
+        w[j] = t
+        s = ak.score(frame, dict(zip(names, w, strict=True)), dirs, method=method).scores
+        return set(s.sort_values(ascending=False, kind="stable").index[:k])
+
+    current = set(table.attrs["top_set"])
+    for j, crit in enumerate(names):
+        lo, hi = table.loc[crit, "lower"], table.loc[crit, "upper"]
+        inside = lo + u * (hi - lo)
+        if hi - lo > 1e-6:
+            assert top_at(j, inside) == current
+        if hi < 1 - 1e-6:
+            assert top_at(j, min(1.0, hi + 1e-6)) != current
+        if lo > 1e-6:
+            assert top_at(j, max(0.0, lo - 1e-6)) != current
