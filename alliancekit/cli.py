@@ -257,11 +257,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
     )
     for run in batch.runs:
-        counts: dict[str, int] = {}
-        for decision in run.decisions.values():
-            counts[decision] = counts.get(decision, 0) + 1
-        tally = ", ".join(f"{n} {d}" for d, n in sorted(counts.items()))
-        print(f"OK {run.workspace} {run.period}: {run.html} ({tally}; {run.duration_s:.1f} s)")
+        print(f"OK {run.summary()}")
     if batch.runs:
         print(f"index: {batch.runs[0].index}")
     for path, err in batch.failures:

@@ -181,7 +181,7 @@ class ReportRun(Result):
         counts: dict[str, int] = {}
         for value in self.decisions.values():
             counts[value] = counts.get(value, 0) + 1
-        tally = ", ".join(f"{n} {d}" for d, n in sorted(counts.items())) or "no alliances"
+        tally = ", ".join(f"{n} {d}" for d, n in _decision_order(counts)) or "no alliances"
         return f"{self.workspace} {self.period}: {self.html} ({tally}; {self.duration_s:.1f} s)"
 
 
@@ -1053,7 +1053,7 @@ def refresh_index(
         href = f"{ws_name}/{period}/review.html"
         tally = ", ".join(
             f'<span class="ak-decision-{html.escape(d)}">{n}&nbsp;{html.escape(d)}</span>'
-            for d, n in sorted(counts.items())
+            for d, n in _decision_order(counts)
         )
         rows.append(
             "<tr>"
@@ -1200,6 +1200,15 @@ def _run_one(path: str, kwargs: Mapping[str, Any]) -> ReportRun | AllianceKitErr
 
 
 # -- small utilities ----------------------------------------------------------------------------
+_DECISION_ORDER = ("GROW", "MAINTAIN", "RESTRUCTURE", "EXIT")
+
+
+def _decision_order(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Decision counts GROW, MAINTAIN, RESTRUCTURE, EXIT first, anything else after."""
+    rank = {d: i for i, d in enumerate(_DECISION_ORDER)}
+    return sorted(counts.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
