@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from factories import make_candidate, make_ws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,14 +31,8 @@ from alliancekit.criteria import (
 )
 from alliancekit.errors import DataValidationError
 from alliancekit.model import (
-    AllianceForm,
-    Candidate,
     Direction,
-    Gap,
-    Goal,
-    Organization,
     Relation,
-    RiskAppetite,
     RiskCaps,
     Workspace,
 )
@@ -101,47 +96,6 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _org(**kw) -> Organization:
-    base = dict(
-        org_id="t",
-        name="Test Org",
-        sector="testing",
-        mission_statement="Test.",
-        currency="PKR",
-        money_unit="lakh",
-        goals=(Goal("g1", "grow", 1.0),),
-        capability_gaps=(Gap("G1", "gap one", 5), Gap("G2", "gap two", 3)),
-        budget_one_off=100.0,
-        budget_annual=100.0,
-        risk_appetite=RiskAppetite.MEDIUM,
-        planning_horizon_years=3,
-        discount_rate=0.12,
-    )
-    base.update(kw)
-    return Organization(**base)
-
-
-def _cand(cid: str, relation: Relation = Relation.SUPPLIER, **kw) -> Candidate:
-    base = dict(
-        id=cid,
-        name=f"Partner {cid}",
-        relation=relation,
-        form=AllianceForm.ALLIANCE_AGREEMENT,
-        sector="s",
-        cost_one_off=10.0,
-        cost_annual=20.0,
-        value_annual=50.0,
-        goal_compat=4,
-        culture_compat=4,
-        commitment=4,
-        coverage={"G1": 0.5},
-    )
-    base.update(kw)
-    return Candidate(**base)
-
-
-def _ws(*cands: Candidate, **org_kw) -> Workspace:
-    return Workspace("test", _org(**org_kw), tuple(cands))
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +161,7 @@ def test_unknown_preset_lists_the_presets() -> None:
 
 def test_resolve_weights_order() -> None:
     """Explicit weights > preset > organization criteria_weights > weights_preset > default."""
-    ws = _ws(_cand("X"))
+    ws = make_ws(make_candidate("X"))
     w, origin = resolve_weights(ws)
     assert origin == "preset 'default'"
     pd.testing.assert_series_equal(w, preset_weights("default"))
@@ -215,9 +169,9 @@ def test_resolve_weights_order() -> None:
     assert w["C1"] == w["C2"] == 0.5 and w.drop(["C1", "C2"]).eq(0).all()
     w, origin = resolve_weights(ws, "exploration")
     assert origin == "preset 'exploration'"
-    ws2 = _ws(_cand("X"), weights_preset="coopetition")
+    ws2 = make_ws(make_candidate("X"), weights_preset="coopetition")
     assert resolve_weights(ws2)[1] == "preset 'coopetition'"
-    ws3 = _ws(_cand("X"), weights_preset="coopetition", criteria_weights={"C3": 1.0})
+    ws3 = make_ws(make_candidate("X"), weights_preset="coopetition", criteria_weights={"C3": 1.0})
     w, origin = resolve_weights(ws3)
     assert origin == "organization criteria_weights" and w["C3"] == 1.0
     assert resolve_weights(ws3, preset="default")[1] == "preset 'default'"
@@ -235,12 +189,12 @@ def test_resolve_weights_order() -> None:
 )
 def test_bad_weights_are_rejected(weights: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        resolve_weights(_ws(_cand("X")), weights)
+        resolve_weights(make_ws(make_candidate("X")), weights)
 
 
 def test_weights_and_preset_together_is_an_error() -> None:
     with pytest.raises(ValueError, match="either weights or preset"):
-        resolve_weights(_ws(_cand("X")), {"C1": 1.0}, "default")
+        resolve_weights(make_ws(make_candidate("X")), {"C1": 1.0}, "default")
 
 
 # -- the criteria matrix ---------------------------------------------------------------------------
@@ -298,16 +252,16 @@ def test_min_max_constant_gives_half() -> None:
 
 
 def test_single_candidate_gets_half_on_relative_criteria() -> None:
-    m = criteria_matrix(_ws(_cand("ONLY")))
+    m = criteria_matrix(make_ws(make_candidate("ONLY")))
     assert m.loc["ONLY", ["C1", "C2", "C7"]].tolist() == [0.5, 0.5, 0.5]
 
 
 def test_defaults_for_missing_optional_items() -> None:
     """§1.2 defaults (§10 reading 5): reputation, learning, flexibility and performance items 3,
     prior_ties 0, exit_cost 0, relational items by relation (§3.1)."""
-    ws = _ws(
-        _cand("P", Relation.PUBLIC_BODY),
-        _cand("K", Relation.COMPETITOR, prior_ties=5, reputation=5),
+    ws = make_ws(
+        make_candidate("P", Relation.PUBLIC_BODY),
+        make_candidate("K", Relation.COMPETITOR, prior_ties=5, reputation=5),
     )
     m = criteria_matrix(ws)
     assert m.loc["P", "C6"] == pytest.approx(0.25)  # 0.5·L(3) + 0.5·0/3
@@ -323,13 +277,13 @@ def test_defaults_for_missing_optional_items() -> None:
 
 
 def test_criteria_validation_names_the_cell() -> None:
-    ws = _ws(_cand("A"), _cand("B", reputation=0))
+    ws = make_ws(make_candidate("A"), make_candidate("B", reputation=0))
     with pytest.raises(DataValidationError) as info:
         criteria_matrix(ws)
     p = info.value.problems[0]
     assert (p.row, p.column) == (3, "reputation")
     with pytest.raises(DataValidationError, match="prior_ties"):
-        criteria_matrix(_ws(_cand("A", prior_ties=-1)))
+        criteria_matrix(make_ws(make_candidate("A", prior_ties=-1)))
 
 
 @settings(max_examples=40, deadline=None)
@@ -349,7 +303,7 @@ def test_criteria_validation_names_the_cell() -> None:
 )
 def test_matrix_always_in_unit_interval(rows) -> None:
     cands = [
-        _cand(
+        make_candidate(
             f"H{i}",
             goal_compat=g,
             opportunism=o,
@@ -360,14 +314,14 @@ def test_matrix_always_in_unit_interval(rows) -> None:
         )
         for i, (g, o, cov, v, c, t) in enumerate(rows)
     ]
-    m = criteria_matrix(_ws(*cands))
+    m = criteria_matrix(make_ws(*cands))
     assert ((m >= -1e-12) & (m <= 1 + 1e-12)).all().all()
 
 
 # -- knockouts -----------------------------------------------------------------------------------
 def test_every_knockout_is_reported() -> None:
     """A candidate failing K1, K2, K3 (both caps), K4 and K5 gets one reason for each."""
-    bad = _cand(
+    bad = make_candidate(
         "BAD",
         Relation.COMPETITOR,
         coverage={},
@@ -383,7 +337,7 @@ def test_every_knockout_is_reported() -> None:
         regulatory=5,
         must_exclude=True,
     )
-    ws = _ws(bad, _cand("GOOD"))
+    ws = make_ws(bad, make_candidate("GOOD"))
     ko = knockouts(ws, {"BAD": 12.345, "GOOD": 80.0})
     assert list(ko) == ["BAD"]
     reasons = ko["BAD"]
@@ -397,7 +351,7 @@ def test_every_knockout_is_reported() -> None:
 
 
 def test_k1_fires_on_all_zero_coverage() -> None:
-    ws = _ws(_cand("Z", coverage={"G1": 0.0, "G2": 0.0}), _cand("Y"))
+    ws = make_ws(make_candidate("Z", coverage={"G1": 0.0, "G2": 0.0}), make_candidate("Y"))
     assert knockouts(ws, None) == {
         "Z": ("K1: closes no capability gap (coverage empty or all zero)",)
     }
@@ -405,19 +359,21 @@ def test_k1_fires_on_all_zero_coverage() -> None:
 
 def test_k3_caps_from_organization_or_argument() -> None:
     """Explicit organization caps override the appetite defaults; close values show more digits."""
-    cand = _cand("R", opportunism=5, leakage=5)  # R_rel = 0.0625+0.25+0.15+0.075+0.05 = 0.5875
-    ws = _ws(cand, risk_caps=RiskCaps(max_relational_per_partner=0.587))
+    cand = make_candidate(
+        "R", opportunism=5, leakage=5
+    )  # R_rel = 0.0625+0.25+0.15+0.075+0.05 = 0.5875
+    ws = make_ws(cand, risk_caps=RiskCaps(max_relational_per_partner=0.587))
     assert knockouts(ws, None)["R"] == (
         "K3: R_rel 0.588 > 0.587 (max relational risk per partner, organization risk_caps)",
     )
-    assert knockouts(_ws(cand), None) == {}
+    assert knockouts(make_ws(cand), None) == {}
     given_caps = RiskCaps(max_total_per_partner=0.2, max_relational_per_partner=0.9)
-    reasons = knockouts(_ws(cand), None, caps=given_caps)["R"]
+    reasons = knockouts(make_ws(cand), None, caps=given_caps)["R"]
     assert reasons == ("K3: R 0.54 > 0.20 (max total risk per partner, given caps)",)
 
 
 def test_k4_threshold_is_configurable() -> None:
-    ws = _ws(_cand("S"))
+    ws = make_ws(make_candidate("S"))
     assert knockouts(ws, {"S": 45.0}) == {}
     ko = knockouts(ws, {"S": 45.0}, screening=ScreeningPolicy(min_score=50))
     assert ko == {"S": ("K4: score 45.0 < 50",)}
@@ -426,7 +382,7 @@ def test_k4_threshold_is_configurable() -> None:
 
 
 def test_knockouts_need_every_candidate() -> None:
-    ws = _ws(_cand("S"), _cand("T"))
+    ws = make_ws(make_candidate("S"), make_candidate("T"))
     with pytest.raises(ValueError, match="lack candidate"):
         knockouts(ws, {"S": 50.0})
 
@@ -534,11 +490,11 @@ def test_partial_weights_score_only_given_criteria(samples) -> None:
 
 
 def test_mutual_benefit_warnings() -> None:
-    ws = _ws(
-        _cand("LOW", partner_benefit_share=0.1),
-        _cand("MID", partner_benefit_share=0.5),
-        _cand("HIGH", partner_benefit_share=0.9),
-        _cand("NONE"),
+    ws = make_ws(
+        make_candidate("LOW", partner_benefit_share=0.1),
+        make_candidate("MID", partner_benefit_share=0.5),
+        make_candidate("HIGH", partner_benefit_share=0.9),
+        make_candidate("NONE"),
     )
     res = score_partners(ws)
     w = res.details["warning"]

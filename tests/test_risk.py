@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from factories import make_candidate, make_ws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
@@ -14,12 +15,7 @@ from scipy.optimize import linprog
 from alliancekit.errors import DataValidationError
 from alliancekit.model import (
     AllianceForm,
-    Candidate,
-    Gap,
-    Goal,
-    Organization,
     Relation,
-    RiskAppetite,
     Workspace,
 )
 from alliancekit.risk import (
@@ -97,47 +93,6 @@ likert = st.integers(min_value=2, max_value=10).map(lambda k: k / 2)  # 1, 1.5, 
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _org(**kw) -> Organization:
-    base = dict(
-        org_id="t",
-        name="Test Org",
-        sector="testing",
-        mission_statement="Test.",
-        currency="PKR",
-        money_unit="lakh",
-        goals=(Goal("g1", "grow", 1.0),),
-        capability_gaps=(Gap("G1", "gap one", 5), Gap("G2", "gap two", 3)),
-        budget_one_off=100.0,
-        budget_annual=100.0,
-        risk_appetite=RiskAppetite.MEDIUM,
-        planning_horizon_years=3,
-        discount_rate=0.12,
-    )
-    base.update(kw)
-    return Organization(**base)
-
-
-def _cand(cid: str, relation: Relation = Relation.SUPPLIER, **kw) -> Candidate:
-    base = dict(
-        id=cid,
-        name=f"Partner {cid}",
-        relation=relation,
-        form=AllianceForm.ALLIANCE_AGREEMENT,
-        sector="s",
-        cost_one_off=10.0,
-        cost_annual=20.0,
-        value_annual=50.0,
-        goal_compat=4,
-        culture_compat=4,
-        commitment=4,
-        coverage={"G1": 0.5},
-    )
-    base.update(kw)
-    return Candidate(**base)
-
-
-def _ws(*cands: Candidate, **org_kw) -> Workspace:
-    return Workspace("test", _org(**org_kw), tuple(cands))
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +140,7 @@ def test_hand_computed_a01() -> None:
 
 def test_expected_loss_and_npv_columns() -> None:
     """EL = p·(C0 + X), NPV = −C0 + (V − Ca)·AF, PV columns as DOMAIN.md §2/§3.3."""
-    ws = _ws(_cand("X1", exit_cost=5.0))
+    ws = make_ws(make_candidate("X1", exit_cost=5.0))
     row = risk_table(ws).loc["X1"]
     af = ws.organization.annuity_factor
     assert row["pv_benefit"] == pytest.approx(50 * af)
@@ -209,20 +164,20 @@ def test_expected_loss_and_npv_columns() -> None:
 )
 def test_relational_defaults_by_relation(relation: Relation, items: tuple[int, int, int]) -> None:
     """Missing opportunism/leakage/dependence take the §3.1 defaults of the relation."""
-    ws = _ws(_cand("D1", relation))
+    ws = make_ws(make_candidate("D1", relation))
     opp, leak, dep = items
     got = risk_table(ws).loc["D1"]
     assert got["R_rel"] == pytest.approx(relational_risk(4, opp, leak, dep, 4))
     # performance items default to 3: R_perf = L(3) = 0.5
     assert got["R_perf"] == pytest.approx(0.5)
     # an explicit value overrides the default
-    ws2 = _ws(_cand("D1", relation, opportunism=5, leakage=5, dependence=5))
+    ws2 = make_ws(make_candidate("D1", relation, opportunism=5, leakage=5, dependence=5))
     assert risk_table(ws2).loc["D1", "R_rel"] == pytest.approx(relational_risk(4, 5, 5, 5, 4))
 
 
 def test_exit_cost_defaults_to_zero() -> None:
     """Without exit_cost, E[NPV] = −C0 + (1 − p/2)(V − Ca)·AF and EL = p·C0."""
-    ws = _ws(_cand("D2"))
+    ws = make_ws(make_candidate("D2"))
     row = risk_table(ws).loc["D2"]
     af = ws.organization.annuity_factor
     assert row["e_npv"] == pytest.approx(-10 + (1 - row["p_fail"] / 2) * 30 * af)
@@ -232,10 +187,10 @@ def test_exit_cost_defaults_to_zero() -> None:
 # -- form adjustment (§3.2), off by default ------------------------------------------------------
 def test_form_adjustment_off_by_default_and_switchable() -> None:
     """§10 reading 2: unadjusted by default; the switch applies the §3.2 multipliers."""
-    jv = _cand("J", form=AllianceForm.JOINT_VENTURE)
-    ag = _cand("G", form=AllianceForm.ALLIANCE_AGREEMENT)
-    sp = _cand("S", form=AllianceForm.STRATEGIC_PARTNERSHIP)
-    ws = _ws(jv, ag, sp)
+    jv = make_candidate("J", form=AllianceForm.JOINT_VENTURE)
+    ag = make_candidate("G", form=AllianceForm.ALLIANCE_AGREEMENT)
+    sp = make_candidate("S", form=AllianceForm.STRATEGIC_PARTNERSHIP)
+    ws = make_ws(jv, ag, sp)
     base = risk_table(ws)
     assert base.loc["J", "R_rel"] == base.loc["S", "R_rel"] == base.loc["G", "R_rel"]
     adj = risk_table(ws, RiskPolicy(form_adjustment=True, safeguards={"S": 2}))
@@ -285,7 +240,7 @@ def test_risk_policy_table_lists_every_coefficient() -> None:
 
 
 def test_risk_table_names_bad_likert_cell() -> None:
-    ws = _ws(_cand("OK"), _cand("BAD", market_unc=7))
+    ws = make_ws(make_candidate("OK"), make_candidate("BAD", market_unc=7))
     with pytest.raises(DataValidationError) as info:
         risk_table(ws)
     problem = info.value.problems[0]
@@ -295,9 +250,9 @@ def test_risk_table_names_bad_likert_cell() -> None:
 
 def test_risk_table_rejects_negative_money_and_empty_workspace() -> None:
     with pytest.raises(DataValidationError, match="cost_annual"):
-        risk_table(_ws(_cand("N", cost_annual=-1.0)))
+        risk_table(make_ws(make_candidate("N", cost_annual=-1.0)))
     with pytest.raises(DataValidationError, match="no candidates"):
-        risk_table(_ws())
+        risk_table(make_ws())
 
 
 # -- properties (hypothesis) -----------------------------------------------------------------------
