@@ -9,9 +9,10 @@ result as attributes, so code and tests drive it exactly like a user would::
 
 Results are shown in ``HTML`` widgets (tables, messages) and ``Image`` widgets (PNG figures from
 :mod:`alliancekit.plots`), which update from any callback, including debounced ones. Slider
-changes are debounced (``debounce`` seconds, default 0.1 s) when a kernel event loop is running;
-without one (plain Python, tests) they apply at once. Errors never escape a callback: validation
-problems and infeasibility diagnoses are shown in the explorer's ``message`` widget.
+changes are debounced (``debounce`` seconds, default ``DEBOUNCE`` = 0.05 s) when a kernel event
+loop is running; without one (plain Python, tests) they apply at once. Errors never escape a
+callback: validation problems and infeasibility diagnoses are shown in the explorer's ``message``
+widget.
 
 ``interactive=False`` in the ``*_explorer`` factory functions returns a static ``Snapshot``
 (HTML tables and embedded PNG figures) built by the same code, for headless (papermill) runs.
@@ -38,6 +39,7 @@ from alliancekit.errors import AllianceKitError, DataValidationError, Infeasible
 from alliancekit.model import Workspace
 
 __all__ = [
+    "DEBOUNCE",
     "METHODS",
     "SAATY_SCALE",
     "AHPGrid",
@@ -53,6 +55,8 @@ __all__ = [
     "scoring_explorer",
 ]
 
+#: Seconds a control must be still before the explorer recomputes (in a running kernel).
+DEBOUNCE = 0.05
 #: Scoring methods offered in the method dropdown: (label, value).
 METHODS: tuple[tuple[str, str], ...] = (
     ("Weighted sum (WSM)", "weighted_sum"),
@@ -171,7 +175,7 @@ class _Explorer(widgets.VBox):
 
     title = "Explorer"
 
-    def __init__(self, debounce: float = 0.1, **kwargs: Any) -> None:
+    def __init__(self, debounce: float = DEBOUNCE, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.message = widgets.HTML(value="")
         self.error: BaseException | None = None
@@ -361,7 +365,7 @@ class ScoringExplorer(_Explorer):
         *,
         method: str = "weighted_sum",
         preset: str = "default",
-        debounce: float = 0.1,
+        debounce: float = DEBOUNCE,
         smaa_samples: int = 2000,
     ) -> None:
         from alliancekit.criteria import CRITERIA, WEIGHT_PRESETS, preset_weights
@@ -561,7 +565,7 @@ def scoring_explorer(
     workspace: Workspace, *, interactive: bool = True, **kwargs: Any
 ) -> ScoringExplorer | Snapshot:
     """A :class:`ScoringExplorer`, or its static :class:`Snapshot` when not interactive."""
-    ex = ScoringExplorer(workspace, debounce=kwargs.pop("debounce", 0.1), **kwargs)
+    ex = ScoringExplorer(workspace, debounce=kwargs.pop("debounce", DEBOUNCE), **kwargs)
     if interactive:
         return ex
     ex.run_smaa()
@@ -617,7 +621,7 @@ class PortfolioExplorer(_Explorer):
         workspace: Workspace,
         *,
         review: Any = None,
-        debounce: float = 0.1,
+        debounce: float = DEBOUNCE,
         frontier_points: int = 12,
     ) -> None:
         super().__init__(debounce=debounce)
@@ -923,7 +927,7 @@ class ReviewExplorer(_Explorer):
 
     title = "Review explorer"
 
-    def __init__(self, workspace: Workspace, *, period: str = "latest", debounce: float = 0.1):
+    def __init__(self, workspace: Workspace, *, period: str = "latest", debounce: float = DEBOUNCE):
         from alliancekit.review import ReviewPolicy
 
         super().__init__(debounce=debounce)
@@ -1142,7 +1146,7 @@ class Dashboard(widgets.VBox):
     message : HTML
     """
 
-    def __init__(self, data_dir: str | Path | None = None, *, debounce: float = 0.1) -> None:
+    def __init__(self, data_dir: str | Path | None = None, *, debounce: float = DEBOUNCE) -> None:
         from alliancekit.workspace import data_dir as default_data_dir
 
         super().__init__()
@@ -1248,7 +1252,7 @@ class Dashboard(widgets.VBox):
 
 
 def dashboard(
-    data_dir: str | Path | None = None, *, interactive: bool = True, debounce: float = 0.1
+    data_dir: str | Path | None = None, *, interactive: bool = True, debounce: float = DEBOUNCE
 ) -> Dashboard | Snapshot:
     """The app (``Dashboard``) over the workspaces in ``data_dir``; a Snapshot if headless.
 

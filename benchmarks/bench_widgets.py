@@ -152,7 +152,7 @@ def bench_browser() -> None:
     print(
         f"browser: arrow key on annual budget -> updated view: median "
         f"{statistics.median(times) * 1e3:.0f} ms, max {times[-1] * 1e3:.0f} ms "
-        f"(includes the 100 ms debounce)"
+        f"(includes the 50 ms debounce)"
     )
 
 
