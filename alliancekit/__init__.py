@@ -103,6 +103,8 @@ _EXPORTS: dict[str, str] = {
     # reports
     "run_report": "reporting",
     "ReportRun": "reporting",
+    "run_reports": "reporting",
+    "ReportBatch": "reporting",
     # teaching
     "new_case": "teaching",
 }
