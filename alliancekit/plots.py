@@ -306,11 +306,11 @@ def budget_bars(
         left += cost
     ax.axvline(budget, color="black", ls="--", lw=1.5)
     ax.text(budget, 0.45, f" budget {budget:,.1f}", fontsize=8, va="bottom")
-    for g, colour in gcol.items():
-        if g:
-            ax.barh([], [], color=colour, label=str(g))
     if any(gcol):
-        ax.legend(fontsize=8, loc="lower right")
+        from matplotlib.patches import Patch
+
+        handles = [Patch(color=colour, label=str(g)) for g, colour in gcol.items() if g]
+        ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.set_xlabel(f"annual cost [{money_label}/yr]" if money_label else "annual cost [money/yr]")
     ax.set_title(f"{title}: {left:,.1f} of {budget:,.1f} ({100 * left / max(budget, 1e-9):.0f}%)")
     ax.set_xlim(0, max(left, budget) * 1.15)
