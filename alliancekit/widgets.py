@@ -607,6 +607,10 @@ class PortfolioExplorer(_Explorer):
     must_include, must_exclude : SelectMultiple
     why_not : Dropdown
         A candidate to explain ("why not X?" / "why X?").
+    apply_review : Checkbox
+        Exit the existing alliances whose review decision is EXIT (their exit cost is charged
+        to the one-off budget, their annual cost and coverage freed; DOMAIN.md §10 reading 7).
+        On by default; ``review`` defaults to ``review_alliances(workspace)``.
     show_frontier : Checkbox
         Compute the efficient frontier over the annual budget (re-solves; off by default).
     selected_html, totals_figure, frontier_figure, why_html, table, message : widgets
@@ -712,6 +716,21 @@ class PortfolioExplorer(_Explorer):
         )
         self.why_not.observe(lambda _: self._explain(), names="value")
         self.show_frontier = widgets.Checkbox(value=False, description="Efficient frontier")
+        # DOMAIN.md §10 reading 7: existing alliances are kept unless the review says EXIT
+        if self.review is None and workspace.alliances:
+            from alliancekit.review import review_alliances
+
+            self.review = review_alliances(workspace)
+        decisions = dict(getattr(self.review, "decisions", {}) or {})
+        exits = [a for a, d in decisions.items() if str(d) == "EXIT"]
+        self.apply_review = widgets.Checkbox(
+            value=self.review is not None,
+            disabled=self.review is None,
+            description="Exit the alliances the review says EXIT"
+            + (f" ({', '.join(exits)})" if exits else ""),
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="480px"),
+        )
         self.show_frontier.observe(self._schedule, names="value")
         self.selected_html = widgets.HTML()
         self.selected_html.add_class("ak-selected")
@@ -730,6 +749,7 @@ class PortfolioExplorer(_Explorer):
                 self.objective,
                 self.must_include,
                 self.must_exclude,
+                self.apply_review,
             ]
         )
         controls = widgets.VBox(
@@ -743,6 +763,7 @@ class PortfolioExplorer(_Explorer):
                 self.objective,
                 self.must_include,
                 self.must_exclude,
+                self.apply_review,
             ],
             layout=_fixed("500px"),
         )
@@ -796,7 +817,8 @@ class PortfolioExplorer(_Explorer):
         from alliancekit.portfolio import plan_portfolio
 
         try:
-            pp = plan_portfolio(self.workspace, review=self.review, **self.settings())
+            review = self.review if self.apply_review.value else None
+            pp = plan_portfolio(self.workspace, review=review, **self.settings())
         except InfeasiblePortfolioError as exc:
             self.result = None
             self.error = exc

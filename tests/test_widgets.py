@@ -171,19 +171,51 @@ def test_portfolio_initial_is_the_reference_solution(portfolio) -> None:
     assert _is_png(portfolio.totals_figure.value)
 
 
-def test_lowering_annual_budget_drops_a_partner(portfolio, greenscape) -> None:
+@pytest.mark.parametrize(
+    ("sample", "expected"),
+    [
+        ("sanchar-apps", ["A02", "A03", "A05", "A07", "A12", "A13"]),
+        ("norden-pumpen", ["C01", "C02", "C03", "C05", "C08", "C09", "C12"]),
+    ],
+)
+def test_portfolio_applies_the_review_like_the_reference(sample: str, expected: list[str]) -> None:
+    """DOMAIN.md §6.4 reference solutions exit the EXIT alliances first (§10 reading 7)."""
+    ex = PortfolioExplorer(sample_workspace(sample), debounce=0)
+    assert ex.apply_review.value
+    assert ex.result.selected == expected
+    ex.apply_review.value = False  # keep every existing alliance: less budget for new ones
+    assert ex.result.selected != expected
+    assert not ex.result.exited
+
+
+def test_lowering_annual_budget_drops_a_partner() -> None:
+    """Scenario A after the review (AL-A4 exited): at 560 instead of 650 [INR/PKR lakh/yr] the
+    plan can no longer afford A05 and A12 and takes the cheaper A06 instead."""
+    ws = sample_workspace("sanchar-apps")
+    ex = PortfolioExplorer(ws, debounce=0)
+    before = set(ex.result.selected)
+    ex.budget_annual.value = 560.0
+    after = set(ex.result.selected)
+    assert before - after == {"A05", "A12"}
+    assert after == set(plan_portfolio(ws, budget_annual=560.0, review=ex.review).selected)
+    assert ex.result.totals.loc["limit[cost_annual]", "used"] <= 560.0 + 1e-9
+    for pid in before - after:
+        assert f'data-id="{pid}"' not in ex.selected_html.value
+    assert "annual budget 560.00" in ex.selected_html.value
+
+
+def test_lowering_annual_budget_without_review_swaps_a_partner(portfolio, greenscape) -> None:
+    """Scenario B keeping every existing alliance: at 49 lakh/yr B01 gives way to B04."""
+    portfolio.apply_review.value = False
     before = set(portfolio.result.selected)
     portfolio.budget_annual.value = 49.0
     after = set(portfolio.result.selected)
-    assert before - after  # somebody had to leave
+    assert before - after == {"B01"}
     assert after == set(plan_portfolio(greenscape, budget_annual=49.0).selected)
-    assert portfolio.result.totals.loc["limit[cost_annual]", "used"] <= 49.0 + 1e-9
-    for pid in before - after:
-        assert f'data-id="{pid}"' not in portfolio.selected_html.value
 
 
 def test_infeasible_setting_shows_diagnosis_then_recovers(portfolio) -> None:
-    portfolio.budget_annual.value = 20.0  # below the existing alliances' 20 + any new partner
+    portfolio.budget_annual.value = 20.0  # below the kept alliances' 16 + the partners needed
     assert portfolio.result is None
     assert isinstance(portfolio.error, InfeasiblePortfolioError)
     assert "ak-msg-error" in portfolio.message.value
@@ -207,6 +239,7 @@ def test_deleting_b14_is_infeasible_in_the_explorer(greenscape) -> None:
 
 
 def test_counts_risk_cap_and_pickers(portfolio, greenscape) -> None:
+    portfolio.apply_review.value = False  # keep AL-B3: its G2 coverage lets B01 be excluded
     portfolio.max_count.value = 4  # scenario B needs 5 new partners to close every gap
     assert portfolio.result is None
     assert "count" in portfolio.message.value
