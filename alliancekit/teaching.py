@@ -732,12 +732,15 @@ def _build_case(seed: int, n_candidates: int, slack: float) -> Workspace:
 
 
 def _solvable(ws: Workspace) -> bool:
+    """Feasible both keeping every existing alliance and after exiting the review's EXITs."""
     try:
         from alliancekit.portfolio import plan_portfolio
-    except ImportError:  # pragma: no cover - portfolio not installed: trust the construction
+        from alliancekit.review import review_alliances
+    except ImportError:  # pragma: no cover - modules not installed: trust the construction
         return True
     try:
         plan_portfolio(ws)
+        plan_portfolio(ws, review=review_alliances(ws))
     except InfeasiblePortfolioError:
         return False
     return True
@@ -755,8 +758,9 @@ def new_case(
 
     Solvable by construction: for every gap one low-risk, non-competitor "backbone" candidate
     closes it fully, and the budgets cover the backbone with slack. With ``check=True`` the case
-    is also solved with :func:`alliancekit.plan_portfolio`; if that is infeasible (e.g. a backbone
-    candidate was knocked out) the budgets are widened step by step, deterministically.
+    is also solved with :func:`alliancekit.plan_portfolio`, keeping every existing alliance and
+    after exiting those the review says EXIT; if either is infeasible (e.g. a backbone candidate
+    was knocked out) the budgets are widened step by step, deterministically.
 
     Parameters
     ----------

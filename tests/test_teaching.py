@@ -121,6 +121,8 @@ def test_new_case_property_always_solvable(tmp_path: Path, seed: int, n: int) ->
     assert len(ws.candidates) == n
     pp = plan_portfolio(ws)
     assert len(pp.selected) >= ws.organization.min_alliances
+    after_review = plan_portfolio(ws, review=review_alliances(ws))
+    assert len(after_review.selected) >= ws.organization.min_alliances
 
 
 # -- student notebook -----------------------------------------------------------------------------
