@@ -107,6 +107,10 @@ _EXPORTS: dict[str, str] = {
     "ReportBatch": "reporting",
     # teaching
     "new_case": "teaching",
+    "carpool_workspace": "teaching",
+    "student_notebook": "teaching",
+    "what_if": "teaching",
+    "Infeasible": "teaching",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

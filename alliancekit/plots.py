@@ -107,9 +107,20 @@ def contribution_bars(result: Any, *, top: int | None = None, ax: Axes | None = 
     fig, ax = _new(ax, (8, 0.35 * len(contrib) + 1.6))
     left = np.zeros(len(contrib))
     names = [str(i) for i in contrib.index]
-    for colour, (crit, values) in zip(_colours(contrib.shape[1]), contrib.items(), strict=True):
+    for i, (crit, values) in enumerate(contrib.items()):
         vals = values.to_numpy(dtype=float)
-        ax.barh(names, vals, left=left, color=colour, label=str(crit), edgecolor="white", lw=0.3)
+        # past eight criteria the palette repeats: hatch the repeats so every criterion differs
+        hatch = (None, "//", "..", "xx")[(i // len(PALETTE)) % 4]
+        ax.barh(
+            names,
+            vals,
+            left=left,
+            color=PALETTE[i % len(PALETTE)],
+            hatch=hatch,
+            label=str(crit),
+            edgecolor="white",
+            lw=0.3,
+        )
         left = left + vals
     ax.set_xlabel(f"contribution to {_score_axis_label(result.method)}")
     ax.set_ylabel("partner")
