@@ -29,6 +29,11 @@ def _print_json(obj: object) -> None:
     print(json.dumps(obj, indent=2, ensure_ascii=False))
 
 
+def _count(n: int, word: str) -> str:
+    """``1 event``, ``2 events``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 # -- sub-commands ------------------------------------------------------------------------------
 def _cmd_validate(args: argparse.Namespace) -> int:
     """Validate workspaces: ``OK`` with counts and notes on stdout, or every problem on stderr.
@@ -52,13 +57,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             continue
         org = ws.organization
         n_ids = ws.kpis["kpi_id"].nunique() if len(ws.kpis) else 0
-        print(
-            f"OK {path}: {org.name} ({org.money_label}); {len(ws.candidates)} candidates, "
-            f"{len(ws.alliances)} alliances, {len(org.goals)} goals, "
-            f"{len(org.capability_gaps)} gaps, {len(ws.kpis)} KPI rows ({n_ids} KPIs), "
-            f"{len(ws.health)} survey rows, {len(ws.milestones)} milestones, "
-            f"{len(ws.events)} events"
+        counts = ", ".join(
+            _count(n, word)
+            for n, word in (
+                (len(ws.candidates), "candidate"),
+                (len(ws.alliances), "alliance"),
+                (len(org.goals), "goal"),
+                (len(org.capability_gaps), "gap"),
+                (len(ws.kpis), "KPI row"),
+                (n_ids, "KPI"),
+                (len(ws.health), "survey row"),
+                (len(ws.milestones), "milestone"),
+                (len(ws.events), "event"),
+            )
         )
+        print(f"OK {path}: {org.name} ({org.money_label}); {counts}")
         for note in workspace_notes(path):
             print(f"  note: {note}")
     return EXIT_INVALID if failed else EXIT_OK
