@@ -960,13 +960,18 @@ def _ok(*values: Any) -> bool:
 
 
 def _check_unique(
-    rows: list[dict], key: Callable[[dict], Any], label: str, column: str, what: str, P: _Problems
+    rows: list[dict], key: tuple[str, ...], label: str, column: str, what: str, P: _Problems
 ) -> None:
+    """Report each row repeating the ``key`` columns of an earlier row (skipping unparsed cells).
+
+    The key is the cell itself for one column (``duplicate id A01``), else a tuple of the cells.
+    """
     first: dict[Any, int] = {}
     for r in rows:
-        k = key(r)
-        if k is None:
+        values = tuple(r[c] for c in key)
+        if not _ok(*values):
             continue
+        k = values[0] if len(values) == 1 else values
         if k in first:
             P.add(label, r["_row"], column, f"duplicate {what} {k} (first in row {first[k]})")
         else:
@@ -1255,15 +1260,8 @@ def _parse(
             labels["candidates"], None, None, "no candidates: add at least one row below the header"
         )
     cl, al = labels.get("candidates", "candidates.csv"), labels.get("alliances", "alliances.csv")
-    _check_unique(cands, lambda r: r["id"] if _ok(r["id"]) else None, cl, "id", "id", P)
-    _check_unique(
-        alls,
-        lambda r: r["alliance_id"] if _ok(r["alliance_id"]) else None,
-        al,
-        "alliance_id",
-        "alliance id",
-        P,
-    )
+    _check_unique(cands, ("id",), cl, "id", "id", P)
+    _check_unique(alls, ("alliance_id",), al, "alliance_id", "alliance id", P)
     cand_ids = {r["id"] for r in cands if _ok(r["id"])}
     all_ids = {r["alliance_id"] for r in alls if _ok(r["alliance_id"])}
     for r in alls:
@@ -1341,11 +1339,7 @@ def _parse(
     kl = labels.get("kpis", "kpis.csv")
     _check_unique(
         parsed["kpis"],
-        lambda r: (
-            (r["alliance_id"], r["kpi_id"], r["period"])
-            if _ok(r["alliance_id"], r["kpi_id"], r["period"])
-            else None
-        ),
+        ("alliance_id", "kpi_id", "period"),
         kl,
         "period",
         "KPI row for (alliance, kpi, period)",
@@ -1376,11 +1370,7 @@ def _parse(
     hl = labels.get("health", "health.csv")
     _check_unique(
         parsed["health"],
-        lambda r: (
-            (r["alliance_id"], r["period"], r["side"])
-            if _ok(r["alliance_id"], r["period"], r["side"])
-            else None
-        ),
+        ("alliance_id", "period", "side"),
         hl,
         "side",
         "survey row for (alliance, period, side)",
@@ -1389,11 +1379,7 @@ def _parse(
     ml = labels.get("milestones", "milestones.csv")
     _check_unique(
         parsed["milestones"],
-        lambda r: (
-            (r["alliance_id"], r["milestone_id"])
-            if _ok(r["alliance_id"], r["milestone_id"])
-            else None
-        ),
+        ("alliance_id", "milestone_id"),
         ml,
         "milestone_id",
         "milestone id for (alliance, milestone)",
