@@ -643,6 +643,14 @@ def _row_text(rows: list[int]) -> str:
     return shown + (f" … ({len(rows)} rows)" if len(rows) > 8 else "")
 
 
+def _flag(problems: list[Problem], mask: np.ndarray, column: str, message: str) -> None:
+    """Append one kpis.csv problem at the first True row of ``mask``, listing all its rows."""
+    if mask.any():
+        rows = _rows(mask)
+        text = f"{message} (rows {_row_text(rows)})"
+        problems.append(Problem("kpis.csv", rows[0], column, text))
+
+
 def _period_indices(values: pd.Series, file: str, column: str) -> np.ndarray:
     """Quarter indices of ``YYYY-Qn`` strings; DataValidationError naming bad rows."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
@@ -715,47 +723,18 @@ def _check_kpis(ws: Workspace) -> pd.DataFrame:
         problems.extend(exc.problems)
     direction = pd.Series(_normalised(k["direction"]), index=k.index)
     bad_dir = ~direction.isin(["higher", "lower"]).to_numpy()
-    if bad_dir.any():
-        rows = _rows(bad_dir)
-        problems.append(
-            Problem(
-                "kpis.csv",
-                rows[0],
-                "direction",
-                f"direction must be 'higher' or 'lower' (rows {_row_text(rows)})",
-            )
-        )
+    _flag(problems, bad_dir, "direction", "direction must be 'higher' or 'lower'")
     numeric = {}
     for col in ("planned", "actual", "weight"):
         values = pd.to_numeric(k[col], errors="coerce")
         bad = (values.isna() & k[col].notna()).to_numpy()
         if col != "actual":
             bad = bad | values.isna().to_numpy()
-        if bad.any():
-            rows = _rows(bad)
-            problems.append(
-                Problem(
-                    "kpis.csv", rows[0], col, f"{col} must be a number (rows {_row_text(rows)})"
-                )
-            )
+        _flag(problems, bad, col, f"{col} must be a number")
         numeric[col] = values.astype(float)
-    neg_w = (numeric["weight"] < 0).to_numpy()
-    if neg_w.any():
-        rows = _rows(neg_w)
-        problems.append(
-            Problem("kpis.csv", rows[0], "weight", f"weight must be >= 0 (rows {_row_text(rows)})")
-        )
+    _flag(problems, (numeric["weight"] < 0).to_numpy(), "weight", "weight must be >= 0")
     neg_p = (numeric["planned"] < 0).to_numpy()
-    if neg_p.any():
-        rows = _rows(neg_p)
-        problems.append(
-            Problem(
-                "kpis.csv",
-                rows[0],
-                "planned",
-                f"planned must be >= 0 for a ratio to plan (rows {_row_text(rows)})",
-            )
-        )
+    _flag(problems, neg_p, "planned", "planned must be >= 0 for a ratio to plan")
     kid = k["kpi_id"].astype(str)
     if not problems:
         zero = (numeric["weight"] == 0).groupby([aid, kid]).all()
