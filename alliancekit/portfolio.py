@@ -1950,32 +1950,10 @@ def plan_portfolio(
         ``objective="score"``), DOMAIN.md §10 reading 8; ``kept``/``exited`` list existing
         alliances; ``details`` holds score, risk and knockouts per candidate.
     """
-    plan = _plan_problem(
-        ws,
-        objective,
-        review,
-        solver,
-        budget_one_off,
-        budget_annual,
-        risk_appetite,
-        caps,
-        min_count,
-        max_count,
-        must_include,
-        must_exclude,
-        weights,
-        cvar_limit,
-        cvar_beta,
-        cvar_lambda,
-        n_scenarios,
-        seed,
-        blend,
-        coverage_weight,
-        policy,
-        time_limit,
-        mip_gap,
-        reoptimise_existing=reoptimise_existing,
-    )
+    # Every argument but ``diagnose`` goes to _plan_problem by name (it shares the signature).
+    options = dict(locals())
+    diagnose = options.pop("diagnose")
+    plan = _plan_problem(**options)
     return _finish(plan, solve_problem(plan.problem, diagnose=diagnose))
 
 
