@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SAMPLES = ("sanchar-apps", "greenscape", "norden-pumpen")
+CHROMIUM = "/usr/bin/chromium"
+#: Headless Chromium flags of DESIGN.md (Debian's chromium, never ``playwright install``).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -32,3 +47,37 @@ def _isolated_jupyter_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
 def sample_name(request: pytest.FixtureRequest) -> str:
     """Each bundled sample workspace name in turn."""
     return request.param
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium binary; skip when it is missing, fail instead if ALLIANCEKIT_REQUIRE_BROWSER."""
+    path = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
+    if path:
+        return path
+    if os.environ.get("ALLIANCEKIT_REQUIRE_BROWSER"):
+        pytest.fail("ALLIANCEKIT_REQUIRE_BROWSER is set but chromium is not installed")
+    pytest.skip("chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def launch_chromium(chromium_path: str) -> Callable[[], contextlib.AbstractContextManager[Any]]:
+    """``with launch_chromium() as browser:`` a headless Playwright Chromium, closed on exit.
+
+    A factory rather than a browser so each test module picks how long its browser lives.
+    """
+
+    @contextlib.contextmanager
+    def launch() -> Iterator[Any]:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                yield browser
+            finally:
+                browser.close()
+
+    return launch

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,34 +28,17 @@ import pytest
 from alliancekit.app import find_free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TIMEOUT_MS = 120_000
 
 pytestmark = pytest.mark.browser
 
 
-def _chromium_or_skip() -> str:
-    path = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
-    if path:
-        return path
-    if os.environ.get("ALLIANCEKIT_REQUIRE_BROWSER"):
-        pytest.fail("ALLIANCEKIT_REQUIRE_BROWSER is set but chromium is not installed")
-    pytest.skip("chromium is not installed (apt-get install chromium)")
-
-
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``alliancekit app --port N`` on a free loopback port; stopped by PID (SIGTERM)."""
-    _chromium_or_skip()
+def app_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+    """``alliancekit app --port N`` on a free loopback port; stopped by PID (SIGTERM).
+
+    Asks for ``chromium_path`` (conftest) so a missing browser skips before the server starts.
+    """
     port = find_free_port()
     base = tmp_path_factory.mktemp("app-jupyter")
     env = dict(os.environ)
@@ -97,16 +79,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    path = _chromium_or_skip()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+def browser(launch_chromium) -> Iterator[object]:
+    with launch_chromium() as b:
+        yield b
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import csv
 import dataclasses
 import json
 import multiprocessing
-import os
 import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -43,16 +42,6 @@ SECTIONS = (
     "12. Appendix: parameters, data quality and versions",
 )
 EVIL = "<script>alert(1)</script>"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 def _fixture(name: str) -> Path:
@@ -482,35 +471,30 @@ def test_policy_overrides_reach_the_notebook(evil_report: reporting.ReportRun) -
 @pytest.mark.browser
 @pytest.mark.notebook
 @pytest.mark.slow
-def test_untrusted_text_renders_as_text_in_chromium(evil_report: reporting.ReportRun) -> None:
-    """Headless Chromium opens the report offline: no dialog, no network, the name as text."""
-    if not CHROMIUM.exists():
-        if os.environ.get("ALLIANCEKIT_REQUIRE_BROWSER"):
-            pytest.fail("ALLIANCEKIT_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
-        pytest.skip("/usr/bin/chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+def test_untrusted_text_renders_as_text_in_chromium(
+    evil_report: reporting.ReportRun, launch_chromium
+) -> None:
+    """Headless Chromium opens the report offline: no dialog, no network, the name as text.
 
+    ``launch_chromium`` (conftest) skips when chromium is missing, fails if it is required.
+    """
     dialogs: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on(
-                "request",
-                lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else 0,
-            )
-            page.goto(evil_report.html.as_uri(), wait_until="load")
-            page.wait_for_timeout(300)
-            text = page.inner_text("body")
-            images = page.eval_on_selector_all(
-                "img", "els => els.map(e => e.complete && e.naturalWidth > 0)"
-            )
-            scripts = page.eval_on_selector_all("script", "els => els.length")
-            pdf = page.pdf(format="A4")  # the print stylesheet renders
-        finally:
-            browser.close()
+    with launch_chromium() as browser:
+        page = browser.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on(
+            "request",
+            lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else 0,
+        )
+        page.goto(evil_report.html.as_uri(), wait_until="load")
+        page.wait_for_timeout(300)
+        text = page.inner_text("body")
+        images = page.eval_on_selector_all(
+            "img", "els => els.map(e => e.complete && e.naturalWidth > 0)"
+        )
+        scripts = page.eval_on_selector_all("script", "els => els.length")
+        pdf = page.pdf(format="A4")  # the print stylesheet renders
     assert dialogs == []
     assert requests == []
     assert EVIL in text
