@@ -187,35 +187,26 @@ def test_explain_selection_on_workspace(workspaces: dict) -> None:
     assert (excluded["value_rise_to_enter"].dropna() >= 0).all()
 
 
+def _frontier(workspaces: dict, name: str, vary: str, points: int, **kw) -> FrontierResult:
+    """``efficient_frontier`` of a sample after its §11 review exits, without a progress bar."""
+    return efficient_frontier(
+        workspaces[name], vary, points=points, progress=False, review=EXITS[name], **kw
+    )
+
+
 def test_frontier_over_budget_risk_and_cvar(workspaces: dict) -> None:
     """Frontiers are monotone in the relaxed limit and mark infeasible points."""
-    ws = workspaces["greenscape"]
-    fr = efficient_frontier(
-        ws, "budget_annual", points=6, progress=False, review=EXITS["greenscape"]
-    )
+    fr = _frontier(workspaces, "greenscape", "budget_annual", 6)
     assert isinstance(fr, FrontierResult)
     pts = fr.to_frame()
     assert len(pts) == 6 and not pts["feasible"].iloc[0]
     ok = pts.loc[pts["feasible"], "objective"].to_numpy()
     assert len(ok) >= 1 and (np.diff(ok) >= -1e-9).all()
     assert fr.current == pytest.approx(55.0)
-    risk = efficient_frontier(
-        workspaces["norden-pumpen"],
-        "avg_risk",
-        points=5,
-        progress=False,
-        review=EXITS["norden-pumpen"],
-    ).to_frame()
+    risk = _frontier(workspaces, "norden-pumpen", "avg_risk", 5).to_frame()
     ok = risk.loc[risk["feasible"], "objective"].to_numpy()
     assert (np.diff(ok) >= -1e-9).all()
-    cv = efficient_frontier(
-        workspaces["sanchar-apps"],
-        "cvar",
-        points=4,
-        progress=False,
-        review=EXITS["sanchar-apps"],
-        n_scenarios=200,
-    ).to_frame()
+    cv = _frontier(workspaces, "sanchar-apps", "cvar", 4, n_scenarios=200).to_frame()
     assert cv["feasible"].all()
     assert (cv["cvar"] <= cv["value"] + 1e-6).all()
     assert (np.diff(cv["objective"].to_numpy()) >= -1e-9).all()
