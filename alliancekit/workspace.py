@@ -1759,24 +1759,13 @@ def _write_workbook(ws: Workspace, path: Path) -> None:
         else:
             scalars.append([key, value])
     _write_sheet(book, "organization", ["key", "value"], scalars)
-    _write_sheet(
-        book,
-        "goals",
-        [c.name for c in GOAL_COLS],
-        [[g.get(c.name) for c in GOAL_COLS] for g in org["goals"]],
-    )
-    _write_sheet(
-        book,
-        "capability_gaps",
-        [c.name for c in GAP_COLS],
-        [[g.get(c.name) for c in GAP_COLS] for g in org["capability_gaps"]],
-    )
-    _write_sheet(
-        book,
-        "diversification_rules",
-        [c.name for c in RULE_COLS],
-        [[r.get(c.name) for c in RULE_COLS] for r in org.get("diversification_rules", [])],
-    )
+    for sheet, cols in (
+        ("goals", GOAL_COLS),
+        ("capability_gaps", GAP_COLS),
+        ("diversification_rules", RULE_COLS),  # absent from org when there are no rules
+    ):
+        names = [c.name for c in cols]
+        _write_sheet(book, sheet, names, [[r.get(n) for n in names] for r in org.get(sheet, [])])
     if "criteria_weights" in org:
         _write_sheet(
             book,
