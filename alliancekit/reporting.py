@@ -474,6 +474,10 @@ def execute_notebook(
             kernel_manager_class=_project_kernel_manager(),
             engine_name=_engine_name(),
             start_timeout=120,
+            # Every output has arrived when the last cell finishes, so the kernel is stopped at
+            # once instead of by a shutdown request: a graceful shutdown waits for the kernel's
+            # interpreter to tear down (pandas, matplotlib, scipy loaded), ~0.3 s per report.
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
         raise ReportError(
@@ -1301,40 +1305,61 @@ class ReportSection:
 
 @dataclass(frozen=True)
 class ReportFigure:
-    """A matplotlib figure rendered once to PNG and shown as an embedded ``data:`` image."""
+    """A matplotlib figure rendered once and shown as an embedded ``data:`` image.
+
+    SVG by default, base64-encoded inside an ``<img>`` (never inline SVG markup): an image
+    document cannot run scripts or inject markup into the page, so workspace text drawn in a
+    figure (partner and KPI names) stays text even if it looks like HTML.
+    """
 
     title: str
-    png_base64: str
+    data_base64: str
+    mime: str = "image/svg+xml"
 
     def _repr_html_(self) -> str:
         alt = html.escape(self.title, quote=True)
+        mime = html.escape(self.mime, quote=True)
         return (
             f'<figure class="ak-figure"><img alt="{alt}" '
-            f'src="data:image/png;base64,{self.png_base64}"></figure>'
+            f'src="data:{mime};base64,{self.data_base64}"></figure>'
         )
 
     def __repr__(self) -> str:
         return f"<ReportFigure {self.title!r}>"
 
 
-def as_figure(fig: Any, title: str | None = None, dpi: int = 80) -> ReportFigure:
-    """Render a matplotlib ``Figure`` to an embedded PNG (``data:`` URI) for the report.
+def as_figure(fig: Any, title: str | None = None, dpi: int = 80, fmt: str = "svg") -> ReportFigure:
+    """Render a matplotlib ``Figure`` to an embedded image (``data:`` URI) for the report.
 
-    80 dpi keeps the figures sharp on screen and in print at the report's column width while
-    costing a third less rendering time (and notebook size) than 100 dpi.
+    ``fmt="svg"`` (default) writes text as SVG ``<text>`` elements (``svg.fonttype`` "none")
+    instead of glyph outlines: about 20 % faster to render than a PNG, half the size of
+    outlined SVG, sharp at any zoom and in print. The page names its font stack (DejaVu Sans
+    first, matplotlib's default font), so nothing is fetched. ``fmt="png"`` renders at ``dpi``.
     """
     import base64
     import io
 
+    import matplotlib
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    if fmt == "svg":
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "alliancekit"}):
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+        mime = "image/svg+xml"
+    elif fmt == "png":
+        fig.savefig(buf, format="png", dpi=dpi)
+        mime = "image/png"
+    else:
+        raise ValueError(f"as_figure: fmt must be 'svg' or 'png', got {fmt!r}")
     if title is None:
         suptitle = getattr(fig, "_suptitle", None)
         axes = fig.get_axes()
         title = (suptitle.get_text() if suptitle is not None else "") or (
             axes[0].get_title() if axes else "figure"
         )
-    return ReportFigure(title=title, png_base64=base64.b64encode(buf.getvalue()).decode("ascii"))
+    return ReportFigure(
+        title=title, data_base64=base64.b64encode(buf.getvalue()).decode("ascii"), mime=mime
+    )
 
 
 def _e(value: Any) -> str:
@@ -1645,7 +1670,7 @@ def attainment_chart(review: Any) -> ReportFigure:
 
 
 def kpi_charts(review: Any, dpi: int = 72) -> ReportSection:
-    """KPI plan vs actual charts, one figure per alliance (embedded PNGs).
+    """KPI plan vs actual charts, one figure per alliance (embedded images).
 
     The figures are drawn by ``plots.kpi_chart`` into a figure with fixed margins instead of
     constrained layout: constrained layout draws every axes twice, and these small multiples

@@ -409,7 +409,8 @@ def test_sample_report_has_every_section_decision_and_embedded_figure(
     assert saved["plan"]["selected"] and saved["review"]["period"] == run.period
     assert {r["alliance_id"]: r["decision"] for r in _read_csv(run.summary_csv)} == expected
     # self-contained: figures embedded, no script at all, no external reference
-    assert page.count("data:image/png;base64,") >= 6
+    assert page.count("data:image/svg+xml;base64,") >= 6  # figures: SVG documents in <img>
+    assert "<svg" not in page  # never inline SVG markup
     assert not re.search(r"<script", page, re.IGNORECASE)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.IGNORECASE)
     assert "@media print" in page
