@@ -899,6 +899,10 @@ class PortfolioResult(Result):
         must-exclude).
     problem : PortfolioProblem
         The validated inputs (used by ``explain_selection`` and ``efficient_frontier``).
+    grow_flags : Mapping
+        ``plan_portfolio`` with a review: each kept GROW alliance -> its flags, ``()`` when the
+        plan leaves annual budget headroom for the expansion, ``("budget-constrained",)`` when
+        it does not (DOMAIN.md §5.4 rule 3; the headroom figures are in ``notes``).
     """
 
     selected: list[str]
@@ -917,6 +921,7 @@ class PortfolioResult(Result):
     details: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
     money_label: str = ""
+    grow_flags: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     title = "Portfolio selection"
 
@@ -978,6 +983,7 @@ class PortfolioResult(Result):
             "details",
             "notes",
             "money_label",
+            "grow_flags",
         ):
             out[name] = jsonable(getattr(self, name))
         p = self.problem
@@ -1574,6 +1580,7 @@ class _Plan:
     reported_name: str
     knockouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     free: tuple[str, ...] = ()  # existing alliances with keep/exit variables
+    grow: tuple[str, ...] = ()  # existing alliances the review decided GROW
 
 
 def _plan_problem(
@@ -1842,6 +1849,7 @@ def _plan_problem(
         reported_name="score" if objective == "score" else "expected_npv",
         knockouts=MappingProxyType(dict(ko)),
         free=tuple(a.alliance_id for a in free),
+        grow=tuple(a.alliance_id for a in ws.alliances if decisions.get(a.alliance_id) == "GROW"),
     )
 
 
@@ -1856,6 +1864,7 @@ def _finish(plan: _Plan, result: PortfolioResult) -> PortfolioResult:
             f"model objective {result.problem.objective_name} = {result.objective_value:,.4f}; "
             f"reported objective is Σ {plan.reported_name} over new partners"
         )
+    grow_flags = _grow_flags(plan, result, kept, notes)
     screened = {}
     for pid, reason in result.screened.items():
         # Knockout wording (K1–K5 with caps and their source) replaces the generic bound text.
@@ -1873,7 +1882,44 @@ def _finish(plan: _Plan, result: PortfolioResult) -> PortfolioResult:
         details=plan.details,
         notes=tuple(notes),
         money_label=plan.money_label if plan.reported_name == "expected_npv" else "",
+        grow_flags=MappingProxyType(grow_flags),
     )
+
+
+def _grow_flags(
+    plan: _Plan, result: PortfolioResult, kept: tuple[str, ...], notes: list[str]
+) -> dict[str, tuple[str, ...]]:
+    """Flag kept GROW alliances with the budget headroom the plan leaves (issue 5, item 4).
+
+    Reading: the expansion of a GROW alliance (DOMAIN.md §5.4 rule 3) is paid from what the
+    plan leaves of the annual budget, ``B1 − (Σ Ca kept + Σ Ca new)``; with no headroom left
+    the alliance is flagged "budget-constrained", as the review does before the plan. The
+    one-off headroom is reported alongside. Appends one note per GROW alliance to ``notes``.
+    """
+    totals = result.totals
+    unit = f" {plan.money_label}" if plan.money_label else ""
+
+    def headroom(column: str) -> float | None:
+        name = f"limit[{column}]"
+        if name not in totals.index:
+            return None
+        return float(totals.loc[name, "cap"] - totals.loc[name, "used"])
+
+    annual, one_off = headroom("cost_annual"), headroom("cost_one_off")
+    flags: dict[str, tuple[str, ...]] = {}
+    for aid in plan.grow:
+        if aid not in kept:
+            continue
+        constrained = annual is not None and annual <= _TOL * max(1.0, abs(annual))
+        flags[aid] = ("budget-constrained",) if constrained else ()
+        parts = []
+        if annual is not None:
+            parts.append(f"annual {max(annual, 0.0):,.1f}{unit}/yr")
+        if one_off is not None:
+            parts.append(f"one-off {max(one_off, 0.0):,.1f}{unit}")
+        text = f"GROW {aid}: budget headroom after this plan " + (", ".join(parts) or "unknown")
+        notes.append(text + ("; budget-constrained" if constrained else ""))
+    return flags
 
 
 def plan_portfolio(

@@ -88,6 +88,30 @@ def test_review_object_with_decisions_and_real_review(workspaces: dict) -> None:
     assert real.exited == ("AL-B3",)
 
 
+def test_grow_alliances_flagged_with_budget_headroom(workspaces: dict) -> None:
+    """Issue 5 item 4: GROW alliances of the review are flagged with the annual budget the plan
+    leaves, B1 − Σ Ca kept − Σ Ca new (A: 650 − (60 + 50 + 40) − 415 = 85, DOMAIN.md §6.1/§6.4);
+    a plan that uses the whole annual budget flags them "budget-constrained"."""
+    from alliancekit.review import review_alliances
+
+    ws = workspaces["sanchar-apps"]
+    review = review_alliances(ws)
+    assert review.decisions["AL-A1"] is Decision.GROW
+    r = plan_portfolio(ws, review=review)
+    new_annual = ws.candidates_frame().loc[r.selected, "cost_annual"].sum()
+    kept_annual = sum(a.cost_annual for a in ws.alliances if a.alliance_id in r.kept)
+    assert new_annual == 415 and kept_annual == 150
+    assert dict(r.grow_flags) == {"AL-A1": ()}
+    assert "GROW AL-A1: budget headroom after this plan annual 85.0 PKR lakh/yr" in r.summary()
+    assert json.loads(json.dumps(r.to_dict()))["grow_flags"] == {"AL-A1": []}
+    tight = plan_portfolio(ws, review=review, budget_annual=kept_annual + new_annual)
+    assert tight.selected == r.selected
+    assert dict(tight.grow_flags) == {"AL-A1": ("budget-constrained",)}
+    assert any(n.endswith("budget-constrained") for n in tight.notes)
+    # no GROW decision in the review: no flag
+    assert dict(plan_portfolio(ws, review=EXITS["sanchar-apps"]).grow_flags) == {}
+
+
 def test_without_review_every_alliance_is_kept(workspaces: dict) -> None:
     """No review: every existing alliance keeps its budget share and coverage."""
     ws = workspaces["sanchar-apps"]
