@@ -155,6 +155,8 @@ def check_feasible(table: pd.DataFrame, kw: dict, selected: list[str]) -> None:
         mask = table[g.column] == g.value
         if g.max_count is not None:
             assert x[mask].sum() <= g.max_count
+        if g.min_count is not None:
+            assert x[mask].sum() >= g.min_count
         if g.max_cost_share is not None:
             cost = table[g.cost_column] * x
             assert cost[mask].sum() <= g.max_cost_share * cost.sum() + 1e-9
@@ -313,6 +315,30 @@ def _scipy_optimum(table: pd.DataFrame, kw: dict) -> float:
         rows.append(cov[gap].to_numpy(float))
         lo.append(level)
         hi.append(np.inf)
+    pos = {i: k for k, i in enumerate(table.index)}
+    for clique in kw.get("conflicts", ()):
+        row = np.zeros(n)
+        row[[pos[i] for i in clique]] = 1.0
+        rows.append(row)
+        lo.append(-np.inf)
+        hi.append(1.0)
+    for a, needs in (kw.get("requires") or {}).items():
+        row = np.zeros(n)
+        row[[pos[b] for b in needs]] = -1.0
+        row[pos[a]] = 1.0
+        rows.append(row)
+        lo.append(-np.inf)
+        hi.append(0.0)
+    for g in kw.get("groups", ()):
+        mask = (table[g.column] == g.value).to_numpy(float)
+        if g.min_count is not None or g.max_count is not None:
+            rows.append(mask)
+            lo.append(g.min_count if g.min_count is not None else -np.inf)
+            hi.append(g.max_count if g.max_count is not None else np.inf)
+        if g.max_cost_share is not None:
+            rows.append((mask - g.max_cost_share) * table[g.cost_column].to_numpy(float))
+            lo.append(-np.inf)
+            hi.append(0.0)
     ub = np.ones(n)
     for col, cap in kw.get("max_each", {}).items():
         ub[table[col].to_numpy(float) > cap] = 0
@@ -329,7 +355,8 @@ def _scipy_optimum(table: pd.DataFrame, kw: dict) -> float:
 
 @pytest.mark.parametrize("seed,n", [(1, 60), (2, 120), (3, 250)])
 def test_matches_scipy_milp(seed: int, n: int, solver: str) -> None:
-    """Larger instances (limits, counts, average/each caps, coverage) equal scipy's optimum."""
+    """Larger instances (limits, counts, average/each caps, coverage, conflict pairs and a
+    clique, requires-any, group counts and cost share) equal scipy's optimum."""
     table, kw = random_instance(seed, n, rich=False)
     rng = np.random.default_rng(seed)
     coverage = pd.DataFrame(
@@ -342,6 +369,14 @@ def test_matches_scipy_milp(seed: int, n: int, solver: str) -> None:
         "max_each": {"risk": 0.65},
         "coverage": coverage,
         "coverage_required": {"G1": 1.5, "G2": 1.0},
+        "conflicts": [tuple(table.index[k : k + 2]) for k in range(0, n // 3, 2)]
+        + [tuple(table.index[-4:])],
+        "requires": {table.index[k]: list(table.index[k + 5 : k + 8]) for k in range(0, 15, 3)},
+        "groups": [
+            GroupLimit("relation", "competitor", max_count=2),
+            GroupLimit("relation", "customer", min_count=1),
+            GroupLimit("relation", "supplier", max_cost_share=0.6),
+        ],
     }
     expected = _scipy_optimum(table, kw)
     r = select_portfolio(table, "value", solver=solver, mip_gap=1e-9, **kw)
@@ -375,6 +410,39 @@ def test_cvar_cap_matches_enumeration(solver: str) -> None:
     x = table.index.isin(r.selected).astype(float)
     assert cvar_def(loss @ x) <= cap + 1e-6
     assert r.totals.loc["cvar", "used"] == pytest.approx(cvar_def(loss @ x))
+
+
+def test_mean_cvar_objective_matches_enumeration(solver: str) -> None:
+    """Objective (d), max Σ v·x − λ·CVaR_β(loss·x): the MILP optimum and its selection equal
+    enumeration with CVaR from its definition; λ = 0 gives back the plain optimum."""
+    rng = np.random.default_rng(11)
+    n, S, beta, lam = 8, 50, 0.9, 0.8
+    table, kw = random_instance(11, n, rich=False)
+    loss = rng.normal(0, 40, size=(S, n)) - table["value"].to_numpy() / 4
+
+    def cvar_def(losses: np.ndarray) -> float:
+        return min(eta + np.maximum(losses - eta, 0).mean() / (1 - beta) for eta in losses)
+
+    best, best_x = -np.inf, None
+    for bits in itertools.product([0, 1], repeat=n):
+        x = np.array(bits, float)
+        if any(x @ table[c].to_numpy() > v + 1e-9 for c, v in kw["limits"].items()):
+            continue
+        value = float(x @ table["value"].to_numpy()) - lam * cvar_def(loss @ x)
+        if value > best:
+            best, best_x = value, x
+    r = select_portfolio(
+        table, "value", solver=solver, scenario_loss=loss, cvar_beta=beta, cvar_lambda=lam, **kw
+    )
+    assert r.objective_value == pytest.approx(best, abs=1e-6)
+    assert set(r.selected) == set(table.index[best_x > 0])
+    plain = select_portfolio(table, "value", solver=solver, **kw)
+    zero = select_portfolio(
+        table, "value", solver=solver, scenario_loss=loss, cvar_beta=beta, cvar_lambda=0.0, **kw
+    )
+    assert zero.objective_value == pytest.approx(plain.objective_value)
+    assert set(plain.selected) != set(r.selected)  # the CVaR penalty changes this selection
+    assert plain.objective_value >= float(best_x @ table["value"].to_numpy()) - 1e-9
 
 
 # -- properties ----------------------------------------------------------------------------------
@@ -546,8 +614,15 @@ def test_explain_selection_thresholds_are_exact(solver: str) -> None:
     value["B"] += rise + 1e-3
     again = select_portfolio(TOY.assign(value=value), "value", limits={"cost": 8})
     assert "B" in again.selected
+    # B's cost must fall by 25 % (4 -> 3) for A + B = 18 to fit the budget of 8 (hand-solved;
+    # every set with B costing more than 3 is worth at most 14 < 16); bisection tolerance 1e-3
     cut = ex.loc["B", "cost_cut_to_enter"]
-    assert 0 < cut <= 1
+    assert cut == pytest.approx(0.25, abs=1.1e-3)
+    for share, enters in ((cut + 1e-3, True), (cut - 2.2e-3, False)):
+        cost = TOY["cost"].copy()
+        cost["B"] *= 1 - share
+        again = select_portfolio(TOY.assign(cost=cost), "value", limits={"cost": 8})
+        assert ("B" in again.selected) is enters
     assert "limit[cost]" in ex.loc["B", "reason"]
 
 
