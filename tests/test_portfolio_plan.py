@@ -248,6 +248,38 @@ def test_robustness_greenscape_only_feasible_set_is_core(workspaces: dict) -> No
     assert "core" in rb.summary()
 
 
+def test_robustness_value_shares_equal_independent_solves(workspaces: dict) -> None:
+    """mode="values": each draw maximises one seeded NPV scenario (risk.simulate_scenarios);
+    the shares equal cold re-solves of those scenarios (no warm start), and the classes follow
+    the core ≥ 0.8 / exterior ≤ 0.2 thresholds, with borderline partners in between."""
+    from dataclasses import replace
+
+    from alliancekit.portfolio import CORE_SHARE, EXTERIOR_SHARE, solve_problem
+    from alliancekit.risk import simulate_scenarios
+
+    ws = workspaces["sanchar-apps"]
+    rb = portfolio_robustness(ws, n_draws=12, seed=3, mode="values", review=EXITS["sanchar-apps"])
+    t = rb.to_frame()
+    problem = plan_portfolio(ws, review=EXITS["sanchar-apps"]).problem
+    npv = simulate_scenarios(ws, n_scenarios=12, seed=3).npv
+    counts = pd.Series(0.0, index=list(problem.ids))
+    for k in range(12):
+        objective = npv.iloc[k].reindex(list(problem.ids)).astype(float).rename("npv")
+        counts.loc[solve_problem(replace(problem, objective=objective)).selected] += 1
+    assert rb.infeasible_draws == 0
+    np.testing.assert_allclose(t["share_values"], counts / 12)
+    assert t["share_weights"].isna().all() and (t["share"] == t["share_values"]).all()
+    expected = np.where(
+        t["share"] >= CORE_SHARE,
+        "core",
+        np.where(t["share"] <= EXTERIOR_SHARE, "exterior", "borderline"),
+    )
+    assert list(t["class"]) == list(expected)
+    assert {"core", "borderline", "exterior"} <= set(t["class"])
+    assert (t.loc[["A04", "A14"], "share"] == 0).all()  # knocked out: never selected
+    assert "borderline" in rb.summary()
+
+
 def test_result_to_dict_is_json(workspaces: dict) -> None:
     """A plan's to_dict is JSON-safe and carries totals, kept/exited and screened."""
     r = plan_portfolio(workspaces["norden-pumpen"], review=EXITS["norden-pumpen"])
