@@ -503,10 +503,18 @@ def test_time_limit_is_reported_never_optimal(solver: str) -> None:
     table, kw = hard_instance()
     r = select_portfolio(table, "value", solver=solver, time_limit=0.3, mip_gap=0.0, **kw)
     assert r.status is SolveStatus.TIME_LIMIT
-    assert r.mip_gap >= 0 and math.isfinite(r.mip_gap)
+    assert r.mip_gap > 0 and math.isfinite(r.mip_gap)
     assert r.selected  # an incumbent, not garbage
     check_feasible(table, kw, r.selected)
     assert "time_limit" in r.summary() and "gap" in r.summary()
+    assert json.loads(json.dumps(r.to_dict()))["status"] == "time_limit"
+    # mip_gap is honoured: a 1 % gap stops as optimal within 1 %; the stopped run's gap is a
+    # true bound, so no feasible portfolio beats objective / (1 − gap)
+    loose = select_portfolio(table, "value", solver=solver, time_limit=60, mip_gap=0.01, **kw)
+    assert loose.status is SolveStatus.OPTIMAL and 0 <= loose.mip_gap <= 0.01
+    check_feasible(table, kw, loose.selected)
+    for a, b in ((r, loose), (loose, r)):
+        assert b.objective_value <= a.objective_value / (1 - a.mip_gap) + 1e-6
 
 
 # -- infeasibility -------------------------------------------------------------------------------
