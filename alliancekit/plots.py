@@ -105,23 +105,45 @@ def contribution_bars(result: Any, *, top: int | None = None, ax: Axes | None = 
         contrib = contrib.iloc[:top]
     contrib = contrib.iloc[::-1]
     fig, ax = _new(ax, (8, 0.35 * len(contrib) + 1.6))
-    left = np.zeros(len(contrib))
+    from matplotlib.collections import PolyCollection
+
     names = [str(i) for i in contrib.index]
-    for i, (crit, values) in enumerate(contrib.items()):
-        vals = values.to_numpy(dtype=float)
+    y = np.arange(len(contrib), dtype=float)
+    values = np.nan_to_num(contrib.to_numpy(dtype=float))
+    right = np.cumsum(values, axis=1)
+    left = right - values
+    # one PolyCollection per criterion instead of one Rectangle patch per bar segment (what
+    # barh draws): the same stacked bars at a fraction of the cost, which matters when a widget
+    # slider redraws the chart
+    for i, crit in enumerate(contrib.columns):
+        x0, x1 = left[:, i], right[:, i]
+        verts = np.stack(
+            [
+                np.column_stack([x0, y - 0.4]),
+                np.column_stack([x0, y + 0.4]),
+                np.column_stack([x1, y + 0.4]),
+                np.column_stack([x1, y - 0.4]),
+            ],
+            axis=1,
+        )
         # past eight criteria the palette repeats: hatch the repeats so every criterion differs
         hatch = (None, "//", "..", "xx")[(i // len(PALETTE)) % 4]
-        ax.barh(
-            names,
-            vals,
-            left=left,
-            color=PALETTE[i % len(PALETTE)],
-            hatch=hatch,
-            label=str(crit),
-            edgecolor="white",
-            lw=0.3,
+        ax.add_collection(
+            PolyCollection(
+                verts,
+                facecolors=PALETTE[i % len(PALETTE)],
+                edgecolors="white",
+                linewidths=0.3,
+                hatch=hatch,
+                label=str(crit),
+            )
         )
-        left = left + vals
+    if len(contrib):
+        lo, hi = min(0.0, float(left.min())), max(float(right.max()), 0.0)
+        pad = 0.05 * (hi - lo) if hi > lo else 1.0
+        ax.set_xlim(lo - (pad if lo < 0 else 0.0), hi + pad)
+    ax.set_ylim(-0.6, len(contrib) - 0.4)
+    ax.set_yticks(y, names)
     ax.set_xlabel(f"contribution to {_score_axis_label(result.method)}")
     ax.set_ylabel("partner")
     ax.set_title("What drives each partner's score (contribution by criterion)")

@@ -86,6 +86,65 @@ def figure_png(fig: Any, dpi: int = 96) -> bytes:
     return buf.getvalue()
 
 
+def _layout_key(fig: Any) -> tuple:
+    """What decides a figure's constrained layout: size, titles, labels, tick labels, legends.
+
+    Two figures with the same key get the same axes positions from constrained layout. The
+    x tick labels and legend entries enter by count and length (their width only moves the
+    right edge by half a label; the legends sit inside the axes), so a slider that only rescales
+    the x axis or moves a marker still reuses the layout.
+    """
+    parts: list[Any] = [tuple(fig.get_size_inches().round(3))]
+    for ax in fig.axes:
+        xt = [t.get_text() for t in ax.get_xticklabels()]
+        legend = ax.get_legend()
+        parts.append(
+            (
+                ax.get_title(),
+                ax.get_xlabel(),
+                ax.get_ylabel(),
+                tuple(t.get_text() for t in ax.get_yticklabels()),
+                len(xt),
+                max((len(t) for t in xt), default=0),
+                tuple(len(t.get_text()) for t in legend.get_texts()) if legend else (),
+            )
+        )
+    return tuple(parts)
+
+
+class _LayoutCache:
+    """Reuse constrained-layout results between redraws of the same kind of figure.
+
+    Constrained layout measures every text of a figure in an extra pass before drawing it,
+    about 40 % of a widget figure's rendering time. A slider change redraws the same chart with
+    new bar lengths but the same labels, so the axes positions from the first (constrained)
+    render are stored under :func:`_layout_key` and later figures with the same key are drawn
+    with those positions and no layout engine: the same picture, one pass.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._positions: dict[tuple, list[Any]] = {}
+        self._size = size
+
+    def png(self, fig: Any, dpi: int = 96) -> bytes:
+        """PNG bytes of ``fig``, laid out from the cache when an identical layout is known."""
+        engine = fig.get_layout_engine()
+        if engine is None or type(engine).__name__ != "ConstrainedLayoutEngine":
+            return figure_png(fig, dpi)
+        key = _layout_key(fig)
+        known = self._positions.get(key)
+        if known is not None and len(known) == len(fig.axes):
+            fig.set_layout_engine("none")
+            for ax, pos in zip(fig.axes, known, strict=True):
+                ax.set_position(pos)
+            return figure_png(fig, dpi)
+        png = figure_png(fig, dpi)
+        if len(self._positions) >= self._size:
+            self._positions.pop(next(iter(self._positions)))
+        self._positions[key] = [ax.get_position().frozen() for ax in fig.axes]
+        return png
+
+
 def _table_html(frame: pd.DataFrame, css_class: str = "ak-table") -> str:
     body = frame.to_html(escape=True, float_format=lambda v: f"{v:,.2f}", na_rep="–")
     return f'<div class="{css_class}">{body}</div>'
@@ -183,6 +242,7 @@ class _Explorer(widgets.VBox):
         self.render_count = 0
         self._render_pending = False
         self._schedule = _Debounced(self.update, debounce)
+        self._layouts = _LayoutCache()
         self.add_class("ak-explorer")
 
     def _compute(self) -> None:  # pragma: no cover - abstract
@@ -505,7 +565,7 @@ class ScoringExplorer(_Explorer):
         from alliancekit import plots
 
         if self.result is not None:
-            self.figure.value = figure_png(plots.contribution_bars(self.result))
+            self.figure.value = self._layouts.png(plots.contribution_bars(self.result))
 
     def ranked_table(self) -> pd.DataFrame:
         """Rank, name, score and knockout reasons, best first."""
@@ -715,6 +775,14 @@ class PortfolioExplorer(_Explorer):
             layout=widgets.Layout(width="480px"),
         )
         self.why_not.observe(lambda _: self._explain(), names="value")
+        # entry/exit thresholds re-solve the MILP once or twice per partner (~0.75 s on
+        # sanchar-apps): only on request, so a slider change stays fast
+        self.why_thresholds = widgets.Checkbox(
+            value=False,
+            description="with entry/exit thresholds (re-solves)",
+            style={"description_width": "initial"},
+        )
+        self.why_thresholds.observe(lambda _: self._explain(), names="value")
         self.show_frontier = widgets.Checkbox(value=False, description="Efficient frontier")
         # DOMAIN.md §10 reading 7: existing alliances are kept unless the review says EXIT
         if self.review is None and workspace.alliances:
@@ -740,6 +808,7 @@ class PortfolioExplorer(_Explorer):
         self.table = widgets.HTML()
         self.result: Any = None
         self.frontier: Any = None
+        self._frontier_key: tuple | None = None
         self._observe_all(
             [
                 self.budget_one_off,
@@ -773,7 +842,7 @@ class PortfolioExplorer(_Explorer):
                 [controls, widgets.VBox([self.message, self.selected_html], layout=_flex())]
             ),
             self.totals_figure,
-            widgets.HBox([self.why_not]),
+            widgets.HBox([self.why_not, self.why_thresholds]),
             self.why_html,
             self.show_frontier,
             self.frontier_figure,
@@ -854,20 +923,43 @@ class PortfolioExplorer(_Explorer):
         if pp is None:
             return
         money = self.workspace.organization.money_label
-        self.totals_figure.value = figure_png(plots.totals_bars(pp, money_label=money))
+        self.totals_figure.value = self._layouts.png(plots.totals_bars(pp, money_label=money))
         if self.show_frontier.value:
             from alliancekit.portfolio import efficient_frontier
 
-            self.frontier = efficient_frontier(
-                pp, vary="budget_annual", points=self.frontier_points, progress=False
-            )
-            self.frontier_figure.value = figure_png(
-                plots.frontier_plot(
-                    self.frontier, current=float(self.budget_annual.value), money_label=money
+            current = float(self.budget_annual.value)
+            if not self._frontier_reusable(current):
+                self.frontier = efficient_frontier(
+                    pp, vary="budget_annual", points=self.frontier_points, progress=False
                 )
+                self._frontier_key = (self._frontier_settings(), current)
+            self.frontier_figure.value = self._layouts.png(
+                plots.frontier_plot(self.frontier, current=current, money_label=money)
             )
         else:
             self.frontier_figure.value = b""
+
+    def _frontier_settings(self) -> tuple:
+        """Everything but the annual budget that the budget frontier depends on."""
+        settings = {k: v for k, v in self.settings().items() if k != "budget_annual"}
+        return (repr(sorted(settings.items())), bool(self.apply_review.value), self.frontier_points)
+
+    def _frontier_reusable(self, current: float) -> bool:
+        """Whether the shown frontier is exactly what ``efficient_frontier`` would return now.
+
+        The budget frontier spans [lo, max(top, current)] where ``top`` (the budget the
+        unconstrained optimum uses) and ``lo`` do not depend on the current budget. If the
+        frontier was computed at a budget below its upper end, that end is ``top``, so for any
+        budget up to it the same points come back: only the current-setting marker moves.
+        """
+        if self.frontier is None or self._frontier_key is None:
+            return False
+        settings, computed_at = self._frontier_key
+        if settings != self._frontier_settings():
+            return False
+        values = self.frontier.to_frame()["value"].astype(float)
+        hi = float(values.max()) if len(values) else -np.inf
+        return computed_at < hi and current <= hi
 
     def _explain(self) -> None:
         pid = self.why_not.value
@@ -882,7 +974,7 @@ class PortfolioExplorer(_Explorer):
         try:
             from alliancekit.portfolio import explain_selection
 
-            frame = explain_selection(self.result)
+            frame = explain_selection(self.result, thresholds=bool(self.why_thresholds.value))
             row = frame.loc[[pid]] if pid in frame.index else frame[frame.iloc[:, 0] == pid]
             verdict = "selected" if pid in self.result.selected else "not selected"
             reason = str(row["reason"].iloc[0]) if "reason" in row.columns and len(row) else ""
