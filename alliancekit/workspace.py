@@ -34,7 +34,6 @@ import os
 import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from enum import Enum
@@ -715,27 +714,48 @@ def _read_csv_text(text: str, label: str, P: _Problems) -> RawTable:
     return RawTable(label, header, rows)
 
 
+def _read_file(path: Path, label: str, P: _Problems) -> bytes | None:
+    """The bytes of a workspace file, or ``None`` with a problem when it is not a readable file.
+
+    A folder (or other non-file) that carries a workspace file's name, or a file the user may not
+    read, is reported instead of being skipped or raising ``OSError``.
+    """
+    if path.is_dir():
+        P.add(label, None, None, f"expected a file, found a folder named {label} in {path.parent}")
+        return None
+    if not path.is_file():
+        P.add(label, None, None, f"expected a regular file, found something else at {path}")
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        P.add(label, None, None, f"cannot read the file: {exc.strerror or type(exc).__name__}")
+        return None
+
+
 def _read_folder(folder: Path, P: _Problems) -> tuple[_RawOrg | None, dict[str, RawTable | None]]:
     org = None
     org_path = folder / ORG_FILE
-    if not org_path.is_file():
+    if not org_path.exists():
         P.add(ORG_FILE, None, None, f"required file missing from the workspace folder {folder}")
     else:
-        text = _decode(org_path.read_bytes(), ORG_FILE, P)
+        raw = _read_file(org_path, ORG_FILE, P)
+        text = _decode(raw, ORG_FILE, P) if raw is not None else None
         if text is not None:
             org = _read_yaml_text(text, ORG_FILE, P)
     tables: dict[str, RawTable | None] = {}
     for name in TABLES:
         path = folder / f"{name}.csv"
         label = path.name
-        if not path.is_file():
+        if not path.exists():
             if name in REQUIRED_TABLES:
                 P.add(
                     label, None, None, f"required file missing from the workspace folder {folder}"
                 )
             tables[name] = None
             continue
-        text = _decode(path.read_bytes(), label, P)
+        raw = _read_file(path, label, P)
+        text = _decode(raw, label, P) if raw is not None else None
         tables[name] = _read_csv_text(text, label, P) if text is not None else _unreadable(label)
     return org, tables
 
@@ -771,13 +791,28 @@ def _read_workbook(path: Path, P: _Problems) -> tuple[_RawOrg | None, dict[str, 
     import openpyxl
 
     book_label = path.name
+    # A damaged workbook can fail inside openpyxl with almost any exception (BadZipFile,
+    # KeyError, XML ParseError, ValueError, TypeError …), at open or lazily while a read-only
+    # sheet is iterated; any of them means "not readable", never a traceback.
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:
         P.add(book_label, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")
         return None, {}
+    sheets: dict[str, list[list[str]]] = {}
     try:
-        sheets = {name: _sheet_rows(wb[name]) for name in wb.sheetnames}
+        for name in wb.sheetnames:
+            try:
+                sheets[name] = _sheet_rows(wb[name])
+            except Exception as exc:
+                P.add(
+                    f"{book_label}[{name}]",
+                    None,
+                    None,
+                    f"the sheet is damaged and cannot be read ({type(exc).__name__}); "
+                    "open the workbook in Excel and save it again",
+                )
+                return None, {}
     finally:
         wb.close()
 
@@ -999,11 +1034,18 @@ def _check_coverage(rows: list[dict], gap_ids: set[str] | None, label: str, P: _
 # ---------------------------------------------------------------------------------------------
 # parsing the organization
 # ---------------------------------------------------------------------------------------------
+def _setting_text(value: Any) -> str:
+    """``_to_text`` for a YAML/settings value; a YAML ``.nan`` is a bad number, not a blank."""
+    if isinstance(value, float) and math.isnan(value):
+        raise _ParseError("expected a finite number, got '.nan'")
+    return _to_text(value)
+
+
 def _org_value(raw: _RawOrg, mapping: Mapping, path: tuple, col: Col, P: _Problems) -> Any:
     value = mapping.get(col.name) if isinstance(mapping, Mapping) else None
     file, row, column = raw.locate((*path, col.name))
     try:
-        text = _to_text(value)
+        text = _setting_text(value)
     except _ParseError as exc:
         P.add(file, row, column, str(exc))
         return _INVALID
@@ -1149,7 +1191,7 @@ def _parse_org(raw: _RawOrg, P: _Problems) -> tuple[Organization | None, set[str
             for key, value in cw_raw.items():
                 f, r, c = raw.locate(("criteria_weights", str(key)))
                 try:
-                    text = _to_text(value)
+                    text = _setting_text(value)
                     if not text:
                         raise _ParseError("a weight is required here")
                     criteria_weights[str(key)] = _convert(wcol, text)

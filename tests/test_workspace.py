@@ -782,6 +782,72 @@ def test_missing_workspace_and_wrong_kind(tmp_path: Path) -> None:
         load_workspace(fake)
 
 
+@pytest.mark.parametrize("name", ["candidates.csv", "kpis.csv", "organization.yaml"])
+def test_folder_in_place_of_a_file_is_a_problem(tmp_path: Path, name: str) -> None:
+    """A folder named like a workspace file (required or optional) is reported, not skipped."""
+    folder = copy_sample(tmp_path)
+    (folder / name).unlink()
+    (folder / name).mkdir()
+    problems = problems_of(folder)
+    assert len(problems) == 1
+    find(problems, name, None, None, f"expected a file, found a folder named {name}")
+
+
+def test_unreadable_file_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OSError while reading (e.g. no permission) becomes a located problem, never raised."""
+    folder = copy_sample(tmp_path)
+    real = Path.read_bytes
+
+    def deny(self: Path) -> bytes:
+        if self.name == "health.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    problems = problems_of(folder)
+    assert len(problems) == 1
+    find(problems, "health.csv", None, None, "cannot read the file: Permission denied")
+
+
+@pytest.mark.parametrize(
+    ("setting", "line"),
+    [("budget_annual: 55", "budget_annual: .nan"), ("discount_rate: 0.12", "discount_rate: .nan")],
+)
+def test_yaml_nan_is_a_bad_number_not_a_blank(tmp_path: Path, setting: str, line: str) -> None:
+    """YAML ``.nan`` is rejected, not read as a missing value (which for an optional setting
+    would silently become its default)."""
+    folder = copy_sample(tmp_path)
+    edit_text(folder / "organization.yaml", setting, line)
+    key = setting.split(":")[0]
+    problems = problems_of(folder)
+    assert len(problems) == 1
+    assert problems[0].column == key and "expected a finite number" in problems[0].message
+
+
+def test_data_readme_documents_every_column_read() -> None:
+    """data/README.md lists every column the loader reads, in that file's own section, and
+    every key of organization.yaml (scalars, goal/gap/rule items, risk caps)."""
+    import re
+
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    sections = {s.split("\n", 1)[0]: s for s in re.split(r"\n## ", text)}
+
+    def documented(title_start: str) -> set[str]:
+        (body,) = [s for t, s in sections.items() if t.startswith(title_start)]
+        return set(re.findall(r"`([a-z_0-9]+)`", body))
+
+    for table, cols in wsmod.TABLE_COLUMNS.items():
+        missing = [c.name for c in cols if c.name not in documented(f"{table}.csv")]
+        assert not missing, f"{table}.csv columns not in data/README.md: {missing}"
+    org_cols = (
+        wsmod.ORG_SCALARS + wsmod.GOAL_COLS + wsmod.GAP_COLS + wsmod.RULE_COLS + wsmod.RISK_CAP_COLS
+    )
+    missing = [c.name for c in org_cols if c.name not in documented("organization.yaml")]
+    assert not missing, f"organization.yaml keys not in data/README.md: {missing}"
+    for key in (*wsmod._ORG_LISTS, "risk_caps", "criteria_weights"):
+        assert key in documented("organization.yaml"), key
+
+
 # ---------------------------------------------------------------------------------------------
 # workbook-specific problems
 # ---------------------------------------------------------------------------------------------
@@ -826,6 +892,47 @@ def test_xlsx_bad_cells_are_located(tmp_path: Path) -> None:
     budget_row = next(i for i, r in enumerate(org_rows, start=1) if r[0] == "budget_annual")
     find(problems, "gs.xlsx[organization]", budget_row, "budget_annual", "expected a number")
     find(problems, "gs.xlsx[candidates]", 3, header[11], "")
+
+
+def _rezip(src: Path, dest: Path, edit: Callable[[str, bytes], bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w") as zout:
+        for name in zin.namelist():
+            zout.writestr(name, edit(name, zin.read(name)))
+    return dest
+
+
+def test_damaged_workbook_internals_are_problems(tmp_path: Path) -> None:
+    """A valid zip with broken XML inside fails inside openpyxl (ParseError), either while
+    opening or lazily while a sheet is read: both are one problem, never an exception."""
+    book = save_workspace(sample_workspace("greenscape"), tmp_path / "gs.xlsx")
+    broken = _rezip(
+        book,
+        tmp_path / "wb.xlsx",
+        lambda n, d: b"<workbook" if n == "xl/workbook.xml" else d,
+    )
+    problems = problems_of(broken)
+    assert len(problems) == 1
+    find(problems, "wb.xlsx", None, None, "not a readable .xlsx workbook (ParseError)")
+
+    def cut_sheet(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet2.xml":
+            return data
+        xml = data.decode("utf-8")
+        i = xml.index("<sheetData>")  # a dimension lets openpyxl open it without parsing rows
+        xml = xml[:i] + '<dimension ref="A1:C3"/>' + xml[i:]
+        return xml[: len(xml) * 2 // 3].encode("utf-8")
+
+    lazy = _rezip(book, tmp_path / "lazy.xlsx", cut_sheet)
+    wb = openpyxl.load_workbook(lazy, read_only=True)
+    try:
+        second = wb.sheetnames[1]
+    finally:
+        wb.close()
+    problems = problems_of(lazy)
+    assert len(problems) == 1
+    find(problems, f"lazy.xlsx[{second}]", None, None, "the sheet is damaged")
 
 
 def test_xlsx_goal_item_located(tmp_path: Path) -> None:
