@@ -488,6 +488,24 @@ def test_decision_sensitivity_samples_and_fragile_case(reviews: dict[str, Review
     assert s.loc["AL-1", "decisions_seen"] == ("RESTRUCTURE", "MAINTAIN")
 
 
+def test_decision_sensitivity_weight_shift_flips_a_borderline_health() -> None:
+    """Hand-computed: on plan (A_W = 1, M = 1 → D2 = 100·(0.8·5/6 + 0.2) = 86.67), every survey
+    item 3 → D1, D3..D6 = 50, so H = 0.7·50 + 0.3·86.67 = 61.0 ≥ 60: MAINTAIN. With w_D2
+    −20 % (renormalised) H = (35 + 0.24·86.67)/0.94 = 59.36 < 60 and R1 fires; so does
+    h_restr + 5 = 65. No other variant changes the decision."""
+    k = _kpis({("AL-1", "sales"): ("higher", 1.0, FLAT, [100, 100, 100, 100])})
+    ws = make_ws(k, health=_health("AL-1", "2025-Q2", (3.0, 3.0, 3.0, 3.0, 3.0), 3.0))
+    row = review_alliances(ws).table.loc["AL-1"]
+    assert row["H"] == pytest.approx(61.0) and row["decision"] == "MAINTAIN"
+    low = ReviewPolicy(w_d2=0.24)
+    assert review_alliances(ws, policy=low).table.loc["AL-1", "H"] == pytest.approx(
+        (35 + 0.24 * 260 / 3) / 0.94
+    )
+    s = decision_sensitivity(ws).loc["AL-1"]
+    assert bool(s["fragile"]) and s["n_changed"] == 2
+    assert set(s["changes"]) == {"w_D2-20% -> RESTRUCTURE", "h_restr+5 -> RESTRUCTURE"}
+
+
 # -- bad input ---------------------------------------------------------------------------------
 def test_period_without_data_is_a_clear_error() -> None:
     ws = ak.sample_workspace("greenscape")
@@ -627,6 +645,36 @@ def test_attainment_invariant_to_kpi_unit(data: tuple[Workspace, str], scale: fl
     np.testing.assert_allclose(a["A_window"], b["A_window"], rtol=1e-9)
     for col in ("A_W", "trend", "D2", "H"):
         assert b[col] == pytest.approx(a[col], rel=1e-9, abs=1e-12)
+
+
+def _variants(policy: ReviewPolicy) -> list[ReviewPolicy]:
+    """The ±5-point threshold and ±20 % weight variants, written out independently."""
+    out = []
+    for name in ("h_exit", "h_restr", "h_grow", "fit_exit", "d_min", "d1_grow", "d5_grow"):
+        out += [policy.replace(**{name: getattr(policy, name) + d}) for d in (5.0, -5.0)]
+    for name in ("a_exit", "a_restr", "a_grow"):
+        out += [policy.replace(**{name: getattr(policy, name) + d}) for d in (0.05, -0.05)]
+    for k in range(1, 7):
+        name = f"w_d{k}"
+        out += [policy.replace(**{name: getattr(policy, name) * f}) for f in (1.2, 0.8)]
+    return out
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=workspaces())
+def test_decision_sensitivity_equals_reviews_under_each_variant(
+    data: tuple[Workspace, str],
+) -> None:
+    """Cross-check: decision_sensitivity's verdict equals full reviews under each variant."""
+    ws, _ = data
+    base = review_alliances(ws).table.loc["AL-1", "decision"]
+    decisions = [review_alliances(ws, policy=p).table.loc["AL-1", "decision"]
+                 for p in _variants(ReviewPolicy())]  # fmt: skip
+    s = decision_sensitivity(ws).loc["AL-1"]
+    assert s["decision"] == base and s["n_variants"] == len(decisions) == 32
+    assert s["n_changed"] == sum(d != base for d in decisions)
+    assert set(s["decisions_seen"]) == {base, *decisions}
+    assert bool(s["fragile"]) == any(d != base for d in decisions)
 
 
 def test_cross_check_with_plain_python_loop() -> None:
