@@ -1121,6 +1121,16 @@ def entropy_weights(matrix: pd.DataFrame | np.ndarray) -> pd.Series:
     p_ij = x_ij/Σ_i x_ij, E_j = −Σ_i p_ij·ln p_ij / ln m (0·ln 0 = 0), w_j ∝ 1 − E_j: criteria
     whose values differ more across alternatives weigh more. Values must be >= 0 with a positive
     column sum; direction does not matter.
+
+    Parameters
+    ----------
+    matrix : DataFrame or ndarray
+        Alternatives × criteria (at least 2 alternatives), values >= 0.
+
+    Returns
+    -------
+    Series
+        Weight by criterion [0–1], summing to 1.
     """
     x, criteria = _frame_values(matrix, "entropy_weights")
     for j, c in enumerate(criteria):
@@ -1153,6 +1163,18 @@ def critic_weights(
     Min–max normalise (benefit-oriented by ``directions``; all benefit when None), then
     C_j = σ_j·Σ_k (1 − r_jk) with σ the standard deviation and r the Pearson correlation of the
     normalised columns; w_j ∝ C_j. Constant criteria are rejected (σ = 0, r undefined).
+
+    Parameters
+    ----------
+    matrix : DataFrame or ndarray
+        Alternatives × criteria (at least 2 alternatives), finite numbers.
+    directions : Mapping, optional
+        Criterion -> ``"benefit"``/``"cost"``; all benefit when None.
+
+    Returns
+    -------
+    Series
+        Weight by criterion [0–1], summing to 1.
     """
     x, criteria = _frame_values(matrix, "critic_weights")
     benefit = (

@@ -741,6 +741,25 @@ def weight_stability(
     and the first change is refined by bisection to ``tol``; a change that reverses between two
     grid points can be missed.
 
+    Parameters
+    ----------
+    matrix : DataFrame
+        Alternatives × criteria, finite numbers (as for :func:`alliancekit.scoring.score`).
+    weights : Mapping or Series
+        The chosen weights by criterion (>= 0, normalised to sum 1) [0–1].
+    directions : Mapping or str
+        Criterion -> ``"benefit"``/``"cost"``, or one value for all.
+    method : {"weighted_sum", "topsis", "promethee_ii"}
+        Aggregation whose top-k set is tracked.
+    top_k : int
+        Size of the top set watched (1 = the winner), 1 <= top_k < alternatives.
+    normalization, preferences, scales, on_constant
+        As for :func:`alliancekit.scoring.score`.
+    grid : int
+        TOPSIS only: scan points per side before bisection.
+    tol : float
+        TOPSIS only: bisection tolerance on the weight [0–1].
+
     Returns
     -------
     DataFrame

@@ -1831,6 +1831,23 @@ def save_workspace(ws: Workspace, path: str | os.PathLike[str]) -> Path:
     workspace folder is replaced (other files in it are kept); an existing folder that is not a
     workspace and not empty is refused. ``load_workspace(save_workspace(ws, p))`` reproduces
     ``ws`` exactly (organization, candidates, alliances and every table).
+
+    Parameters
+    ----------
+    ws : Workspace
+        The workspace to write (money in its organization's currency and unit).
+    path : str or PathLike
+        Target folder (created with its parents), or a path ending ``.xlsx``.
+
+    Returns
+    -------
+    Path
+        The folder or workbook written.
+
+    Raises
+    ------
+    DataValidationError
+        When ``path`` is an existing file (folder target) or a non-empty non-workspace folder.
     """
     target = Path(path).expanduser()
     target.parent.mkdir(parents=True, exist_ok=True)
