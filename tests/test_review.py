@@ -553,6 +553,67 @@ def test_other_malformed_kpis() -> None:
         review_alliances(ws.replace(kpis=ws.kpis.iloc[0:0]))
 
 
+def test_policy_defaults_are_the_domain_values() -> None:
+    """DOMAIN.md §5.1–§5.4 defaults, each a named ReviewPolicy field."""
+    p = ReviewPolicy()
+    assert (p.h_exit, p.h_restr, p.h_grow) == (40, 60, 75)  # §5.3
+    assert (p.a_exit, p.a_restr, p.a_grow) == (0.60, 0.85, 1.05)
+    assert (p.b_decl, p.d_min, p.fit_exit) == (-0.05, 40, 25)
+    assert (p.e2_trend_max, p.r3_attainment_below) == (0, 1.0)  # §5.4 E2 b ≤ 0, R3 A_W < 1
+    assert (p.b_grow, p.d1_grow, p.d5_grow) == (-0.01, 70, 60)  # §5.4 GROW
+    assert (p.w_d1, p.w_d2, p.w_d3, p.w_d4, p.w_d5, p.w_d6) == (0.15, 0.30, 0.15, 0.15, 0.15, 0.10)
+    assert (p.window, p.trend_periods, p.attainment_cap, p.ewm_lambda) == (4, 4, 1.5, 0.5)
+    assert (p.d2_attainment_share, p.d2_milestone_share, p.d2_zero_at, p.d2_span) == (
+        0.8, 0.2, 0.5, 0.6,
+    )  # fmt: skip
+    assert (p.d3_gap_penalty, p.trend_label_band) == (10, 0.03)
+    assert (p.turning_point_weight, p.late_credit, p.milestone_window) == (2, 0.5, 4)
+    assert (p.grow_min_quarters, p.grow_max_std) == (4, 0.1)  # §5.6
+
+
+#: (policy field, rule, alliance of scenario C, metric, comparison, extra policy changes)
+BOUNDARIES = [
+    ("h_exit", "E1", "AL-C1", "H", "<", {}),
+    ("a_exit", "E2", "AL-C3", "A_W", "<", {}),
+    ("e2_trend_max", "E2", "AL-C3", "trend", "<=", {"a_exit": 1.5}),
+    ("fit_exit", "E3", "AL-C1", "D1", "<=", {}),
+    ("h_restr", "R1", "AL-C1", "H", "<", {}),
+    ("a_restr", "R2", "AL-C1", "A_W", "<", {}),
+    ("b_decl", "R3", "AL-C3", "trend", "<=", {}),
+    ("r3_attainment_below", "R3", "AL-C3", "A_W", "<", {}),
+    ("d_min", "R4", "AL-C1", "D34", "<", {}),
+    ("h_grow", "GROW", "AL-C2", "H", ">=", {}),
+    ("a_grow", "GROW", "AL-C2", "A_W", ">=", {}),
+    ("b_grow", "GROW", "AL-C2", "trend", ">=", {}),
+    ("d1_grow", "GROW", "AL-C2", "D1", ">=", {}),
+    ("d5_grow", "GROW", "AL-C2", "D5", ">=", {}),
+]
+
+
+@pytest.mark.parametrize("field,rule,aid,metric,op,extra", BOUNDARIES)
+def test_each_named_threshold_drives_its_rule_at_the_boundary(
+    reviews: dict[str, ReviewResult], field: str, rule: str, aid: str, metric: str, op: str,
+    extra: dict,
+) -> None:  # fmt: skip
+    """§5.4 with strict/non-strict comparisons: the threshold set at the alliance's own value
+    (and 1e-9 beside it) fires the rule exactly as the comparison says."""
+    row = reviews["C"].table.loc[aid]
+    value = min(row["D3"], row["D4"]) if metric == "D34" else float(row[metric])
+    ws = ak.sample_workspace("norden-pumpen")
+    for threshold in (value - 1e-9, value, value + 1e-9):
+        policy = ReviewPolicy(**{**extra, field: threshold})
+        got = review_alliances(ws, policy=policy).table.loc[aid]
+        expected = {
+            "<": bool(value < threshold),
+            "<=": bool(value <= threshold),
+            ">=": bool(value >= threshold),
+        }
+        if rule == "GROW":
+            assert (got["decision"] == "GROW") is expected[op], threshold
+        else:
+            assert (rule in got["rules_fired"]) is expected[op], threshold
+
+
 def test_policy_validation() -> None:
     with pytest.raises(ValueError, match="trend_periods"):
         ReviewPolicy(trend_periods=1)
