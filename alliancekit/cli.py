@@ -93,7 +93,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     order = result.to_frame().index
     name_w = min(32, max([4, *(len(str(details.loc[i, "name"])) for i in order)]))
     print(
-        f"{ws.organization.name}: {len(order)} candidates, method {result.method}"
+        f"{ws.organization.name}: {_count(len(order), 'candidate')}, method {result.method}"
         + ("" if result.method != "weighted_sum" else " (score 0-100)")
     )
     header = (
