@@ -1826,9 +1826,11 @@ _WORKSPACE_FILES = {ORG_FILE, *(f"{t}.csv" for t in TABLES)}
 def save_workspace(ws: Workspace, path: str | os.PathLike[str]) -> Path:
     """Write a workspace to a folder or to a path ending ``.xlsx``; returns the path written.
 
-    The write is atomic: everything goes to a temporary file or folder next to the target, which
-    is then renamed into place, so a failure never leaves a half-written workspace. An existing
-    workspace folder is replaced (other files in it are kept); an existing folder that is not a
+    Everything is written to a temporary file or folder next to the target, which is then
+    renamed into place, so a failed write never leaves a half-written workspace. A workbook is
+    replaced by one atomic rename; an existing folder by two (the old one is moved aside as
+    ``.NAME.old-PID``, restored if the second rename fails, and deleted after it succeeds).
+    Other files in an existing workspace folder are kept; an existing folder that is not a
     workspace and not empty is refused. ``load_workspace(save_workspace(ws, p))`` reproduces
     ``ws`` exactly (organization, candidates, alliances and every table).
 
