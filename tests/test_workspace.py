@@ -1029,6 +1029,29 @@ def test_failed_save_leaves_previous_intact(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["greenscape", "gs.xlsx"]
 
 
+def test_failed_swap_restores_previous_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If renaming the new folder into place fails after the old one was moved aside, the old
+    folder is moved back: same files, no temporary or ``.old`` folders left behind."""
+    folder = copy_sample(tmp_path)
+    (folder / "notes.md").write_text("keep me", encoding="utf-8")
+    before = tree_hash(folder)
+    real = wsmod.os.replace
+
+    def flaky(src: str | Path, dst: str | Path) -> None:
+        if Path(src).name.endswith(".tmp") and Path(dst) == folder:
+            raise OSError("rename failed")
+        real(src, dst)
+
+    monkeypatch.setattr(wsmod.os, "replace", flaky)
+    with pytest.raises(OSError, match="rename failed"):
+        save_workspace(sample_workspace("greenscape").without_candidates("B13"), folder)
+    monkeypatch.undo()
+    assert tree_hash(folder) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["greenscape"]
+
+
 # ---------------------------------------------------------------------------------------------
 # property tests
 # ---------------------------------------------------------------------------------------------
