@@ -82,7 +82,9 @@ _CSS = """
 def figure_png(fig: Any, dpi: int = 96) -> bytes:
     """Render a matplotlib Figure to PNG bytes (the figure is not kept in pyplot state)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    # zlib level 1: a third of the default level's encoding time, for somewhat larger PNGs
+    # that only travel over the kernel's local websocket
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
@@ -110,6 +112,63 @@ def _layout_key(fig: Any) -> tuple:
             )
         )
     return tuple(parts)
+
+
+class _MarkerCanvas:
+    """A rendered frontier figure whose "current setting" marker moves without a full redraw.
+
+    The figure is drawn once with the marker line and the legend left out (``animated``); the
+    pixels are kept, and each new current value restores them and draws only the moved marker
+    and the legend on top (matplotlib blitting), then encodes the PNG.
+    """
+
+    PREFIX = "current setting"
+
+    def __init__(self, fig: Any, *, money: str = "", dpi: int = 96) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.money = money
+        self.fig = fig
+        fig.set_dpi(dpi)
+        self.canvas = FigureCanvasAgg(fig)
+        self.ax = fig.axes[0]
+        self.marker = next(
+            (ln for ln in self.ax.lines if ln.get_label().startswith(self.PREFIX)), None
+        )
+        self.legend = self.ax.get_legend()
+        for artist in (self.marker, self.legend):
+            if artist is not None:
+                artist.set_animated(True)
+        self.canvas.draw()  # runs constrained layout once, without the animated artists
+        fig.set_layout_engine("none")
+        self.background = self.canvas.copy_from_bbox(fig.bbox)
+
+    def covers(self, current: float) -> bool:
+        """Whether ``current`` lies inside the drawn x range (else the axes must grow)."""
+        lo, hi = sorted(self.ax.get_xlim())
+        return lo <= current <= hi
+
+    def png(self, current: float) -> bytes:
+        """PNG bytes with the marker at ``current``."""
+        from PIL import Image
+
+        if self.marker is not None:
+            label = f"{self.PREFIX} {current:,.2f}"
+            self.marker.set_xdata([current, current])
+            self.marker.set_label(label)
+            if self.legend is not None:
+                for text in self.legend.get_texts():
+                    if text.get_text().startswith(self.PREFIX):
+                        text.set_text(label)
+        self.canvas.restore_region(self.background)
+        for artist in (self.marker, self.legend):
+            if artist is not None:
+                self.ax.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
+        buf = io.BytesIO()
+        image.save(buf, format="png", dpi=(self.fig.dpi, self.fig.dpi), compress_level=1)
+        return buf.getvalue()
 
 
 class _LayoutCache:
@@ -809,6 +868,7 @@ class PortfolioExplorer(_Explorer):
         self.result: Any = None
         self.frontier: Any = None
         self._frontier_key: tuple | None = None
+        self._frontier_canvas: _MarkerCanvas | None = None
         self._observe_all(
             [
                 self.budget_one_off,
@@ -933,9 +993,12 @@ class PortfolioExplorer(_Explorer):
                     pp, vary="budget_annual", points=self.frontier_points, progress=False
                 )
                 self._frontier_key = (self._frontier_settings(), current)
-            self.frontier_figure.value = self._layouts.png(
-                plots.frontier_plot(self.frontier, current=current, money_label=money)
-            )
+                self._frontier_canvas = None
+            canvas = self._frontier_canvas
+            if canvas is None or canvas.money != money or not canvas.covers(current):
+                fig = plots.frontier_plot(self.frontier, current=current, money_label=money)
+                self._frontier_canvas = _MarkerCanvas(fig, money=money)
+            self.frontier_figure.value = self._frontier_canvas.png(current)
         else:
             self.frontier_figure.value = b""
 
@@ -945,21 +1008,20 @@ class PortfolioExplorer(_Explorer):
         return (repr(sorted(settings.items())), bool(self.apply_review.value), self.frontier_points)
 
     def _frontier_reusable(self, current: float) -> bool:
-        """Whether the shown frontier is exactly what ``efficient_frontier`` would return now.
+        """Whether the shown frontier still fits: same other settings, budget inside its range.
 
-        The budget frontier spans [lo, max(top, current)] where ``top`` (the budget the
-        unconstrained optimum uses) and ``lo`` do not depend on the current budget. If the
-        frontier was computed at a budget below its upper end, that end is ``top``, so for any
-        budget up to it the same points come back: only the current-setting marker moves.
+        Every point of a frontier is the exact optimum for its budget, whatever the current
+        budget, so moving the budget only moves the current-setting marker. The frontier is
+        recomputed when another setting changes or the budget leaves the computed range
+        (``efficient_frontier`` then extends the range to the new budget).
         """
         if self.frontier is None or self._frontier_key is None:
             return False
-        settings, computed_at = self._frontier_key
+        settings, _ = self._frontier_key
         if settings != self._frontier_settings():
             return False
         values = self.frontier.to_frame()["value"].astype(float)
-        hi = float(values.max()) if len(values) else -np.inf
-        return computed_at < hi and current <= hi
+        return bool(len(values)) and float(values.min()) <= current <= float(values.max())
 
     def _explain(self) -> None:
         pid = self.why_not.value

@@ -63,6 +63,10 @@ def bench_python() -> None:
         sc = ScoringExplorer(ws, debounce=0)
         pf = PortfolioExplorer(ws, debounce=0)
         rv = ReviewExplorer(ws, debounce=0)
+        # the same slider with the efficient frontier shown and a "why not?" partner picked
+        pff = PortfolioExplorer(ws, debounce=0)
+        pff.show_frontier.value = True
+        pff.why_not.value = ws.candidates[-1].id
         rows = {
             "scoring: weight slider C1": (
                 sc,
@@ -77,6 +81,12 @@ def bench_python() -> None:
             "portfolio: annual budget slider": (
                 pf,
                 lambda k, pf=pf, b=org.budget_annual: setattr(
+                    pf.budget_annual, "value", b * (0.9 + 0.02 * (k % 8))
+                ),
+            ),
+            "portfolio: budget, frontier + why-not": (
+                pff,
+                lambda k, pf=pff, b=org.budget_annual: setattr(
                     pf.budget_annual, "value", b * (0.9 + 0.02 * (k % 8))
                 ),
             ),
