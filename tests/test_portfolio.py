@@ -650,6 +650,36 @@ def test_explain_reasons_for_screened_conflict_dependency(solver: str) -> None:
     assert "dependency unmet" in ex.loc["C", "reason"]
 
 
+def test_explain_dominated_indispensable_and_impossible(solver: str) -> None:
+    """Hand-solved: G2 ≥ 1 needs B (the only full cover), so B is indispensable (exit threshold
+    −inf) and A (conflicts with B) can never enter; budget 8 leaves {B, C} = 14. D is dominated
+    by C (value 5 < 6, same cost); C leaves below 5 (B + D = 13); E enters with +2 (B + E = 12)
+    or a 50 % cost cut (B + C + E = 18 at cost 8); D with a 1/3 cut (B + D + E = 17)."""
+    r = select_portfolio(
+        TOY,
+        "value",
+        limits={"cost": 8},
+        coverage=TOY_COVERAGE,
+        coverage_required={"G2": 1.0},
+        conflicts=[("A", "B")],
+        solver=solver,
+    )
+    assert r.selected == ["B", "C"]
+    ex = explain_selection(r)
+    assert ex.loc["B", "exit_threshold"] == -math.inf
+    assert "no feasible portfolio without it" in ex.loc["B", "reason"]
+    assert ex.loc["C", "exit_threshold"] == pytest.approx(5.0)
+    assert "conflicts with selected B" in ex.loc["A", "reason"]
+    assert "no feasible portfolio includes it" in ex.loc["A", "reason"]
+    assert math.isnan(ex.loc["A", "value_rise_to_enter"])
+    assert ex.loc["D", "reason"].startswith("dominated by C")
+    assert ex.loc["D", "value_rise_to_enter"] == pytest.approx(1.0)
+    assert ex.loc["D", "cost_cut_to_enter"] == pytest.approx(1 / 3, abs=1.1e-3)
+    assert ex.loc["E", "value_rise_to_enter"] == pytest.approx(2.0)
+    assert ex.loc["E", "cost_cut_to_enter"] == pytest.approx(0.5, abs=1.1e-3)
+    assert "dominated" not in ex.loc["E", "reason"]
+
+
 def test_frontier_generic_is_monotone_and_marks_infeasible(solver: str) -> None:
     """Objective never falls as the budget rises; points below the cheapest cover are marked."""
     r = select_portfolio(
