@@ -446,13 +446,14 @@ def test_mean_cvar_objective_matches_enumeration(solver: str) -> None:
 
 
 # -- properties ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("solver_name", SOLVERS)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(7, 12))
-def test_property_never_breaks_a_constraint(seed: int, n: int) -> None:
+def test_property_never_breaks_a_constraint(solver_name: str, seed: int, n: int) -> None:
     """A returned portfolio satisfies every constraint; otherwise the problem is infeasible."""
     table, kw = random_instance(seed, n)
     try:
-        r = select_portfolio(table, "value", **kw)
+        r = select_portfolio(table, "value", solver=solver_name, **kw)
     except InfeasiblePortfolioError as exc:
         assert exc.conflicting
         assert brute_force(table, kw) is None
@@ -461,25 +462,31 @@ def test_property_never_breaks_a_constraint(seed: int, n: int) -> None:
     assert set(r.selected).isdisjoint(r.screened)
 
 
+@pytest.mark.parametrize("solver_name", SOLVERS)
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), extra=st.floats(0.0, 50.0))
-def test_property_raising_budget_never_lowers_optimum(seed: int, extra: float) -> None:
+def test_property_raising_budget_never_lowers_optimum(
+    solver_name: str, seed: int, extra: float
+) -> None:
     """Monotonicity: a larger budget keeps every old portfolio feasible."""
     table, kw = random_instance(seed, 10, rich=False)
-    low = select_portfolio(table, "value", **kw)
+    low = select_portfolio(table, "value", solver=solver_name, **kw)
     kw["limits"] = {**kw["limits"], "cost_annual": kw["limits"]["cost_annual"] + extra}
-    high = select_portfolio(table, "value", **kw)
+    high = select_portfolio(table, "value", solver=solver_name, **kw)
     assert high.objective_value >= low.objective_value - 1e-6
 
 
+@pytest.mark.parametrize("solver_name", SOLVERS)
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), picks=st.lists(st.integers(0, 9), max_size=3, unique=True))
-def test_property_must_include_selected_or_infeasible(seed: int, picks: list[int]) -> None:
+def test_property_must_include_selected_or_infeasible(
+    solver_name: str, seed: int, picks: list[int]
+) -> None:
     """Must-include partners are always selected, or the problem is reported infeasible."""
     table, kw = random_instance(seed, 10)
     must = [table.index[k] for k in picks]
     try:
-        r = select_portfolio(table, "value", must_include=must, **kw)
+        r = select_portfolio(table, "value", solver=solver_name, must_include=must, **kw)
     except InfeasiblePortfolioError as exc:
         assert exc.conflicting and str(exc)
         assert brute_force(table, {**kw, "must_include": must}) is None
