@@ -243,6 +243,29 @@ def test_mean_cvar_objective_on_workspace_scenarios(workspaces: dict) -> None:
     assert d.objective_value < a.objective_value
 
 
+@pytest.mark.parametrize(
+    "name,gamma,expected",
+    [
+        ("sanchar-apps", 0.20 * (250 + 3 * 650), ["A02", "A03", "A05", "A07", "A12", "A13"]),
+        ("greenscape", 0.10 * (30 + 3 * 55), ["B01", "B02", "B06", "B10", "B14"]),
+        (
+            "norden-pumpen",
+            0.20 * (2000 + 5 * 1800),
+            ["C01", "C02", "C03", "C05", "C08", "C09", "C12"],
+        ),
+    ],
+)
+def test_appetite_cvar_cap_never_binds_on_the_references(
+    workspaces: dict, name: str, gamma: float, expected: list
+) -> None:
+    """cvar_limit="appetite": Γ = share·(B0 + H·B1) with share 10/20/35 % by appetite
+    (DOMAIN.md §3.5); §10 reading 9: it never binds on the reference portfolios."""
+    r = plan_portfolio(workspaces[name], review=EXITS[name], cvar_limit="appetite")
+    assert r.totals.loc["cvar", "cap"] == pytest.approx(gamma)
+    assert r.totals.loc["cvar", "used"] <= gamma
+    assert r.selected == expected
+
+
 def test_blend_and_coverage_objectives(workspaces: dict) -> None:
     """Objectives (c) and (e) solve and keep every hard constraint."""
     ws = workspaces["norden-pumpen"]
