@@ -695,6 +695,116 @@ BAD_CASES: list[tuple[str, Break, str, int | None, str | None, str]] = [
 # fmt: on
 
 
+def _add_column(table: str, column: str, values: dict[int, str]) -> Break:
+    """Append a column to a CSV (blank except the given spreadsheet rows)."""
+
+    def brk(f: Path) -> None:
+        path = f / f"{table}.csv"
+        rows = read_rows(path)
+        rows[0].append(column)
+        for i, r in enumerate(rows[1:], start=2):
+            r.append(values.get(i, ""))
+        write_rows(path, rows)
+
+    return brk
+
+
+def _kpi_direction_flip(f: Path) -> None:
+    """AL-B1's first KPI is 'higher' in row 2; make its second period (row 3) 'lower'."""
+    set_cell(f / "kpis.csv", 3, "direction", "lower")
+
+
+def _kpis_without_alliances(f: Path) -> None:
+    (f / "alliances.csv").unlink()
+    for name in ("health.csv", "events.csv", "milestones.csv"):
+        (f / name).unlink()
+
+
+def _nine_goals(f: Path) -> None:
+    goals = "".join(
+        f"- goal_id: g{i}\n  text: goal {i}\n  weight: {1 if i == 1 else 0}\n" for i in range(1, 10)
+    )
+    text = (f / "organization.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("goals:\n", 1)
+    rest = rest[rest.index("capability_gaps:") :]
+    (f / "organization.yaml").write_text(head + "goals:\n" + goals + rest, encoding="utf-8")
+
+
+def _thirteen_gaps(f: Path) -> None:
+    gaps = "".join(f"- gap_id: G{i}\n  name: gap {i}\n  importance: 3\n" for i in range(1, 14))
+    text = (f / "organization.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("capability_gaps:\n", 1)
+    rest = rest[rest.index("budget_one_off:") :]
+    (f / "organization.yaml").write_text(
+        head + "capability_gaps:\n" + gaps + rest, encoding="utf-8"
+    )
+
+
+# More rules, one break each (rows as above; organization.yaml rows are its line numbers).
+# fmt: off
+MORE_BAD_CASES: list[tuple[str, Break, str, int | None, str | None, str]] = [
+    ("must-include-and-exclude",
+     lambda f: (_add_column("candidates", "must_include", {4: "true"})(f),
+                _add_column("candidates", "must_exclude", {4: "yes"})(f)),
+     "candidates.csv", 4, "must_exclude", "must_include and must_exclude are both true"),
+    ("value-low-above-annual", _add_column("candidates", "value_low", {5: "999"}),
+     "candidates.csv", 5, "value_low", "is above value_annual"),
+    ("value-high-below-annual", _add_column("candidates", "value_high", {6: "0.5"}),
+     "candidates.csv", 6, "value_high", "is below value_annual"),
+    ("prior-ties-fraction", _cell("candidates", 7, "prior_ties", "1.5"),
+     "candidates.csv", 7, "prior_ties", "expected a whole number"),
+    ("id-with-space", _cell("candidates", 8, "id", "B 07"),
+     "candidates.csv", 8, "id", "must not contain spaces"),
+    ("coverage-gap-twice", _cell("candidates", 9, "coverage", "G1:0.5;G1:0.3"),
+     "candidates.csv", 9, "coverage", "gap G1 appears twice"),
+    ("coverage-no-gap-id", _cell("candidates", 9, "coverage", ":0.5"),
+     "candidates.csv", 9, "coverage", "has no gap id"),
+    ("control-character", _cell("candidates", 10, "name", "Bad\x01Name"),
+     "candidates.csv", 10, "name", "control character"),
+    ("duplicate-header", lambda f: edit_text(f / "kpis.csv", ",source\n", ",weight\n"),
+     "kpis.csv", 1, "weight", "appears twice in the header"),
+    ("alliance-end-before-start", _cell("alliances", 2, "end_period", "2021-Q4"),
+     "alliances.csv", 2, "end_period", "before start_period 2022-Q2"),
+    ("alliance-id-is-candidate-id", _cell("alliances", 3, "alliance_id", "B02"),
+     "alliances.csv", 3, "alliance_id", "is also a candidate id"),
+    ("kpi-direction-flips", _kpi_direction_flip,
+     "kpis.csv", 3, "direction", "a KPI keeps one direction"),
+    ("kpis-without-alliances", _kpis_without_alliances,
+     "kpis.csv", 2, "alliance_id", "no alliances table"),
+    ("milestone-duplicate", _cell("milestones", 3, "milestone_id", "M1"),
+     "milestones.csv", 3, "milestone_id", "duplicate milestone id"),
+    ("nine-goals", _nine_goals,
+     "organization.yaml", 9, "goals", "9 goals given; at most 8"),
+    ("thirteen-gaps", _thirteen_gaps,
+     "organization.yaml", 28, "capability_gaps", "13 capability gaps given; at most 12"),
+    ("rule-without-limit", _yaml("  value: competitor\n  max_count: 1\n", "  value: competitor\n"),
+     "organization.yaml", 72, "diversification_rules[1]", "needs min_count, max_count"),
+    ("rule-min-over-max", _yaml("  min_count: 1\n", "  min_count: 1\n  max_count: 0\n"),
+     "organization.yaml", 77, "diversification_rules[2].min_count", "larger than max_count 0"),
+    ("criteria-weights-list", _yaml("discount_rate: 0.12\n",
+                                    "discount_rate: 0.12\ncriteria_weights: [0.5, 0.5]\n"),
+     "organization.yaml", 71, "criteria_weights", "must map criterion ids to weights"),
+    ("criteria-weights-all-zero", _yaml("discount_rate: 0.12\n",
+                                        "discount_rate: 0.12\ncriteria_weights:\n  C1: 0\n"),
+     "organization.yaml", 71, "criteria_weights", "must not all be 0"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("brk", "file", "row", "column", "text"),
+    [pytest.param(*case[1:], id=case[0]) for case in MORE_BAD_CASES],
+)
+def test_more_bad_input_is_located(
+    tmp_path: Path, brk: Break, file: str, row: int | None, column: str | None, text: str
+) -> None:
+    folder = copy_sample(tmp_path)
+    brk(folder)
+    before = tree_hash(folder)
+    find(problems_of(folder), file, row, column, text)
+    assert tree_hash(folder) == before
+
+
 @pytest.mark.parametrize(
     ("brk", "file", "row", "column", "text"),
     [pytest.param(*case[1:], id=case[0]) for case in BAD_CASES],
@@ -713,7 +823,7 @@ def test_bad_input_is_located(
 
 
 def test_bad_case_ids_are_distinct() -> None:
-    ids = [c[0] for c in BAD_CASES]
+    ids = [c[0] for c in BAD_CASES + MORE_BAD_CASES]
     assert len(ids) == len(set(ids)) >= 20
 
 
@@ -933,6 +1043,36 @@ def test_damaged_workbook_internals_are_problems(tmp_path: Path) -> None:
     problems = problems_of(lazy)
     assert len(problems) == 1
     find(problems, f"lazy.xlsx[{second}]", None, None, "the sheet is damaged")
+
+
+def test_xlsx_organization_sheet_problems(tmp_path: Path) -> None:
+    """The key/value sheet: wrong header, a value without a key, a repeated key, and a
+    ``criteria_weights`` sheet with a repeated criterion, each located by sheet and row."""
+    ws = sample_workspace("greenscape")
+    bad_header = save_workspace(ws, tmp_path / "h.xlsx")
+    _edit_book(bad_header, lambda wb: wb["organization"].__setitem__("A1", "setting"))
+    find(problems_of(bad_header), "h.xlsx[organization]", 1, None, "header row 'key, value'")
+
+    book = save_workspace(ws, tmp_path / "gs.xlsx")
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        org = wb["organization"]
+        org.append([None, "orphan value"])
+        org.append(["budget_annual", 60])
+        cw = wb.create_sheet("criteria_weights")
+        for row in (["criterion", "weight"], ["C1", 0.5], ["C2", 0.25], ["C1", 0.25]):
+            cw.append(row)
+
+    _edit_book(book, edit)
+    wb = openpyxl.load_workbook(book, read_only=True)
+    try:
+        n_org = len(list(wb["organization"].iter_rows(values_only=True)))
+    finally:
+        wb.close()
+    problems = problems_of(book)
+    find(problems, "gs.xlsx[organization]", n_org - 1, "key", "a value without a key")
+    find(problems, "gs.xlsx[organization]", n_org, "key", "duplicate key 'budget_annual'")
+    find(problems, "gs.xlsx[criteria_weights]", 4, "criterion", "duplicate criterion 'C1'")
 
 
 def test_xlsx_goal_item_located(tmp_path: Path) -> None:
