@@ -494,6 +494,68 @@ def test_property_must_include_selected_or_infeasible(
     assert set(must) <= set(r.selected)
 
 
+def only_groups(kw: dict, names: set[str]) -> dict:
+    """The select_portfolio kwargs restricted to the named constraint groups (module naming:
+    limit[c], count.min/max, average[c], each[c], coverage[g], conflict[a,b], requires[a],
+    group[label].min_count/max_count/max_cost_share, must_include[i], must_exclude)."""
+    out: dict = {
+        "limits": {c: v for c, v in kw.get("limits", {}).items() if f"limit[{c}]" in names}
+    }
+    if "count.min" in names:
+        out["min_count"] = kw["min_count"]
+    if "count.max" in names:
+        out["max_count"] = kw["max_count"]
+    for key, tag in (("max_average", "average"), ("max_each", "each")):
+        out[key] = {c: v for c, v in kw.get(key, {}).items() if f"{tag}[{c}]" in names}
+    out["coverage"] = kw.get("coverage")
+    out["coverage_required"] = {
+        g: v for g, v in (kw.get("coverage_required") or {}).items() if f"coverage[{g}]" in names
+    }
+    out["conflicts"] = [
+        c for c in kw.get("conflicts", ()) if "conflict[" + ",".join(sorted(set(c))) + "]" in names
+    ]
+    out["requires"] = {
+        a: b for a, b in (kw.get("requires") or {}).items() if f"requires[{a}]" in names
+    }
+    groups = []
+    for g in kw.get("groups", ()):
+        keep = {
+            f: getattr(g, f)
+            for f in ("min_count", "max_count", "max_cost_share")
+            if f"group[{g.label}].{f}" in names
+        }
+        groups.append(GroupLimit(g.column, g.value, cost_column=g.cost_column, **keep))
+    out["groups"] = groups
+    out["must_include"] = [i for i in kw.get("must_include", ()) if f"must_include[{i}]" in names]
+    out["must_exclude"] = list(kw.get("must_exclude", ())) if "must_exclude" in names else []
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    picks=st.lists(st.integers(0, 9), min_size=1, max_size=4, unique=True),
+    level=st.sampled_from([1.0, 1.5, 2.0]),
+)
+def test_property_conflicting_set_is_irreducible(seed: int, picks: list[int], level: float) -> None:
+    """The reported conflicting groups are an IIS at group level, checked by enumeration: on
+    their own they admit no portfolio, and dropping any one of them restores feasibility."""
+    table, kw = random_instance(seed, 10)
+    kw["must_include"] = [table.index[k] for k in picks]
+    kw["must_exclude"] = [table.index[9]] if 9 not in picks else []
+    kw["coverage_required"] = {**kw["coverage_required"], "G3": level}
+    try:
+        select_portfolio(table, "value", **kw)
+    except InfeasiblePortfolioError as exc:
+        names = set(exc.conflicting)
+        assert names and brute_force(table, only_groups(kw, names)) is None
+        for name in names:
+            assert brute_force(table, only_groups(kw, names - {name})) is not None, name
+        assert {r.constraint for r in exc.relaxations} == names
+        return
+    assert brute_force(table, kw) is not None
+
+
 # -- time limit ----------------------------------------------------------------------------------
 def hard_instance(n: int = 300, m: int = 8, seed: int = 1) -> tuple[pd.DataFrame, dict]:
     """Strongly correlated multi-dimensional knapsack: hard for branch and bound."""
