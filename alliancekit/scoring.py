@@ -885,6 +885,11 @@ def rank_order_weights(ranking: Sequence[Any] | Mapping[Any, float]) -> pd.Serie
         Weights by criterion, summing to 1, in the order given.
     """
     groups: list[list[Any]] = []
+    if isinstance(ranking, (str, bytes)):
+        raise DataValidationError(
+            f"ranking must be a sequence of criteria or a Mapping criterion -> rank, got the "
+            f"text {ranking!r}"
+        )
     if isinstance(ranking, (Mapping, pd.Series)):
         items = list(ranking.items())
         for c, r in items:
@@ -895,6 +900,8 @@ def rank_order_weights(ranking: Sequence[Any] | Mapping[Any, float]) -> pd.Serie
                 raise DataValidationError(
                     f"rank of {c!r} must be a finite number, got {r!r}"
                 ) from None
+            if float(r) < 1:
+                raise DataValidationError(f"rank of {c!r} must be >= 1 (1 = most important)")
         for r in sorted({float(r) for _, r in items}):
             groups.append([c for c, rr in items if float(rr) == r])
         order = [c for c, _ in items]

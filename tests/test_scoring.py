@@ -546,6 +546,10 @@ def test_bad_objective_weight_inputs():
         ak.rank_order_weights(["a", "b", "a"])
     with pytest.raises(DataValidationError, match="empty"):
         ak.rank_order_weights([])
+    with pytest.raises(DataValidationError, match=r"rank of 'b' must be >= 1"):
+        ak.rank_order_weights({"a": 1, "b": 0})
+    with pytest.raises(DataValidationError, match="got the text 'C1'"):
+        ak.rank_order_weights("C1")  # a str is a Sequence: not one criterion per character
 
 
 def test_enums_parse_closed_vocabularies():
