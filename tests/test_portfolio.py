@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -552,8 +553,55 @@ def test_property_conflicting_set_is_irreducible(seed: int, picks: list[int], le
         for name in names:
             assert brute_force(table, only_groups(kw, names - {name})) is not None, name
         assert {r.constraint for r in exc.relaxations} == names
+        for relax in exc.relaxations:
+            check_relaxation(table, kw, relax.constraint, relax.needed)
         return
     assert brute_force(table, kw) is not None
+
+
+def with_cap(kw: dict, name: str, value: float) -> dict | None:
+    """kwargs with the cap of constraint group ``name`` set to ``value`` (None: not numeric)."""
+    kw = dict(kw)
+    inner = name[name.index("[") + 1 : name.index("]")] if "[" in name else ""
+    if name.startswith("limit["):
+        kw["limits"] = {**kw["limits"], inner: value}
+    elif name.startswith("average["):
+        kw["max_average"] = {**kw["max_average"], inner: value}
+    elif name.startswith("each["):
+        kw["max_each"] = {**kw["max_each"], inner: value}
+    elif name.startswith("coverage["):
+        kw["coverage_required"] = {**kw["coverage_required"], inner: value}
+    elif name in ("count.min", "count.max"):
+        kw["min_count" if name == "count.min" else "max_count"] = round(value)
+    elif name.startswith("group["):
+        attr = name.rsplit(".", 1)[1]
+        kw["groups"] = [
+            replace(g, **{attr: round(value) if attr.endswith("count") else value})
+            if g.label == inner
+            else g
+            for g in kw["groups"]
+        ]
+    else:
+        return None
+    return kw
+
+
+def check_relaxation(table: pd.DataFrame, kw: dict, name: str, needed: float) -> None:
+    """Moving one group to ``needed`` (all else held) restores feasibility, and it is the least
+    move: a value just short of it (beyond the bisection tolerance) is still infeasible."""
+    if not math.isfinite(needed) or with_cap(kw, name, needed) is None:
+        return
+    assert brute_force(table, with_cap(kw, name, needed)) is not None, (name, needed)
+    loosen_up = not (
+        name.startswith("coverage[") or name.endswith("min_count") or name == "count.min"
+    )
+    step = {"average": 3e-4, "group": 3e-4, "each": 1e-9, "count": 1.0, "coverage": 1e-5}
+    key = next((k for k in step if name.startswith(k)), "limit")
+    if key == "group" and name.endswith("_count"):
+        key = "count"
+    delta = step.get(key, 1e-6 * max(1.0, abs(needed)))
+    short = needed - delta if loosen_up else needed + delta
+    assert brute_force(table, with_cap(kw, name, short)) is None, (name, needed, short)
 
 
 # -- time limit ----------------------------------------------------------------------------------
