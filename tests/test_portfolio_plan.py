@@ -150,6 +150,44 @@ def test_without_review_every_alliance_is_kept(workspaces: dict) -> None:
     assert r.totals.loc["limit[cost_annual]", "used"] == pytest.approx(kept_annual + new_annual)
 
 
+def test_conflict_with_kept_alliance_fte_and_expected_loss_limits(workspaces: dict) -> None:
+    """DOMAIN.md §4 rows not exercised by §6: x_i + y_j ≤ 1 for a candidate conflicting with a
+    kept alliance (an EXIT frees it), management capacity Σ fte (kept + new) ≤ FTE, and the
+    §3.5 expected-loss budget Σ p_i·(C0_i + X_i)·x_i ≤ L_max (all recomputed here)."""
+    from dataclasses import replace
+
+    ws = workspaces["sanchar-apps"]
+    frame = ws.candidates_frame()
+    review = EXITS["sanchar-apps"]
+    base = plan_portfolio(ws, review=review)
+    assert "A05" in base.selected
+    # AL-A1 (kept) claims exclusivity against A05
+    alliances = tuple(
+        replace(a, conflicts_with=("A05",)) if a.alliance_id == "AL-A1" else a for a in ws.alliances
+    )
+    clash = ws.replace(alliances=alliances)
+    r = plan_portfolio(clash, review=review)
+    assert "A05" not in r.selected
+    assert r.screened["A05"] == "conflicts with kept alliance AL-A1"
+    freed = plan_portfolio(clash, review={**review, "AL-A1": Decision.EXIT})
+    assert "A05" not in freed.screened and "AL-A1" in freed.exited
+    # management capacity: 3 kept alliances + at most 5 new ones at 0.2 FTE each fit in 1.6
+    org = replace(ws.organization, mgmt_capacity_fte=1.6)
+    r = plan_portfolio(ws.replace(organization=org), review=review)
+    kept_fte = sum(a.mgmt_load_fte for a in ws.alliances if a.alliance_id in r.kept)
+    used = kept_fte + frame.loc[r.selected, "mgmt_load_fte"].sum()
+    assert used <= 1.6 + 1e-9 and len(r.selected) == 5
+    assert r.totals.loc["limit[mgmt_load_fte]", "used"] == pytest.approx(used)
+    assert r.objective_value < base.objective_value
+    # expected-loss budget below the reference plan's 116.61
+    el = base.details["p_fail"] * (frame["cost_one_off"] + frame["exit_cost"])
+    assert el[base.selected].sum() == pytest.approx(116.61)
+    r = plan_portfolio(ws, review=review, caps={"expected_loss_limit": 115.0})
+    assert el[r.selected].sum() <= 115.0
+    assert r.totals.loc["limit[expected_loss]", "used"] == pytest.approx(el[r.selected].sum())
+    assert r.objective_value < base.objective_value
+
+
 def test_knockouts_are_screened_with_reasons(workspaces: dict) -> None:
     """§11 knockouts: A14 K1, A04 K3+K4, C11 K3, C14 K4 never enter and say why."""
     a = plan_portfolio(workspaces["sanchar-apps"], review=EXITS["sanchar-apps"])
