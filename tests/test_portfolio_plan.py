@@ -188,6 +188,29 @@ def test_conflict_with_kept_alliance_fte_and_expected_loss_limits(workspaces: di
     assert r.objective_value < base.objective_value
 
 
+def test_separate_average_caps_and_candidate_must_include_flag(workspaces: dict) -> None:
+    """§3.5 separate average caps on R_rel / R_perf (reference A averages R_perf 0.344), and a
+    candidate's own must_include flag: A09 forced in cannot fit the one-off budget of 250 with
+    the coverage requirements, so the plan is infeasible and names must_include[A09]."""
+    from dataclasses import replace
+
+    ws = workspaces["sanchar-apps"]
+    review = EXITS["sanchar-apps"]
+    r = plan_portfolio(ws, review=review, caps={"avg_performance": 0.34})
+    mean_perf = r.details.loc[r.selected, "R_perf"].mean()
+    assert mean_perf <= 0.34 + 1e-12
+    assert r.totals.loc["average[R_perf]", "used"] == pytest.approx(mean_perf)
+    assert r.objective_value < 1148.34
+    with pytest.raises(InfeasiblePortfolioError) as info:
+        plan_portfolio(ws, review=review, caps={"avg_relational": 0.285})  # reference: 0.2854
+    assert "average[R_rel]" in info.value.conflicting
+    forced = tuple(replace(c, must_include=(c.id == "A09")) for c in ws.candidates)
+    with pytest.raises(InfeasiblePortfolioError) as info:
+        plan_portfolio(ws.replace(candidates=forced), review=review)
+    assert "must_include[A09]" in info.value.conflicting
+    assert "drop the must-include requirement on A09" in str(info.value)
+
+
 def test_knockouts_are_screened_with_reasons(workspaces: dict) -> None:
     """§11 knockouts: A14 K1, A04 K3+K4, C11 K3, C14 K4 never enter and say why."""
     a = plan_portfolio(workspaces["sanchar-apps"], review=EXITS["sanchar-apps"])
