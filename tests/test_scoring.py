@@ -84,6 +84,7 @@ def test_topsis_hand_computed_with_tie():
     ideal (.4, .4), anti-ideal (0, 0): A and B have D⁺ = 0.1, D⁻ = 0.5, C = 5/6; Z has C = 0."""
     frame = pd.DataFrame({"c1": [3.0, 4.0, 0.0], "c2": [4.0, 3.0, 0.0]}, index=["A", "B", "Z"])
     res = ak.score(frame, {"c1": 1, "c2": 1}, "benefit", method="topsis")
+    assert res.normalization == "vector"  # the default for TOPSIS
     assert res.scores.to_numpy() == pytest.approx([5 / 6, 5 / 6, 0.0])
     assert res.ranks.to_dict() == {"A": 1, "B": 1, "Z": 3}
     assert res.ties == (("A", "B"),)
