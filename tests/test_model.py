@@ -142,6 +142,32 @@ def test_annuity_factor_and_caps() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("appetite", "avg", "max_r", "max_rel", "share"),
+    [
+        (RiskAppetite.LOW, 0.30, 0.45, 0.55, 0.10),
+        (RiskAppetite.MEDIUM, 0.38, 0.55, 0.65, 0.20),
+        (RiskAppetite.HIGH, 0.45, 0.65, 0.75, 0.35),
+    ],
+)
+def test_caps_by_appetite_match_domain_table(
+    appetite: RiskAppetite, avg: float, max_r: float, max_rel: float, share: float
+) -> None:
+    """DOMAIN.md §3.5 'Default caps by risk_appetite', row by row; Γ = share of B0 + H·B1."""
+    org = replace(
+        sample_workspace("norden-pumpen").organization, risk_appetite=appetite, risk_caps=RiskCaps()
+    )
+    caps = org.caps()
+    assert (caps.avg_total, caps.max_total_per_partner, caps.max_relational_per_partner) == (
+        avg,
+        max_r,
+        max_rel,
+    )
+    budget = org.budget_one_off + org.planning_horizon_years * org.budget_annual
+    assert caps.cvar_limit == pytest.approx(share * budget)
+    assert caps.avg_relational is None and caps.expected_loss_limit is None
+
+
 def test_money_label() -> None:
     org = sample_workspace("greenscape").organization
     assert org.money_label == "PKR lakh"
