@@ -761,9 +761,12 @@ class ScoreResult(Result):
             self.method, "{:.4f}"
         )
         best = self.top(3)
+        norm = {
+            "none": "values taken as already normalised",
+            "raw": "raw values",
+        }.get(self.normalization, f"{self.normalization} normalisation")
         lines = [
-            f"{self.method} on {n_alt} alternatives × {n_crit} criteria "
-            f"({self.normalization} normalisation)",
+            f"{self.method} on {n_alt} alternatives × {n_crit} criteria ({norm})",
             "best: " + ", ".join(f"{i} ({unit.format(self.scores[i])})" for i in best)
             if best
             else "best: none (all knocked out)",

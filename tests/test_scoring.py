@@ -396,6 +396,11 @@ def test_score_result_shows_and_saves_itself(small):
     html = res._repr_html_()
     assert "<table" in html and "K2: goal_compat &lt;= 1" in html
     assert "knocked out (1)" in res.summary()
+    assert res.summary().startswith("weighted_sum on 4 alternatives × 3 criteria (minmax norm")
+    pre = ak.score(res.normalized, weights, dirs, normalization="none")
+    assert "(values taken as already normalised)" in pre.summary()
+    raw = ak.score(frame, weights, dirs, method="promethee_ii")
+    assert "(raw values)" in raw.summary()
     assert ak.ScoreResult is type(res)
 
 
