@@ -1198,7 +1198,14 @@ def test_failed_swap_restores_previous_folder(
 _ORIGINAL = {p.name: p.read_bytes() for p in (DATA / "greenscape").iterdir()}
 _CSV_CELLS = [
     (name, r, c)
-    for name in ("candidates.csv", "alliances.csv", "kpis.csv", "health.csv", "milestones.csv")
+    for name in (
+        "candidates.csv",
+        "alliances.csv",
+        "kpis.csv",
+        "health.csv",
+        "events.csv",
+        "milestones.csv",
+    )
     for r, row in enumerate(list(csv.reader(io.StringIO(_ORIGINAL[name].decode("utf-8"))))[:6])
     for c in range(len(row))
 ]
