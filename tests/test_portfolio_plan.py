@@ -354,6 +354,35 @@ def test_explain_selection_on_workspace(workspaces: dict) -> None:
     assert (excluded["value_rise_to_enter"].dropna() >= 0).all()
 
 
+def test_explain_thresholds_on_workspace_flip_by_re_solve(workspaces: dict) -> None:
+    """Scenario A: moving an E[NPV] coefficient 1e-3 past its reported threshold flips the
+    partner's side in a fresh solve of the stored plan problem; 1e-3 short of it does not."""
+    from dataclasses import replace
+
+    from alliancekit.portfolio import solve_problem
+
+    r = plan_portfolio(workspaces["sanchar-apps"], review=EXITS["sanchar-apps"])
+    ex = explain_selection(r)
+    p = r.problem
+
+    def selected_with(i: str, coef: float) -> bool:
+        objective = p.objective.copy()
+        objective[i] = coef
+        return i in solve_problem(replace(p, objective=objective)).selected
+
+    checked = 0
+    for i, row in ex.iterrows():
+        if row["status"] == "selected" and np.isfinite(row["exit_threshold"]):
+            t = row["exit_threshold"]
+            assert not selected_with(i, t - 1e-3) and selected_with(i, t + 1e-3), i
+            checked += 1
+        elif row["status"] == "excluded" and row["value_rise_to_enter"] > 1e-2:
+            t = row["objective_coef"] + row["value_rise_to_enter"]
+            assert selected_with(i, t + 1e-3) and not selected_with(i, t - 1e-3), i
+            checked += 1
+    assert checked >= 8
+
+
 def _frontier(workspaces: dict, name: str, vary: str, points: int, **kw) -> FrontierResult:
     """``efficient_frontier`` of a sample after its §11 review exits, without a progress bar."""
     return efficient_frontier(
