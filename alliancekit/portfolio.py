@@ -151,7 +151,28 @@ def _as_mapping(value: Mapping[str, float] | None, what: str) -> dict[str, float
         return {}
     if not isinstance(value, Mapping):
         raise _bad(f"{what} must be a mapping column -> cap, got {type(value).__name__}")
-    return {str(k): float(v) for k, v in value.items()}
+    out = {}
+    for k, v in value.items():
+        out[str(k)] = _number(v, f"{what} for {k!r}")
+    return out
+
+
+def _number(value: Any, what: str) -> float:
+    """``value`` as a float, or a DataValidationError naming ``what``."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise _bad(f"{what} must be a number, got {value!r}") from None
+
+
+def _count(value: Any, what: str) -> int | None:
+    """A non-negative integer count (None passes), or a DataValidationError naming ``what``."""
+    if value is None:
+        return None
+    number = _number(value, what)
+    if not math.isfinite(number) or number < 0 or number != int(number):
+        raise _bad(f"{what} must be a non-negative integer, got {value!r}")
+    return int(number)
 
 
 def _numeric_column(table: pd.DataFrame, column: str, what: str) -> np.ndarray:
@@ -231,9 +252,9 @@ def _make_problem(
     solver = str(solver).lower()
     if solver not in SOLVERS:
         raise _bad(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
-    if time_limit is None or not (float(time_limit) > 0):
+    if time_limit is None or not (_number(time_limit, "time_limit") > 0):
         raise _bad(f"time_limit must be a positive number of seconds, got {time_limit!r}")
-    if not (0 <= float(mip_gap) < 1):
+    if not (0 <= _number(mip_gap, "mip_gap") < 1):
         raise _bad(f"mip_gap must lie in [0, 1), got {mip_gap!r}")
 
     if isinstance(objective, pd.Series):
@@ -265,9 +286,8 @@ def _make_problem(
     for col, cap in each.items():
         _numeric_column(table, col, f"max_each on {col}")
         _check_cap(cap, f"max_each on {col}")
-    for what, value in (("min_count", min_count), ("max_count", max_count)):
-        if value is not None and (int(value) != value or value < 0):
-            raise _bad(f"{what} must be a non-negative integer, got {value!r}")
+    min_count = _count(min_count, "min_count")
+    max_count = _count(max_count, "max_count")
     if min_count is not None and max_count is not None and min_count > max_count:
         raise _bad(f"min_count {min_count} exceeds max_count {max_count}")
 
@@ -320,9 +340,7 @@ def _make_problem(
             if not 0 <= g.max_cost_share <= 1:
                 raise _bad(f"group {g.label}: max_cost_share must lie in [0, 1]")
         for what in ("min_count", "max_count"):
-            v = getattr(g, what)
-            if v is not None and v < 0:
-                raise _bad(f"group {g.label}: {what} must not be negative")
+            _count(getattr(g, what), f"group {g.label}: {what}")
     inc = _check_ids(must_include, known, "must_include")
     exc = _check_ids(must_exclude, known, "must_exclude")
     both = sorted(set(inc) & set(exc))
@@ -341,7 +359,10 @@ def _make_problem(
             if a == b:
                 raise _bad(f"synergy pair ({a}, {b}) must name two different partners")
             key = (a, b) if a < b else (b, a)
-            syn[key] = syn.get(key, 0.0) + float(sigma)
+            sigma = _number(sigma, f"synergy of ({a}, {b})")
+            if not math.isfinite(sigma):
+                raise _bad(f"synergy of ({a}, {b}) must be finite, got {sigma}")
+            syn[key] = syn.get(key, 0.0) + sigma
 
     loss = None
     if scenario_loss is not None:

@@ -696,6 +696,15 @@ def test_infeasible_average_cap_bisection(solver: str) -> None:
         ({"coverage_required": {"G1": 1}}, "without a coverage table"),
         ({"min_count": 4, "max_count": 2}, "exceeds max_count"),
         ({"time_limit": 0}, "time_limit"),
+        ({"limits": {"cost": "abc"}}, "limits for 'cost' must be a number, got 'abc'"),
+        ({"limits": {"cost": None}}, "limits for 'cost' must be a number"),
+        ({"min_count": float("nan")}, "min_count must be a non-negative integer"),
+        ({"max_count": 2.5}, "max_count must be a non-negative integer"),
+        ({"max_count": "x"}, "max_count must be a number"),
+        ({"groups": [GroupLimit("relation", "a", max_count=1.5)]}, r"relation=a: max_count"),
+        ({"groups": [GroupLimit("relation", "a", min_count=-1)]}, r"relation=a: min_count"),
+        ({"mip_gap": "tight"}, "mip_gap must be a number"),
+        ({"synergy": {("A", "B"): float("nan")}}, r"synergy of \(A, B\) must be finite"),
     ],
 )
 def test_bad_input_is_a_clear_error(kwargs: dict, match: str) -> None:
