@@ -239,3 +239,24 @@ def test_score_single_candidate(tmp_path: Path, capsys: pytest.CaptureFixture[st
         assert main(["score", str(folder), "--method", method, "--format", "json"]) == 0
         d = _strict_json(capsys.readouterr().out)
         assert isinstance(d, dict) and d["ranks"] == {ws.candidates[0].id: 1}
+
+
+def test_closed_stdout_pipe_exits_quietly(tmp_path: Path) -> None:
+    """``alliancekit score ws --format json | head -c 10`` must not print a BrokenPipe traceback.
+
+    60 candidates make the JSON (~80 kB) larger than a pipe buffer (64 kB), so the writer really
+    hits the closed pipe.
+    """
+    case = tmp_path / "case"
+    assert main(["new-case", str(case), "--seed", "1", "--candidates", "60"]) == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alliancekit.cli", "score", str(case), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err
