@@ -267,6 +267,17 @@ class ReviewPolicy:
     def __post_init__(self) -> None:
         object.__setattr__(self, "window_weighting", WindowWeighting(self.window_weighting))
         problems = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            numeric = f.type in ("float", "int", "float | None", "int | None")
+            if not numeric or value is None or isinstance(value, bool):
+                continue
+            if not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(
+                value
+            ):
+                problems.append(f"{f.name} must be a finite number, got {value!r}")
+        if problems:
+            raise ValueError("invalid ReviewPolicy: " + "; ".join(problems))
         for name in ("window", "trend_periods", "milestone_window", "survey_max_age"):
             if int(getattr(self, name)) < 1:
                 problems.append(f"{name} must be at least 1")
@@ -303,6 +314,21 @@ class ReviewPolicy:
     def replace(self, **changes: Any) -> ReviewPolicy:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+
+def _as_policy(policy: ReviewPolicy | Mapping[str, Any] | None) -> ReviewPolicy:
+    """``ReviewPolicy`` from None (defaults), a policy, or a Mapping of field overrides."""
+    if policy is None:
+        return ReviewPolicy()
+    if isinstance(policy, ReviewPolicy):
+        return policy
+    if isinstance(policy, Mapping):
+        known = {f.name for f in dataclasses.fields(ReviewPolicy)}
+        unknown = sorted(set(map(str, policy)) - known)
+        if unknown:
+            raise ValueError(f"unknown ReviewPolicy field(s): {', '.join(unknown)}")
+        return ReviewPolicy(**policy)
+    raise TypeError(f"policy must be a ReviewPolicy or a Mapping, got {type(policy).__name__}")
 
 
 # -- pure kernels ----------------------------------------------------------------------------
@@ -643,12 +669,37 @@ def _row_text(rows: list[int]) -> str:
     return shown + (f" … ({len(rows)} rows)" if len(rows) > 8 else "")
 
 
-def _flag(problems: list[Problem], mask: np.ndarray, column: str, message: str) -> None:
-    """Append one kpis.csv problem at the first True row of ``mask``, listing all its rows."""
+def _flag(
+    problems: list[Problem], mask: np.ndarray, column: str, message: str, file: str = "kpis.csv"
+) -> None:
+    """Append one ``file`` problem at the first True row of ``mask``, listing all its rows."""
     if mask.any():
         rows = _rows(mask)
         text = f"{message} (rows {_row_text(rows)})"
-        problems.append(Problem("kpis.csv", rows[0], column, text))
+        problems.append(Problem(file, rows[0], column, text))
+
+
+def _check_health(h: pd.DataFrame) -> None:
+    """Survey rows: side own|partner, items numeric on the 1–5 scale (blank = not answered).
+
+    The workspace loader checks files; this also guards surveys built in memory, where an
+    out-of-scale item would silently push a dimension past 100 (or below 0).
+    """
+    h = h.reset_index(drop=True)
+    problems: list[Problem] = []
+    if "side" in h.columns:
+        bad_side = ~np.isin(_normalised(h["side"]), ["own", "partner"])
+        _flag(problems, bad_side, "side", "side must be 'own' or 'partner'", "health.csv")
+    for col in _ITEMS.values():
+        if col not in h.columns:
+            continue
+        values = pd.to_numeric(h[col], errors="coerce")
+        bad = (values.isna() & h[col].notna()).to_numpy()
+        _flag(problems, bad, col, f"{col} must be a number on the 1–5 scale", "health.csv")
+        out = ((values < 1) | (values > 5)).to_numpy()
+        _flag(problems, out, col, f"{col} must lie on the 1–5 scale", "health.csv")
+    if problems:
+        raise DataValidationError(problems)
 
 
 def _period_indices(values: pd.Series, file: str, column: str) -> np.ndarray:
@@ -1063,6 +1114,7 @@ def _survey(
                 "evaluated and GROW cannot fire"
             )
         return out
+    _check_health(h)
     h = h[h["alliance_id"].astype(str).isin(ids)].reset_index(drop=True)
     t = _period_indices(h["period"], "health.csv", "period") if len(h) else np.array([], int)
     h = h.assign(t=t, alliance_id=h["alliance_id"].astype(str))
@@ -1379,7 +1431,7 @@ def review_alliances(
         A period without KPI data or not ``YYYY-Qn``; KPI rows for an alliance that does not
         exist; a KPI whose weight is 0 in every period; malformed KPI values.
     """
-    policy = policy or ReviewPolicy()
+    policy = _as_policy(policy)
     c = _compute(ws, period, policy)
     m = c.m
     H = _health(m, policy)
@@ -1554,7 +1606,7 @@ def decision_sensitivity(
         n_variants, n_changed, fragile (bool: some variant changes the decision),
         changes (tuple of ``"h_restr+5 -> MAINTAIN"`` strings).
     """
-    policy = policy or ReviewPolicy()
+    policy = _as_policy(policy)
     c = _compute(ws, period, policy)
     base_h = _health(c.m, policy)
     base = _decide(_rules(c.m.assign(H=base_h), base_h, policy))

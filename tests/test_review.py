@@ -614,6 +614,46 @@ def test_each_named_threshold_drives_its_rule_at_the_boundary(
             assert (rule in got["rules_fired"]) is expected[op], threshold
 
 
+def test_bad_survey_values_are_named() -> None:
+    """Survey items off the 1–5 scale or not numbers, and sides other than own/partner, are
+    DataValidationErrors naming health.csv, row and column (blank items stay 'not answered')."""
+    ws = ak.sample_workspace("greenscape")
+    h = ws.health.copy()
+    h.loc[3, "trust"] = 7.0
+    with pytest.raises(DataValidationError) as err:
+        review_alliances(ws.replace(health=h))
+    p = err.value.problems[0]
+    assert (p.file, p.row, p.column) == ("health.csv", 5, "trust")
+    assert "1–5 scale" in p.message
+    h = ws.health.astype({"governance": object})
+    h.loc[0, "governance"] = "good"
+    h.loc[1, "side"] = "both"
+    with pytest.raises(DataValidationError) as err:
+        review_alliances(ws.replace(health=h))
+    found = {(q.column, q.row) for q in err.value.problems}
+    assert found == {("governance", 2), ("side", 3)}
+    blank = ws.health.assign(learning=np.nan)
+    assert np.isnan(review_alliances(ws.replace(health=blank)).table["D6"]).all()
+
+
+def test_policy_as_mapping_and_non_numeric_fields() -> None:
+    """A Mapping of overrides is a policy; NaN or text thresholds are refused up front (a NaN
+    threshold would silently switch its rule off)."""
+    ws = ak.sample_workspace("greenscape")
+    lenient = review_alliances(ws, policy={"h_exit": 15, "a_exit": 0.3, "d_min": 20})
+    assert lenient.table.loc["AL-B3", "rules_fired"] == ("R1", "R2")
+    assert lenient.table.loc["AL-B3", "decision"] == "RESTRUCTURE"
+    with pytest.raises(ValueError, match="unknown ReviewPolicy field"):
+        review_alliances(ws, policy={"h_exitt": 30})
+    with pytest.raises(TypeError, match="ReviewPolicy or a Mapping"):
+        review_alliances(ws, policy=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="h_exit must be a finite number"):
+        ReviewPolicy(h_exit=float("nan"))
+    with pytest.raises(ValueError, match="a_grow must be a finite number"):
+        ReviewPolicy(a_grow="high")  # type: ignore[arg-type]
+    assert ReviewPolicy(discount_rate=None, h_exit=np.float64(35)).h_exit == 35
+
+
 def test_policy_validation() -> None:
     with pytest.raises(ValueError, match="trend_periods"):
         ReviewPolicy(trend_periods=1)
