@@ -330,6 +330,8 @@ def budget_bars(
     left = 0.0
     groups = items["group"] if "group" in items.columns else pd.Series("", index=items.index)
     gcol = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
+    if gcol and all(str(g) in DECISION_COLOURS for g in gcol):  # review decisions: fixed colours
+        gcol = {g: DECISION_COLOURS[str(g)] for g in gcol}
     for pid, cost in items["cost_annual"].astype(float).items():
         ax.barh(["spend"], [cost], left=left, color=gcol[groups[pid]], edgecolor="white")
         if cost > 0.04 * max(budget, 1e-9):
