@@ -679,6 +679,31 @@ def _flag(
         problems.append(Problem(file, rows[0], column, text))
 
 
+def _check_known_alliances(
+    frame: pd.DataFrame | None, file: str, what: str, known: set[str]
+) -> None:
+    """Rows of ``file`` naming an alliance that does not exist are errors, never skipped
+    silently (a hard trigger filed under a mistyped id would otherwise be lost)."""
+    if frame is None or len(frame) == 0 or "alliance_id" not in frame.columns:
+        return
+    aid = frame["alliance_id"].astype(str).reset_index(drop=True)
+    unknown = ~aid.isin(known).to_numpy()
+    problems = []
+    for bad_id in pd.unique(aid[unknown]):
+        rows = _rows((aid == bad_id).to_numpy())
+        problems.append(
+            Problem(
+                file,
+                rows[0],
+                "alliance_id",
+                f"{what} for alliance {bad_id!r}, which does not exist in alliances "
+                f"(rows {_row_text(rows)}); known alliances: {', '.join(sorted(known)) or '-'}",
+            )
+        )
+    if problems:
+        raise DataValidationError(problems)
+
+
 def _check_health(h: pd.DataFrame) -> None:
     """Survey rows: side own|partner, items numeric on the 1–5 scale (blank = not answered).
 
@@ -915,6 +940,13 @@ def _compute(ws: Workspace, period: str, policy: ReviewPolicy) -> _Computed:
             "the workspace has no existing alliances to review", file="alliances.csv"
         )
     k = _check_kpis(ws)
+    known = set(ws.alliance_ids)
+    for frame, file, what in (
+        (ws.events, "events.csv", "a hard-trigger event"),
+        (ws.health, "health.csv", "a health survey"),
+        (ws.milestones, "milestones.csv", "a milestone"),
+    ):
+        _check_known_alliances(frame, file, what, known)
     T = _resolve_period(period, k["t"].to_numpy())
     ids = _reviewed_alliances(ws, T)
     amap = {a.alliance_id: a for a in ws.alliances}

@@ -537,6 +537,29 @@ def test_actuals_for_unknown_alliance_are_named() -> None:
     assert e.value.problems[0].column == "alliance_id"
 
 
+@pytest.mark.parametrize(
+    "table,file,what",
+    [
+        ("events", "events.csv", "a hard-trigger event"),
+        ("health", "health.csv", "a health survey"),
+        ("milestones", "milestones.csv", "a milestone"),
+    ],
+)
+def test_rows_for_unknown_alliance_in_other_tables_are_named(
+    table: str, file: str, what: str
+) -> None:
+    """Like KPI actuals: an event, survey or milestone of a non-existent alliance is an error
+    naming file, row and id (a mistyped hard trigger must not be dropped silently)."""
+    ws = ak.sample_workspace("norden-pumpen")
+    frame = getattr(ws, table)
+    bad = pd.concat([frame, frame.iloc[:1].assign(alliance_id="AL-C55")], ignore_index=True)
+    with pytest.raises(DataValidationError) as err:
+        review_alliances(ws.replace(**{table: bad}))
+    p = err.value.problems[0]
+    assert (p.file, p.row, p.column) == (file, len(frame) + 2, "alliance_id")
+    assert f"{what} for alliance 'AL-C55', which does not exist" in p.message
+
+
 def test_other_malformed_kpis() -> None:
     ws = ak.sample_workspace("greenscape")
     k = ws.kpis.copy()
