@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 from alliancekit.errors import DataValidationError, Problem
 from alliancekit.model import AllianceForm, Workspace
@@ -386,6 +385,8 @@ def scenario_npv(
     latent *= math.sqrt(1.0 - rho_sector)
     latent += math.sqrt(rho_sector - rho_market) * z_sector[:, codes]
     latent += math.sqrt(rho_market) * z_market
+    from scipy.special import ndtri  # lazily: keeps report kernels' start-up light
+
     failed = latent < ndtri(np.clip(p, 0.0, 1.0))
     del latent
     values = rng.standard_normal((s, n))  # η, then m = exp(σ·η − σ²/2), then (m·V − Ca)·AF
