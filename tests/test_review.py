@@ -450,6 +450,30 @@ def test_compare_with_previous_review() -> None:
     assert not bool(cmp.loc["AL-C1", "changed"])
 
 
+def test_compare_marks_new_and_dropped_alliances() -> None:
+    """An alliance that started after the previous review is "new" (no deltas); compared the
+    other way round it is "dropped"; an unchanged one is "same"."""
+    late = [np.nan, np.nan, np.nan, 120]
+    k = _kpis({("AL-1", "sales"): ("higher", 1.0, FLAT, [100, 100, 100, 100]),
+               ("AL-2", "sales"): ("higher", 1.0, FLAT, late)})  # fmt: skip
+    k = k.dropna(subset=["actual"]).reset_index(drop=True)
+    ws = make_ws(k, ids=("AL-1", "AL-2"))
+    alliances = (ws.alliances[0], dataclasses.replace(ws.alliances[1], start_period="2025-Q2"))
+    ws = ws.replace(alliances=alliances)
+    now, before = review_alliances(ws, "2025-Q2"), review_alliances(ws, "2025-Q1")
+    assert list(before.table.index) == ["AL-1"]
+    cmp = now.compare(before)
+    assert cmp.loc["AL-2", "direction"] == "new" and bool(cmp.loc["AL-2", "changed"])
+    assert np.isnan(cmp.loc["AL-2", "H_delta"])
+    assert cmp.loc["AL-1", "direction"] == "same" and not bool(cmp.loc["AL-1", "changed"])
+    assert cmp.loc["AL-1", "A_W_delta"] == pytest.approx(0.0)
+    assert np.isnan(cmp.loc["AL-1", "H_previous"])  # the survey is from 2025-Q2
+    assert cmp.loc["AL-1", "H"] == pytest.approx(now.table.loc["AL-1", "H"])
+    back = before.compare(now)
+    assert back.loc["AL-2", "direction"] == "dropped"
+    assert (cmp["period_previous"] == "2025-Q1").all() and (cmp["period"] == "2025-Q2").all()
+
+
 def test_result_shows_and_saves_itself(reviews: dict[str, ReviewResult]) -> None:
     res = reviews["C"]
     data = json.loads(res.to_json())
