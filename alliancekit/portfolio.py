@@ -1724,15 +1724,43 @@ def _plan_problem(
     conflicts = []
     requires = {}
     flagged_in = []
+    # A candidate's conflicts_with / requires_any may name existing alliances (workspace.py
+    # accepts candidate or alliance ids): a kept alliance blocks a conflicting candidate
+    # (x_i + y_j ≤ 1 with y_j = 1) and satisfies a dependency; an exited one does neither; a
+    # re-optimised one is a keep/exit row the MILP links by the same constraints.
+    kept_ids = set(kept)
+    free_ids = {a.alliance_id for a in free}
+    exited_ids = set(exited)
+
+    def _screen(cid: str, reason: str) -> None:
+        screen[cid] = f"{screen[cid]}; {reason}" if cid in screen else reason
+
     for c in ws.candidates:
         for other in c.conflicts_with:
-            if other in ids:
+            if other in ids or other in free_ids:
                 pair = tuple(sorted((c.id, other)))
                 if pair not in conflicts:
                     conflicts.append(pair)
-        needs = [r for r in c.requires_any if r in ids]
+            elif other in kept_ids:
+                _screen(c.id, f"conflicts with kept alliance {other}")
         if c.requires_any:
-            requires[c.id] = needs or list(c.requires_any)
+            listed = list(c.requires_any)
+            known = set(ids) | free_ids | kept_ids | exited_ids
+            needs = [r for r in listed if r in ids or r in free_ids]
+            if any(r in kept_ids for r in listed):
+                pass  # satisfied by an alliance that stays
+            elif any(r not in known for r in listed):
+                requires[c.id] = listed  # _make_problem names the unknown id(s)
+            else:
+                if needs:
+                    requires[c.id] = needs
+                else:
+                    _screen(
+                        c.id,
+                        "dependency unmet: needs one of "
+                        + ", ".join(listed)
+                        + " (exited by the review)",
+                    )
         if c.must_include:
             flagged_in.append(c.id)
     required = {g.gap_id: g.required for g in org.capability_gaps if g.mandatory}

@@ -188,6 +188,44 @@ def test_conflict_with_kept_alliance_fte_and_expected_loss_limits(workspaces: di
     assert r.objective_value < base.objective_value
 
 
+def test_candidate_dependencies_and_conflicts_on_existing_alliances(workspaces: dict) -> None:
+    """workspace.py lets a candidate's requires_any / conflicts_with name existing alliances.
+    A kept alliance satisfies the dependency and blocks the conflicting candidate; an EXIT
+    alliance does neither (the candidate is screened with the reason / freed); with keep/exit
+    variables the MILP links them (x_i ≤ y_j, x_i + y_j ≤ 1)."""
+    from dataclasses import replace
+
+    ws = workspaces["sanchar-apps"]
+    review = EXITS["sanchar-apps"]
+
+    def edit(cid: str, **kw: object):
+        return ws.replace(
+            candidates=tuple(replace(c, **kw) if c.id == cid else c for c in ws.candidates)
+        )
+
+    needs_a1 = edit("A11", requires_any=("AL-A1",))
+    r = plan_portfolio(needs_a1, review=review)
+    assert "A11" not in r.screened and "A11" not in r.problem.requires
+    assert r.selected == ["A02", "A03", "A05", "A07", "A12", "A13"]
+    r = plan_portfolio(needs_a1, review={**review, "AL-A1": Decision.EXIT})
+    assert r.screened["A11"] == "dependency unmet: needs one of AL-A1 (exited by the review)"
+    r = plan_portfolio(needs_a1, review=review, reoptimise_existing=True)
+    assert r.problem.requires["A11"] == ("AL-A1",)
+    assert "A11" not in r.selected or "AL-A1" in r.kept
+
+    clash = edit("A13", conflicts_with=("AL-A1",))
+    r = plan_portfolio(clash, review=review)
+    assert r.screened["A13"] == "conflicts with kept alliance AL-A1"
+    assert "A13" not in r.selected
+    r = plan_portfolio(clash, review={**review, "AL-A1": Decision.EXIT})
+    assert "A13" not in r.screened
+    r = plan_portfolio(clash, review=review, reoptimise_existing=True)
+    assert ("A13", "AL-A1") in r.problem.conflicts
+    assert not ("A13" in r.selected and "AL-A1" in r.kept)
+    with pytest.raises(DataValidationError, match=r"unknown partner id.*ZZZ"):
+        plan_portfolio(edit("A11", requires_any=("ZZZ",)), review=review)
+
+
 def test_separate_average_caps_and_candidate_must_include_flag(workspaces: dict) -> None:
     """§3.5 separate average caps on R_rel / R_perf (reference A averages R_perf 0.344), and a
     candidate's own must_include flag: A09 forced in cannot fit the one-off budget of 250 with
