@@ -1696,8 +1696,8 @@ def _plan_problem(
     ko = knockouts(ws, scores, risk, ko_caps) if apply_knockouts else {}
     for cid, reasons in ko.items():
         other = [r for r in reasons if not r.startswith("K3")]
-        if other:
-            screen[cid] = "; ".join(other)
+        if other:  # keep an earlier reason (a conflict with a kept alliance) as well
+            screen[cid] = "; ".join([*other, *([screen[cid]] if cid in screen else [])])
     max_each = {}
     if apply_knockouts and caps.max_total_per_partner is not None:
         max_each["R"] = float(caps.max_total_per_partner)

@@ -169,6 +169,12 @@ def test_conflict_with_kept_alliance_fte_and_expected_loss_limits(workspaces: di
     r = plan_portfolio(clash, review=review)
     assert "A05" not in r.selected
     assert r.screened["A05"] == "conflicts with kept alliance AL-A1"
+    # a knocked-out candidate keeps both reasons (A14: K1 no gap closed)
+    alliances = tuple(
+        replace(a, conflicts_with=("A14",)) if a.alliance_id == "AL-A2" else a for a in ws.alliances
+    )
+    both = plan_portfolio(ws.replace(alliances=alliances), review=review).screened["A14"]
+    assert both.startswith("K1") and both.endswith("conflicts with kept alliance AL-A2")
     freed = plan_portfolio(clash, review={**review, "AL-A1": Decision.EXIT})
     assert "A05" not in freed.screened and "AL-A1" in freed.exited
     # management capacity: 3 kept alliances + at most 5 new ones at 0.2 FTE each fit in 1.6
