@@ -2127,7 +2127,10 @@ def explain_selection(
     in x_i), so only the cost cut needs bisection.
     """
     p = result.problem
-    selected = set(result.selected)
+    # Existing alliances re-optimised as keep/exit rows (plan_portfolio(reoptimise_existing=
+    # True)) are part of the solution when kept, though ``result.selected`` lists new partners.
+    existing = set(p.uncounted)
+    selected = set(result.selected) | (set(result.kept) & existing)
     screened = dict(result.screened)
     best = _objective_at(p, np.array([i in selected for i in p.ids]))
     binding = ", ".join(result.binding) or "none"
@@ -2148,6 +2151,8 @@ def explain_selection(
             row["status"] = "selected"
             if i in p.must_include:
                 row["reason"] = "must include"
+            elif i in existing:
+                row["reason"] = f"existing alliance kept (binding: {binding})"
             else:
                 row["reason"] = f"in the optimal set (binding: {binding})"
             if thresholds:
@@ -2162,7 +2167,7 @@ def explain_selection(
             row["reason"] = "screened out: " + screened[i]
         else:
             row["status"] = "excluded"
-            reasons = []
+            reasons = ["existing alliance exited by the plan"] if i in existing else []
             for c in p.conflicts:
                 if i in c:
                     hit = [k for k in c if k != i and k in selected]

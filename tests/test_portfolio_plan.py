@@ -427,6 +427,37 @@ def test_explain_thresholds_on_workspace_flip_by_re_solve(workspaces: dict) -> N
     assert checked >= 8
 
 
+def test_explain_with_keep_exit_variables(workspaces: dict) -> None:
+    """reoptimise_existing: kept alliances are part of the solution (selected, "existing
+    alliance kept"), so thresholds are measured from the true optimum — every reported
+    threshold flips its row (candidate or alliance) in a fresh solve of the stored problem."""
+    from dataclasses import replace
+
+    from alliancekit.portfolio import solve_problem
+
+    r = plan_portfolio(
+        workspaces["sanchar-apps"], review=EXITS["sanchar-apps"], reoptimise_existing=True
+    )
+    ex = explain_selection(r)
+    p = r.problem
+    for aid in ("AL-A1", "AL-A2", "AL-A3"):
+        assert bool(ex.loc[aid, "selected"]) and ex.loc[aid, "reason"].startswith(
+            "existing alliance kept"
+        )
+    chosen = ex[ex["selected"]]
+    assert (chosen["exit_threshold"] <= chosen["objective_coef"] + 1e-9).all()
+
+    def kept_with(i: str, coef: float) -> bool:
+        objective = p.objective.copy()
+        objective[i] = coef
+        return i in solve_problem(replace(p, objective=objective)).selected
+
+    finite = chosen[np.isfinite(chosen["exit_threshold"])]
+    assert {"AL-A1", "A02"} <= set(finite.index)
+    for i, t in finite["exit_threshold"].items():
+        assert not kept_with(i, t - 1e-3) and kept_with(i, t + 1e-3), i
+
+
 def _frontier(workspaces: dict, name: str, vary: str, points: int, **kw) -> FrontierResult:
     """``efficient_frontier`` of a sample after its §11 review exits, without a progress bar."""
     return efficient_frontier(
