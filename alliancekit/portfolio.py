@@ -2043,7 +2043,9 @@ def plan_portfolio(
     PortfolioResult
         ``objective_value`` is Σ E[NPV] over the selected new partners (Σ score for
         ``objective="score"``), DOMAIN.md §10 reading 8; ``kept``/``exited`` list existing
-        alliances; ``details`` holds score, risk and knockouts per candidate.
+        alliances; ``details`` holds score, risk and knockouts per candidate; ``grow_flags``
+        maps each kept GROW alliance of the review to ``()`` or ``("budget-constrained",)``
+        by the annual budget the plan leaves (figures in ``notes``).
     """
     # Every argument but ``diagnose`` goes to _plan_problem by name (it shares the signature).
     options = dict(locals())
