@@ -2430,13 +2430,17 @@ def efficient_frontier(
             row["status"] = SolveStatus.INFEASIBLE.value
         else:
             obj = r.objective_value
+            chosen = list(r.selected)
             if plan is not None:
-                obj = float(sum(plan.reported[i] for i in r.selected))
+                # re-optimised existing alliances (keep/exit rows) are not new partners: the
+                # reported objective and the selection cover new candidates only (§10 reading 8)
+                chosen = [i for i in chosen if i not in set(plan.free)]
+                obj = float(sum(plan.reported[i] for i in chosen))
             row |= {
                 "objective": obj,
                 "feasible": True,
-                "n_selected": len(r.selected),
-                "selected": ";".join(r.selected),
+                "n_selected": len(chosen),
+                "selected": ";".join(chosen),
                 "status": r.status.value,
             }
             if p.scenario_loss is not None:

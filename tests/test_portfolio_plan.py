@@ -576,3 +576,26 @@ def test_reoptimise_existing_keeps_valuable_and_exits_loss_makers(workspaces: di
     exit_costs = sum(a.exit_cost for a in ws.alliances if a.alliance_id in r2.exited)
     assert r2.totals.loc["limit[cost_one_off]", "used"] == pytest.approx(one_off + exit_costs)
     assert r2.totals.loc["count.max", "used"] == len(r2.selected)
+
+
+def test_frontier_with_keep_exit_variables_matches_fresh_plans(workspaces: dict) -> None:
+    """With ``reoptimise_existing`` the frontier reports new partners only, like plan_portfolio.
+
+    Each feasible point equals a fresh ``plan_portfolio`` at that annual budget (same selection
+    of new partners, same Σ E[NPV]); existing alliance ids never appear in ``selected``.
+    """
+    fr = _frontier(workspaces, "sanchar-apps", "budget_annual", 5, reoptimise_existing=True)
+    pts = fr.to_frame()
+    assert pts["feasible"].any()
+    alliance_ids = set(workspaces["sanchar-apps"].alliance_ids)
+    for _, row in pts[pts["feasible"]].iterrows():
+        fresh = plan_portfolio(
+            workspaces["sanchar-apps"],
+            review=EXITS["sanchar-apps"],
+            budget_annual=float(row["value"]),
+            reoptimise_existing=True,
+        )
+        selected = row["selected"].split(";") if row["selected"] else []
+        assert not alliance_ids & set(selected)
+        assert row["n_selected"] == len(selected)
+        assert row["objective"] == pytest.approx(fresh.objective_value, abs=1e-6)
