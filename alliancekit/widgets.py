@@ -1403,7 +1403,10 @@ class Dashboard(widgets.VBox):
             return
         name, content = items[-1]
         try:
-            ws = load_upload(name, content, Path(self._tmp.name) / f"u{len(self._uploads)}")
+            # a fresh folder per upload: re-uploading a name (or retrying after a failed upload)
+            # must not pick up files unpacked by an earlier upload
+            folder = Path(tempfile.mkdtemp(prefix="u", dir=self._tmp.name))
+            ws = load_upload(name, content, folder)
         except Exception as exc:
             self.message.value = _message(f"Could not load {name}.\n" + _error_text(exc), "error")
             return

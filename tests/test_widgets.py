@@ -363,6 +363,36 @@ def test_dashboard_upload_zip_folder(tmp_path: Path) -> None:
     assert app.workspace.candidate_ids == ws.candidate_ids
 
 
+def test_dashboard_reupload_after_a_failed_upload_starts_from_a_clean_folder(
+    tmp_path: Path,
+) -> None:
+    """A fixed re-upload of the same .zip (the broken optional file removed) loads.
+
+    Every upload is unpacked into its own folder: a file left over from an earlier (failed)
+    upload of the same name must not leak into the next one.
+    """
+    save_workspace(sample_workspace("sanchar-apps"), tmp_path / "mine")
+
+    def zipped(extra: dict[str, str]) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            for f in (tmp_path / "mine").iterdir():
+                if f.name != "events.csv":
+                    zf.write(f, f"mine/{f.name}")
+            for name, text in extra.items():
+                zf.writestr(f"mine/{name}", text)
+        return buf.getvalue()
+
+    app = Dashboard(debounce=0)
+    broken = "alliance_id,period,trigger,description\nAL-NOPE,2025-Q1,breach,typo\n"
+    app.upload.value = _upload("mine.zip", zipped({"events.csv": broken}))
+    assert "Could not load mine.zip" in app.message.value
+    app.upload.value = _upload("mine.zip", zipped({}))  # events.csv removed
+    assert "Could not load" not in app.message.value
+    assert app.picker.value == "upload:mine.zip"
+    assert app.workspace.candidate_ids == sample_workspace("sanchar-apps").candidate_ids
+
+
 def test_dashboard_malformed_upload_shows_problems_and_keeps_running(tmp_path: Path) -> None:
     import openpyxl
 
