@@ -1632,7 +1632,7 @@ def _plan_problem(
     reoptimise_existing: bool = False,
 ) -> _Plan:
     from alliancekit.criteria import criteria_matrix, knockouts, resolve_weights, weighted_sum_score
-    from alliancekit.model import RiskAppetite
+    from alliancekit.model import AllianceStatus, RiskAppetite
     from alliancekit.risk import risk_table, simulate_scenarios
 
     objective = str(objective).strip().lower()
@@ -1672,7 +1672,11 @@ def _plan_problem(
     screen: dict[str, str] = {}
     alliance_cov = ws.alliance_coverage_frame()
     free: list[Any] = []  # alliances whose keep/exit the MILP decides (y_j)
+    closed_ids: set[str] = set()  # status "closed": no longer part of the portfolio
     for a in ws.alliances:
+        if a.status == AllianceStatus.CLOSED:
+            closed_ids.add(a.alliance_id)  # like review_alliances: neither kept nor exited
+            continue
         if decisions.get(a.alliance_id) == "EXIT":
             exited.append(a.alliance_id)
             base["cost_one_off"] += float(a.exit_cost)
@@ -1745,7 +1749,7 @@ def _plan_problem(
                 _screen(c.id, f"conflicts with kept alliance {other}")
         if c.requires_any:
             listed = list(c.requires_any)
-            known = set(ids) | free_ids | kept_ids | exited_ids
+            known = set(ids) | free_ids | kept_ids | exited_ids | closed_ids
             needs = [r for r in listed if r in ids or r in free_ids]
             if any(r in kept_ids for r in listed):
                 pass  # satisfied by an alliance that stays
@@ -1759,7 +1763,11 @@ def _plan_problem(
                         c.id,
                         "dependency unmet: needs one of "
                         + ", ".join(listed)
-                        + " (exited by the review)",
+                        + (
+                            " (closed or exited by the review)"
+                            if closed_ids & set(listed)
+                            else " (exited by the review)"
+                        ),
                     )
         if c.must_include:
             flagged_in.append(c.id)

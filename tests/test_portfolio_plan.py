@@ -599,3 +599,32 @@ def test_frontier_with_keep_exit_variables_matches_fresh_plans(workspaces: dict)
         assert not alliance_ids & set(selected)
         assert row["n_selected"] == len(selected)
         assert row["objective"] == pytest.approx(fresh.objective_value, abs=1e-6)
+
+
+def test_closed_alliance_is_not_kept_by_the_plan(workspaces: dict) -> None:
+    """A ``closed`` alliance (DOMAIN.md §1.3 status) is no longer part of the portfolio.
+
+    review_alliances leaves it out; the plan must not keep it either (§10 reading 7 keeps
+    *existing* alliances): no annual cost on the budget, no coverage, not listed as kept.
+    """
+    from dataclasses import replace
+
+    from alliancekit.model import AllianceStatus
+
+    ws = workspaces["greenscape"]
+    closed = ws.alliances[0]
+    ws_closed = replace(
+        ws,
+        alliances=(replace(closed, status=AllianceStatus.CLOSED), *ws.alliances[1:]),
+    )
+    base = plan_portfolio(ws)
+    plan = plan_portfolio(ws_closed)
+    assert closed.alliance_id in base.kept
+    assert closed.alliance_id not in plan.kept
+    assert closed.alliance_id not in plan.exited
+    used = plan.totals.loc["limit[cost_annual]", "used"]
+    base_used = base.totals.loc["limit[cost_annual]", "used"]
+    new_cost = ws.candidates_frame()["cost_annual"]
+    assert used - float(new_cost[list(plan.selected)].sum()) == pytest.approx(
+        base_used - float(new_cost[list(base.selected)].sum()) - closed.cost_annual
+    )
