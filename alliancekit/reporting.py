@@ -1447,7 +1447,7 @@ def executive_summary(ws: Any, review: Any, plan: Any = None) -> ReportSection:
     org = ws.organization
     money = _money(ws)
     t = review.table
-    total_cost = float(sum(a.cost_annual for a in ws.alliances))
+    total_cost = float(sum(ws.alliance(aid).cost_annual for aid in t.index))
     v_hat = float(pd.to_numeric(t.get("V_hat"), errors="coerce").sum()) if len(t) else 0.0
     headline = [
         ("Alliances reviewed", f"{len(t)} ({_counts_text(review)})"),
@@ -1533,6 +1533,7 @@ def portfolio_overview(ws: Any, review: Any, plan: Any = None) -> ReportSection:
     org = ws.organization
     money = _money(ws)
     frame = ws.alliances_frame()
+    frame = frame.loc[frame.index.isin(review.table.index)]  # the reviewed: not closed or future
     total = float(frame["cost_annual"].sum()) if len(frame) else 0.0
     kept = _kept_cost(ws, review)
     spend = pd.DataFrame(
@@ -1578,7 +1579,7 @@ def portfolio_overview(ws: Any, review: Any, plan: Any = None) -> ReportSection:
             "<h3>Concentration by relation, form, sector and region</h3>",
             _table(table, floats=",.1f"),
         ]
-    conflicts = [(a.alliance_id, c) for a in ws.alliances for c in a.conflicts_with if c]
+    conflicts = [(aid, c) for aid in frame.index for c in ws.alliance(aid).conflicts_with if c]
     parts.append(
         "<h3>Conflicts</h3>"
         + (
@@ -1613,11 +1614,14 @@ def spend_chart(ws: Any, review: Any) -> ReportFigure:
 
 
 def coverage_chart(ws: Any) -> ReportFigure:
-    """Existing alliances × capability gaps coverage [0–1] with total vs required."""
+    """Existing alliances (not closed) × capability gaps coverage [0–1], total vs required."""
     from alliancekit import plots
+    from alliancekit.model import AllianceStatus
 
     required = {g.gap_id: g.required for g in ws.organization.capability_gaps}
-    return as_figure(plots.coverage_heatmap(ws.alliance_coverage_frame(), required=required))
+    cov = ws.alliance_coverage_frame()
+    cov = cov.loc[[a.alliance_id for a in ws.alliances if a.status != AllianceStatus.CLOSED]]
+    return as_figure(plots.coverage_heatmap(cov, required=required))
 
 
 def scorecard(ws: Any, review: Any) -> ReportSection:
@@ -1753,6 +1757,7 @@ def risk_update(ws: Any, review: Any, plan: Any = None) -> ReportSection:
     ).abs()
     sig["hard trigger"] = t["hard_trigger"]
     cov = ws.alliance_coverage_frame()
+    cov = cov.loc[cov.index.isin(t.index)]  # the reviewed alliances (not closed or future)
     total_cov = cov.sum(axis=0)
     sole = []
     for aid in t.index:
@@ -1767,7 +1772,7 @@ def risk_update(ws: Any, review: Any, plan: Any = None) -> ReportSection:
         )
         sole.append(", ".join(gaps))
     sig["sole coverage of gaps (dependence)"] = sole
-    total = float(sum(a.cost_annual for a in ws.alliances)) or float("nan")
+    total = float(sum(ws.alliance(aid).cost_annual for aid in t.index)) or float("nan")
     sig["share of alliance spend [%]"] = [100 * ws.alliance(a).cost_annual / total for a in t.index]
     parts += [
         "<h3>Relationship risk signals and dependence</h3>",

@@ -521,3 +521,31 @@ def test_default_notebook_is_thin_one_call_per_cell() -> None:
     code = [c.source for c in nb.cells if c.cell_type == "code"][2:]  # after parameters, imports
     for source in code:
         assert "for " not in source and "if " not in source, source
+
+
+def test_report_sections_leave_closed_alliances_out() -> None:
+    """Spend and counts in §5.7 items 1–2 cover the alliances reviewed (a closed one is not).
+
+    The header and the review count 3 of GreenScape's 4 alliances when AL-B1 is closed; the
+    executive summary's annual cost and the overview's count and spend must agree with them.
+    """
+    from alliancekit.model import AllianceStatus
+
+    ws = ak.sample_workspace("greenscape")
+    first = ws.alliances[0]
+    ws = dataclasses.replace(
+        ws, alliances=(dataclasses.replace(first, status=AllianceStatus.CLOSED), *ws.alliances[1:])
+    )
+    review = ak.review_alliances(ws)
+    assert first.alliance_id not in review.table.index
+    money = ws.organization.money_label
+    cost = sum(ws.alliance(aid).cost_annual for aid in review.table.index)
+    summary = reporting.executive_summary(ws, review).html
+    assert f"<td>{cost:,.1f} {money}/yr</td>" in summary
+    overview = reporting.portfolio_overview(ws, review).html
+    assert f"{len(review.table)} existing alliance(s); annual spend {cost:,.1f} {money}/yr" in (
+        overview
+    )
+    risk = reporting.risk_update(ws, review).html
+    for aid in review.table.index:
+        assert f"<td>{100 * ws.alliance(aid).cost_annual / cost:,.1f}</td>" in risk
