@@ -216,10 +216,11 @@ def _message(text: str, kind: str = "info") -> str:
 def _error_text(exc: BaseException) -> str:
     """Human-readable text for an error shown in the app (no traceback)."""
     if isinstance(exc, DataValidationError):
-        lines = [f"The data has {len(exc.problems)} problem(s):"]
+        total = len(exc.problems) + exc.truncated  # the validator lists the first ones only
+        lines = [f"The data has {total} problem(s):"]
         lines += [f"  - {p}" for p in exc.problems[:30]]
-        if len(exc.problems) > 30:
-            lines.append(f"  … and {len(exc.problems) - 30} more")
+        if total > 30:
+            lines.append(f"  … and {total - 30} more")
         return "\n".join(lines)
     if isinstance(exc, InfeasiblePortfolioError):
         lines = [str(exc)]

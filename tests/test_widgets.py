@@ -418,6 +418,35 @@ def test_dashboard_malformed_upload_shows_problems_and_keeps_running(tmp_path: P
     assert "not a zip file" in app.message.value
 
 
+def test_dashboard_counts_every_problem_of_a_truncated_validation(tmp_path: Path) -> None:
+    """A workbook with more problems than the validator lists shows the true total.
+
+    load_workspace keeps the first MAX_PROBLEMS and counts the rest in ``truncated``; the app
+    must say how many there are in all, and how many are not listed.
+    """
+    import openpyxl
+
+    from alliancekit.errors import DataValidationError
+    from alliancekit.workspace import MAX_PROBLEMS, load_workspace
+
+    save_workspace(sample_workspace("greenscape"), tmp_path / "bad.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "bad.xlsx")
+    sheet = book["candidates"]
+    header = [c.value for c in sheet[1]]
+    for col in ("goal_compat", "culture_compat", "commitment", "reputation", "learning"):
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row=row, column=header.index(col) + 1, value=9)  # outside 1–5
+    book.save(tmp_path / "bad.xlsx")
+    with pytest.raises(DataValidationError) as info:
+        load_workspace(tmp_path / "bad.xlsx")
+    total = len(info.value.problems) + info.value.truncated
+    assert info.value.truncated > 0 and total > MAX_PROBLEMS
+    app = Dashboard(debounce=0)
+    app.upload.value = _upload("bad.xlsx", (tmp_path / "bad.xlsx").read_bytes())
+    assert f"The data has {total} problem(s)" in app.message.value
+    assert f"… and {total - 30} more" in app.message.value
+
+
 def test_dashboard_empty_data_dir(tmp_path: Path) -> None:
     app = Dashboard(tmp_path, debounce=0)
     assert app.workspace is None
