@@ -161,6 +161,8 @@ def serve(
         The notebook to serve (default ``notebooks/dashboard.ipynb``).
     wait : bool
         Block until the server answers HTTP (up to ``timeout`` seconds).
+    timeout : float
+        How long ``wait`` waits for the server [s]; then it is stopped and an error raised.
     env : dict, optional
         Extra environment variables for the server (e.g. ``ALLIANCEKIT_DATA``).
     cwd : path, optional

@@ -1174,6 +1174,8 @@ def select_portfolio(
         Solver time limit [s]; a stopped solve is reported as ``TIME_LIMIT`` with its gap.
     mip_gap : float
         Relative optimality gap at which the solver stops [0–1).
+    coverage_soft : float, optional
+        Penalty per unit of coverage shortfall [objective units]; None keeps coverage hard.
     coverage_reward : Mapping gap -> weight
         Adds ``Σ weight_g·z_g`` with ``z_g ≤ min(1, coverage_g)`` (no credit for over-coverage).
     synergy : Mapping (a, b) -> σ
@@ -2024,6 +2026,7 @@ def plan_portfolio(
         z_g ≤ min(1, coverage) (default weight: mean |E[NPV]| / max importance, so closing the
         most important gap is worth one average partner).
     review : ReviewResult or Mapping alliance_id -> Decision, optional
+    solver : {"highs", "cbc"}
     budget_one_off, budget_annual : float, optional
         Override the organization's budgets [money], [money/yr].
     risk_appetite : {"low", "medium", "high"}, optional
@@ -2040,11 +2043,22 @@ def plan_portfolio(
         organization's Γ. Not applied by default (§10 reading 9).
     cvar_beta, cvar_lambda, n_scenarios, seed
         CVaR level, penalty (mean_cvar) and scenario settings.
+    blend : float
+        Share of E[NPV] in the ``"blend"`` objective [0–1].
+    coverage_weight : float, optional
+        Weight of the coverage reward in the ``"coverage"`` objective [money per unit of
+        importance]; default as described under ``objective``.
+    policy : RiskPolicy, optional
+        Risk coefficients for E[NPV], risk caps and scenarios (``RiskPolicy()`` by default).
+    time_limit, mip_gap
+        Solver time limit [s] and relative optimality gap, as for ``select_portfolio``.
     reoptimise_existing : bool
         Decide keep/exit of every existing alliance the review did not EXIT jointly with the new
         partners (y_j of DOMAIN.md §4: keeping earns NPV_j = (value_plan − cost_annual)·AF,
         exiting charges the exit cost to the one-off budget and frees cost and coverage).
         Default False: such alliances are kept (§10 reading 7).
+    diagnose : bool
+        On infeasibility, search for the conflicting constraint groups (else raise at once).
 
     Returns
     -------
@@ -2307,8 +2321,12 @@ def efficient_frontier(
         [money]; scenarios are drawn), or any limit column of a generic problem.
     points : int
         Number of evenly spaced values (ignored when ``values`` is given).
+    values : sequence of float, optional
+        The exact values of the varied limit to solve at.
     progress : bool
         Show a tqdm progress bar.
+    **plan_kwargs
+        Passed to ``plan_portfolio`` when ``ws`` is a workspace.
 
     Returns
     -------

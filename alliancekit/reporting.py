@@ -1116,8 +1116,10 @@ def run_reports(
         Workspace folders or workbooks.
     jobs : int
         Worker processes (``1`` runs in this process, one after another).
-    Other parameters
-        As ``run_report``.
+    progress : bool
+        One tqdm bar over the workspaces (no per-cell bars).
+    period, out_dir, previous_period, policy, notebook, timeout, kernel_name, lock_timeout
+        As for ``run_report``.
 
     Returns
     -------

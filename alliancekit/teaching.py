@@ -770,6 +770,8 @@ def new_case(
         Random seed; the same seed always gives the same case.
     n_candidates : int
         Number of candidate partners (4–60).
+    check : bool
+        Solve the case (see above) and widen the budgets until it is feasible.
 
     Returns
     -------

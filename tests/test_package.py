@@ -35,3 +35,40 @@ def test_public_name_resolves(name: str) -> None:
 def test_unknown_name_raises_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = ak.nope
+
+
+def _documented_parameters(doc: str) -> set[str] | None:
+    """Names listed in a numpydoc ``Parameters`` section (None when there is no section)."""
+    import re
+
+    m = re.search(r"^Parameters\n-+\n(.*?)(?=^\w[\w ]*\n-+\n|\Z)", doc, re.S | re.M)
+    if m is None:
+        return None
+    names: set[str] = set()
+    for line in m.group(1).splitlines():
+        if line and not line.startswith(" "):  # "name : type" or "a, b, c"
+            names |= {p.strip().lstrip("*") for p in line.split(" : ")[0].split(",")}
+    return names
+
+
+def _functions_with_parameters_section() -> list[str]:
+    import inspect
+
+    return [
+        name
+        for name in sorted(ak._EXPORTS)
+        if inspect.isfunction(getattr(ak, name))
+        and _documented_parameters(inspect.getdoc(getattr(ak, name)) or "") is not None
+    ]
+
+
+@pytest.mark.parametrize("name", _functions_with_parameters_section())
+def test_parameters_section_matches_the_signature(name: str) -> None:
+    """A public function's numpydoc Parameters section names every parameter it takes."""
+    import inspect
+
+    obj = getattr(ak, name)
+    documented = _documented_parameters(inspect.getdoc(obj) or "")
+    params = list(inspect.signature(obj).parameters)
+    assert [p for p in params if p not in documented] == []
+    assert sorted(documented - set(params)) == []
