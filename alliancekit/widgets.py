@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.errors import AllianceKitError, DataValidationError, InfeasiblePortfolioError
-from alliancekit.model import Workspace
+from alliancekit.model import AllianceStatus, Workspace
 
 __all__ = [
     "DEBOUNCE",
@@ -1111,10 +1111,10 @@ class ReviewExplorer(_Explorer):
         self.workspace = workspace
         self.period = period
         defaults = ReviewPolicy()
-        ids = list(workspace.alliance_ids)
-        options = [
-            (f"{a.alliance_id} {a.partner_name}", a.alliance_id) for a in workspace.alliances
-        ]
+        # closed alliances are not reviewed (review_alliances leaves them out)
+        shown = [a for a in workspace.alliances if a.status != AllianceStatus.CLOSED]
+        ids = [a.alliance_id for a in shown]
+        options = [(f"{a.alliance_id} {a.partner_name}", a.alliance_id) for a in shown]
         self.alliance = widgets.Dropdown(
             options=options or [("(no existing alliances)", None)],
             value=ids[0] if ids else None,
@@ -1199,6 +1199,13 @@ class ReviewExplorer(_Explorer):
 
         aid = self.alliance.value
         if self.result is None or aid is None:
+            return
+        if aid not in self.result.table.index:  # e.g. starts after the review period
+            self.decision_html.value = (
+                f"<div><b>{html.escape(aid)}</b>: not reviewed in {html.escape(self.result.period)}"
+                " (it starts later)</div>"
+            )
+            self.kpi_figure.value, self.radar_figure.value = b"", b""
             return
         try:
             row = self.result.table.loc[aid]

@@ -299,6 +299,36 @@ def test_review_explorer_decisions_and_thresholds(greenscape) -> None:
     assert ex.result.decisions["AL-B4"] is Decision.RESTRUCTURE
 
 
+def test_review_explorer_with_a_closed_alliance(greenscape) -> None:
+    """A closed alliance is not reviewed, so the explorer neither offers nor fails on it."""
+    import dataclasses
+
+    from alliancekit.model import AllianceStatus
+
+    first = greenscape.alliances[0]
+    ws = dataclasses.replace(
+        greenscape,
+        alliances=(
+            dataclasses.replace(first, status=AllianceStatus.CLOSED),
+            *greenscape.alliances[1:],
+        ),
+    )
+    ex = ReviewExplorer(ws, debounce=0)
+    assert ex.error is None, ex.message.value
+    offered = [value for _, value in ex.alliance.options]
+    assert offered == [a.alliance_id for a in ws.alliances[1:]]
+    assert ex.alliance.value == offered[0]
+    assert offered[0] in ex.decision_html.value
+    # an alliance starting after the review period is offered but not reviewed: no error
+    later = dataclasses.replace(ws.alliances[1], start_period="2099-Q1")
+    ex = ReviewExplorer(
+        dataclasses.replace(ws, alliances=(*ws.alliances[:1], later, *ws.alliances[2:])), debounce=0
+    )
+    ex.alliance.value = later.alliance_id
+    assert ex.error is None, ex.message.value
+    assert "not reviewed" in ex.decision_html.value
+
+
 def test_review_without_alliances() -> None:
     from alliancekit.teaching import carpool_workspace
 
