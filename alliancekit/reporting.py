@@ -1409,6 +1409,12 @@ def _money(ws: Any) -> str:
     return ws.organization.money_label
 
 
+def _objective_value(plan: Any) -> str:
+    """The plan's reported objective with its unit: money, or points for a score objective."""
+    unit = plan.money_label or "points (Σ partner score [0–100])"
+    return f"{plan.objective_value:,.1f} {unit}"
+
+
 def _counts_text(review: Any) -> str:
     counts = review.counts()
     return ", ".join(f"{n} {d}" for d, n in counts.items() if n) or "no alliances"
@@ -1469,7 +1475,7 @@ def executive_summary(ws: Any, review: Any, plan: Any = None) -> ReportSection:
             (
                 "Re-planned portfolio",
                 f"{len(new)} new partner(s) proposed ({', '.join(new) or 'none'}); "
-                f"objective {plan.objective_name} {plan.objective_value:,.1f} {money}",
+                f"objective {plan.objective_name} {_objective_value(plan)}",
             )
         )
     rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in headline)
@@ -1933,7 +1939,7 @@ def replanned_portfolio(ws: Any, plan: Any) -> ReportSection:
     gap = f", MIP gap {plan.mip_gap:.2%}" if status != "optimal" else ""
     parts = [
         f"<p>Solver status <b>{_e(status)}</b>{_e(gap)} ({_e(plan.solver)}); objective "
-        f"{_e(plan.objective_name)} = {plan.objective_value:,.1f} {_e(money)}. Existing alliances "
+        f"{_e(plan.objective_name)} = {_e(_objective_value(plan))}. Existing alliances "
         f"kept: {_e(', '.join(plan.kept) or 'none')}; exited: "
         f"{_e(', '.join(plan.exited) or 'none')}.</p>",
         "<h3>New partners selected</h3>",

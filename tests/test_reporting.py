@@ -549,3 +549,19 @@ def test_report_sections_leave_closed_alliances_out() -> None:
     risk = reporting.risk_update(ws, review).html
     for aid in review.table.index:
         assert f"<td>{100 * ws.alliance(aid).cost_annual / cost:,.1f}</td>" in risk
+
+
+def test_report_objective_of_a_score_plan_is_not_money() -> None:
+    """A plan with objective="score" reports Σ score [points], not an amount of money."""
+    ws = ak.sample_workspace("norden-pumpen")
+    review = ak.review_alliances(ws)
+    plan = ak.plan_portfolio(ws, objective="score", review=review)
+    assert plan.money_label == ""  # PortfolioResult: no money unit for a score objective
+    money = ws.organization.money_label
+    value = f"{plan.objective_value:,.1f}"
+    for html in (
+        reporting.replanned_portfolio(ws, plan).html,
+        reporting.executive_summary(ws, review, plan).html,
+    ):
+        assert f"{value} {money}" not in html
+        assert f"{value} points (Σ partner score [0–100])" in html
