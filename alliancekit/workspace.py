@@ -1633,12 +1633,13 @@ def sample_workspace(name: str) -> Workspace:
 # serialisation (save, and in-memory validation)
 # ---------------------------------------------------------------------------------------------
 def _plain(value: Any) -> Any:
-    """YAML-friendly scalar: Enums as values, integral floats as ints."""
+    """YAML-friendly scalar: Enums as values, integral floats as ints (NaN/inf unchanged)."""
     if isinstance(value, Enum):
         return value.value
     if (
         isinstance(value, float)
         and not isinstance(value, bool)
+        and math.isfinite(value)
         and value == int(value)
         and abs(value) < 1e15
     ):
@@ -1646,19 +1647,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _missing(value: Any) -> bool:
+    """None or NaN (pandas' missing value): left out of ``organization.yaml``."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _org_dict(org: Organization) -> dict[str, Any]:
     """Organization as the mapping written to ``organization.yaml`` (None values omitted)."""
     out: dict[str, Any] = {}
     for col in ORG_SCALARS:
         value = getattr(org, col.name)
-        if value is not None:
+        if not _missing(value):
             out[col.name] = _plain(value)
     out["goals"] = [
-        {c.name: _plain(getattr(g, c.name)) for c in GOAL_COLS if getattr(g, c.name) is not None}
+        {c.name: _plain(getattr(g, c.name)) for c in GOAL_COLS if not _missing(getattr(g, c.name))}
         for g in org.goals
     ]
     out["capability_gaps"] = [
-        {c.name: _plain(getattr(g, c.name)) for c in GAP_COLS if getattr(g, c.name) is not None}
+        {c.name: _plain(getattr(g, c.name)) for c in GAP_COLS if not _missing(getattr(g, c.name))}
         for g in org.capability_gaps
     ]
     if org.diversification_rules:
@@ -1666,14 +1672,14 @@ def _org_dict(org: Organization) -> dict[str, Any]:
             {
                 c.name: _plain(getattr(r, c.name))
                 for c in RULE_COLS
-                if getattr(r, c.name) is not None
+                if not _missing(getattr(r, c.name))
             }
             for r in org.diversification_rules
         ]
     caps = {
         c.name: _plain(getattr(org.risk_caps, c.name))
         for c in RISK_CAP_COLS
-        if getattr(org.risk_caps, c.name) is not None
+        if not _missing(getattr(org.risk_caps, c.name))
     }
     if caps:
         out["risk_caps"] = caps

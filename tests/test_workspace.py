@@ -1363,3 +1363,20 @@ def test_round_trip_exact_for_arbitrary_floats(
     with tempfile.TemporaryDirectory() as tmp:
         for target in (Path(tmp) / "f", Path(tmp) / "b.xlsx"):
             assert_same_workspace(ws2, load_workspace(save_workspace(ws2, target)))
+
+
+def test_save_workspace_treats_nan_as_missing(tmp_path) -> None:
+    """An optional organization value set to NaN (pandas' missing) is saved as missing.
+
+    It used to crash the YAML writer with a bare ``ValueError`` (int(NaN)).
+    """
+    import dataclasses
+
+    ws = sample_workspace("greenscape")
+    org = dataclasses.replace(ws.organization, mgmt_capacity_fte=float("nan"))
+    save_workspace(dataclasses.replace(ws, organization=org), tmp_path / "ws")
+    save_workspace(dataclasses.replace(ws, organization=org), tmp_path / "ws.xlsx")
+    for target in ("ws", "ws.xlsx"):
+        back = load_workspace(tmp_path / target)
+        assert back.organization.mgmt_capacity_fte is None
+        assert back.candidate_ids == ws.candidate_ids
