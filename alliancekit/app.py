@@ -117,9 +117,11 @@ def _wait_until_up(server: AppServer, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not server.running():
+            log = server.log()[-3000:]
+            server.stop()  # remove its temp folder (and any kernel left in its group)
             raise AllianceKitError(
                 f"the Voilà server exited with code {server.process.returncode} before "
-                f"answering; its log:\n{server.log()[-3000:]}"
+                f"answering; its log:\n{log}"
             )
         try:
             with urllib.request.urlopen(server.url + "api", timeout=2) as resp:
@@ -131,10 +133,10 @@ def _wait_until_up(server: AppServer, timeout: float) -> None:
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.25)
+    log = server.log()[-3000:]
     server.stop()
     raise AllianceKitError(
-        f"the Voilà server did not answer on {server.url} within {timeout:.0f} s; "
-        f"its log:\n{server.log()[-3000:]}"
+        f"the Voilà server did not answer on {server.url} within {timeout:.0f} s; its log:\n{log}"
     )
 
 

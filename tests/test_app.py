@@ -90,6 +90,25 @@ def test_serve_port_in_use_fails_with_log(tiny_notebook: Path) -> None:
             serve(port=port, notebook=tiny_notebook, timeout=60)
 
 
+def test_serve_that_fails_to_start_removes_its_temp_folder(
+    tiny_notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that exits before answering is cleaned up like one that times out."""
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        with pytest.raises(AllianceKitError, match=r"exited with code|did not answer") as info:
+            serve(port=port, notebook=tiny_notebook, timeout=60)
+        assert "voila" in str(info.value).lower()  # the log is in the message
+        assert list(scratch.glob("alliancekit-app-*")) == []
+
+
 def test_cli_app_serves_and_sigterm_stops_voila() -> None:
     """``alliancekit app --port N`` serves the dashboard; SIGTERM stops Voilà too."""
     port = find_free_port()
