@@ -290,15 +290,23 @@ def frontier_plot(
         label="optimal portfolio",
     )
     if (~ok).any():
+        # on the bottom edge of the axes (axes coordinates), not at objective 0: an infeasible
+        # setting has no objective value at all
         ax.scatter(
             frame.loc[~ok, xcol],
-            np.zeros(int((~ok).sum())),
+            np.full(int((~ok).sum()), 0.03),
             marker="x",
             color=PALETTE[3],
-            label="infeasible",
+            label="infeasible (no portfolio)",
+            transform=ax.get_xaxis_transform(),
+            clip_on=False,
         )
     if current is not None:
         ax.axvline(current, color=PALETTE[1], ls="--", label=f"current setting {current:,.2f}")
+    xs = [float(v) for v in frame[xcol]] + ([float(current)] if current is not None else [])
+    if xs:  # axes-coordinate markers do not widen the data limits: include every point
+        pad = 0.03 * (max(xs) - min(xs) or 1.0)
+        ax.set_xlim(min(xs) - pad, max(xs) + pad)
     money_label = money_label or str(getattr(frontier, "money_label", "") or "")
     xlabel, xunit = _VARY_LABELS.get(vary, (vary.replace("_", " "), ""))
     xunit = xunit.format(money=money_label or "money")

@@ -92,3 +92,14 @@ def test_review_plots(greenscape: dict) -> None:
     _check(plots.decision_counts(rv.table["decision"]))
     gap = rv.table[["D3"]].assign(own=3.0, partner=4.0)[["own", "partner"]]
     _check(plots.perception_gap(gap))
+
+
+def test_frontier_shows_infeasible_points_inside_the_axes(greenscape: dict) -> None:
+    """Infeasible settings are drawn (at the bottom edge, not as objective 0) within the x-range."""
+    fr = ak.efficient_frontier(greenscape["ws"], vary="budget_annual", points=8, progress=False)
+    pts = fr.to_frame()
+    assert (~pts["feasible"]).any()
+    ax = plots.frontier_plot(fr).axes[0]
+    lo, hi = ax.get_xlim()
+    assert lo <= pts["value"].min() and hi >= pts["value"].max()
+    assert ax.get_ylim()[0] > 0  # no fake zero objective pulls the axis down
