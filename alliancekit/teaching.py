@@ -845,5 +845,11 @@ def student_notebook(
     nb, resources = TagRemovePreprocessor(config=config).preprocess(nb, resources)
     nb, resources = ClearOutputPreprocessor().preprocess(nb, resources)
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, target)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:  # write then rename: an interrupted run never leaves a half-written notebook
+        nbformat.write(nb, tmp)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
