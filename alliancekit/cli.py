@@ -154,8 +154,6 @@ def _cmd_select(args: argparse.Namespace) -> int:
     else:
         # HiGHS >= 1.12 can print a stray debug line straight to file descriptor 1
         # (ERGO-Code/HiGHS#2783); keep stdout pure JSON by pointing fd 1 at stderr while solving.
-        import os
-
         sys.stdout.flush()
         saved = os.dup(1)
         try:

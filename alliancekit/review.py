@@ -838,7 +838,9 @@ def _check_kpis(ws: Workspace) -> pd.DataFrame:
                 )
             )
     if problems:
-        raise DataValidationError(problems[:_MAX_PROBLEMS], truncated=max(0, len(problems) - 20))
+        raise DataValidationError(
+            problems[:_MAX_PROBLEMS], truncated=max(0, len(problems) - _MAX_PROBLEMS)
+        )
     unit = k["unit"].astype(str) if "unit" in k.columns else pd.Series("", index=k.index)
     return pd.DataFrame(
         {
