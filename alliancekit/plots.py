@@ -25,13 +25,16 @@ __all__ = [
     "budget_bars",
     "contribution_bars",
     "coverage_heatmap",
+    "coverage_matrix",
     "decision_counts",
     "frontier_plot",
+    "group_colours",
     "health_radar",
     "kpi_chart",
     "perception_gap",
     "risk_scatter",
     "score_bars",
+    "spend_title",
     "totals_bars",
 ]
 
@@ -337,9 +340,7 @@ def budget_bars(
     fig, ax = _new(ax, (7, 2.6))
     left = 0.0
     groups = items["group"] if "group" in items.columns else pd.Series("", index=items.index)
-    gcol = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
-    if gcol and all(str(g) in DECISION_COLOURS for g in gcol):  # review decisions: fixed colours
-        gcol = {g: DECISION_COLOURS[str(g)] for g in gcol}
+    gcol = group_colours(groups)
     for pid, cost in items["cost_annual"].astype(float).items():
         ax.barh(["spend"], [cost], left=left, color=gcol[groups[pid]], edgecolor="white")
         if cost > 0.04 * max(budget, 1e-9):
@@ -355,9 +356,42 @@ def budget_bars(
         handles = [Patch(color=colour, label=str(g)) for g, colour in gcol.items() if g]
         ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.set_xlabel(f"annual cost [{money_label}/yr]" if money_label else "annual cost [money/yr]")
-    ax.set_title(f"{title}: {left:,.1f} of {budget:,.1f} ({100 * left / max(budget, 1e-9):.0f}%)")
+    ax.set_title(spend_title(title, left, budget))
     ax.set_xlim(0, max(left, budget) * 1.15)
     return fig
+
+
+def group_colours(groups: Sequence[Any] | pd.Series) -> dict[Any, str]:
+    """Colour per distinct group in order of appearance (review decisions: their fixed colours)."""
+    gcol = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
+    if gcol and all(str(g) in DECISION_COLOURS for g in gcol):
+        gcol = {g: DECISION_COLOURS[str(g)] for g in gcol}
+    return gcol
+
+
+def spend_title(title: str, spent: float, budget: float) -> str:
+    """``"<title>: <spent> of <budget> (<share>%)"``, the title of a spend-vs-budget chart."""
+    return f"{title}: {spent:,.1f} of {budget:,.1f} ({100 * spent / max(budget, 1e-9):.0f}%)"
+
+
+def coverage_matrix(
+    coverage: pd.DataFrame, required: Mapping[str, float] | pd.Series | None = None
+) -> pd.DataFrame:
+    """Coverage [0–1] (rows: partners or alliances, columns: gaps) as drawn in a heatmap.
+
+    With ``required``, a last row ``"total / required"`` holds each gap's summed coverage
+    divided by its required level (gaps with no requirement: divided by 1).
+    """
+    cov = coverage.astype(float)
+    cov.index = [str(i) for i in cov.index]
+    cov.columns = [str(c) for c in cov.columns]
+    if required is None:
+        return cov
+    req = pd.Series(required, dtype=float)
+    req.index = [str(i) for i in req.index]
+    req = req.reindex(cov.columns).fillna(0.0)
+    total = cov.sum(axis=0) / req.where(req > 0, 1)
+    return pd.concat([cov, total.to_frame("total / required").T])
 
 
 def coverage_heatmap(
@@ -367,17 +401,11 @@ def coverage_heatmap(
     ax: Axes | None = None,
 ) -> Figure:
     """Partner × capability-gap coverage [0–1]; a bottom row shows total vs required."""
-    cov = coverage.astype(float)
-    data = cov.copy()
-    labels = [str(i) for i in cov.index]
-    if required is not None:
-        req = pd.Series(required, dtype=float).reindex(cov.columns).fillna(0.0)
-        total = cov.sum(axis=0)
-        data = pd.concat([cov, (total / req.where(req > 0, 1)).to_frame("total / required").T])
-        labels.append("total / required")
-    fig, ax = _new(ax, (0.7 * cov.shape[1] + 3, 0.35 * data.shape[0] + 1.6))
+    data = coverage_matrix(coverage, required)
+    labels = list(data.index)
+    fig, ax = _new(ax, (0.7 * data.shape[1] + 3, 0.35 * data.shape[0] + 1.6))
     im = ax.imshow(data.to_numpy(), cmap="cividis", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(cov.shape[1]), [str(c) for c in cov.columns])
+    ax.set_xticks(range(data.shape[1]), list(data.columns))
     ax.set_yticks(range(len(labels)), labels)
     for (r, c), v in np.ndenumerate(data.to_numpy()):
         if v > 0:
