@@ -369,8 +369,18 @@ def _engine_name() -> str:
         _final = False
 
         def save(self, **kwargs: Any) -> None:
-            if self._final:
-                super().save(**kwargs)
+            if not self._final:
+                return
+            if self.output_path is None or "://" in str(self.output_path):
+                super().save(**kwargs)  # pragma: no cover - papermill's remote I/O
+                return
+            # papermill's save validates the whole notebook against the schema first (~20 ms
+            # for a report); the notebook was valid when read and cells only gained outputs
+            import nbformat
+
+            Path(self.output_path).write_text(
+                nbformat.v4.writes(self.nb) + "\n", encoding="utf-8"
+            )
 
         def notebook_complete(self, **kwargs: Any) -> None:
             self._final = True
@@ -648,12 +658,18 @@ def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | Non
         The HTML document.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     from alliancekit import __version__
 
     if isinstance(notebook, (str, os.PathLike)):
-        nb = nbformat.read(str(notebook), as_version=4)
+        text = Path(notebook).read_text(encoding="utf-8")
+        # a v4 notebook (what papermill writes) is parsed without nbformat.read's schema
+        # validation (~30 ms for a report); anything else goes through nbformat.read
+        try:
+            v4 = json.loads(text).get("nbformat") == 4
+        except (ValueError, AttributeError):
+            v4 = False
+        nb = nbformat.v4.reads(text) if v4 else nbformat.reads(text, as_version=4)
         default_title = Path(notebook).stem
     else:
         nb = nbformat.from_dict(json.loads(json.dumps(notebook)))
@@ -671,14 +687,7 @@ def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | Non
             ]
         cells.append(cell)
     nb.cells = cells
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        anchor_link_text="",
-    )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _html_exporter().from_notebook_node(nb)
     body = _strip_active_content(body)
     footer = f"Generated {html.escape(_utc_now())} by alliancekit {html.escape(__version__)}."
     return _PAGE.format(
@@ -688,6 +697,57 @@ def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | Non
         body=body,
         footer=footer,
     )
+
+
+@cache
+def _html_exporter() -> Any:
+    """The report's nbconvert exporter, made once per process (its Jinja templates compile once).
+
+    nbconvert's ``HTMLExporter`` (``basic`` template: body only, no require.js, MathJax or widget
+    CDN; code inputs and prompts excluded). Its ``from_notebook_node`` ends by re-parsing the
+    whole page with BeautifulSoup only to add ``alt`` text to images that lack it and
+    ``tabindex`` to JupyterLab-template cells (the ``basic`` template has none): that pass took
+    longer than the conversion itself. This subclass skips it and adds the missing ``alt``
+    text with a regular expression. If a future nbconvert renames the internals it relies on,
+    it falls back to the unmodified exporter.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class _ReportHTMLExporter(HTMLExporter):
+        def from_notebook_node(  # type: ignore[override]
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[str, dict[str, Any]]:
+            try:
+                from nbconvert.filters.highlight import Highlight2HTML
+                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+                langinfo = nb.metadata.get("language_info", {})
+                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+                highlight = self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                )
+                resources = self._init_resources(resources)
+                data_type = WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                )
+            except (ImportError, AttributeError):  # pragma: no cover - other nbconvert versions
+                return super().from_notebook_node(nb, resources, **kw)
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_type)
+            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _IMG_NO_ALT_RE.sub('<img alt="figure" ', body), resources
+
+    return _ReportHTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    )
+
+
+_IMG_NO_ALT_RE = re.compile(r"<img\b(?![^>]*\balt\s*=)\s*", re.IGNORECASE)
 
 
 def _strip_active_content(body: str) -> str:
@@ -1311,7 +1371,7 @@ class ReportSection:
 
 @dataclass(frozen=True)
 class ReportFigure:
-    """A matplotlib figure rendered once and shown as an embedded ``data:`` image.
+    """A chart rendered once and shown as an embedded ``data:`` image.
 
     SVG by default, base64-encoded inside an ``<img>`` (never inline SVG markup): an image
     document cannot run scripts or inject markup into the page, so workspace text drawn in a
@@ -1335,14 +1395,24 @@ class ReportFigure:
 
 
 def as_figure(fig: Any, title: str | None = None, dpi: int = 80, fmt: str = "svg") -> ReportFigure:
-    """Render a matplotlib ``Figure`` to an embedded image (``data:`` URI) for the report.
+    """Embed a chart in the report as a ``data:`` image.
 
-    ``fmt="svg"`` (default) writes text as SVG ``<text>`` elements (``svg.fonttype`` "none")
-    instead of glyph outlines: about 20 % faster to render than a PNG, half the size of
-    outlined SVG, sharp at any zoom and in print. The page names its font stack (DejaVu Sans
-    first, matplotlib's default font), so nothing is fetched. ``fmt="png"`` renders at ``dpi``.
+    ``fig`` is an ``svgcharts.SvgChart`` (what the report draws: its SVG document is embedded
+    as is) or a matplotlib ``Figure`` (for charts added to a custom report notebook).
+    A matplotlib figure is rendered as SVG with text as ``<text>`` elements (``svg.fonttype``
+    "none": half the size of outlined glyphs, sharp at any zoom and in print; the page names
+    its font stack, DejaVu Sans first, so nothing is fetched), or with ``fmt="png"`` as a PNG
+    at ``dpi``.
     """
     import base64
+
+    from alliancekit.svgcharts import SvgChart
+
+    if isinstance(fig, SvgChart):
+        return ReportFigure(
+            title=fig.title if title is None else title,
+            data_base64=base64.b64encode(fig.svg.encode("utf-8")).decode("ascii"),
+        )
     import io
 
     import matplotlib
@@ -1607,7 +1677,7 @@ def portfolio_overview(ws: Any, review: Any, plan: Any = None) -> ReportSection:
 
 def spend_chart(ws: Any, review: Any) -> ReportFigure:
     """Annual cost of each existing alliance, coloured by decision, against the annual budget."""
-    from alliancekit import plots
+    from alliancekit import svgcharts
 
     items = pd.DataFrame(
         {
@@ -1616,7 +1686,7 @@ def spend_chart(ws: Any, review: Any) -> ReportFigure:
         },
         index=review.table.index,
     )
-    fig = plots.budget_bars(
+    fig = svgcharts.budget_bars(
         items,
         ws.organization.budget_annual,
         money_label=_money(ws),
@@ -1627,13 +1697,13 @@ def spend_chart(ws: Any, review: Any) -> ReportFigure:
 
 def coverage_chart(ws: Any) -> ReportFigure:
     """Existing alliances (not closed) × capability gaps coverage [0–1], total vs required."""
-    from alliancekit import plots
+    from alliancekit import svgcharts
     from alliancekit.model import AllianceStatus
 
     required = {g.gap_id: g.required for g in ws.organization.capability_gaps}
     cov = ws.alliance_coverage_frame()
     cov = cov.loc[[a.alliance_id for a in ws.alliances if a.status != AllianceStatus.CLOSED]]
-    return as_figure(plots.coverage_heatmap(cov, required=required))
+    return as_figure(svgcharts.coverage_heatmap(cov, required=required))
 
 
 def scorecard(ws: Any, review: Any) -> ReportSection:
@@ -1674,10 +1744,10 @@ def scorecard(ws: Any, review: Any) -> ReportSection:
 
 def attainment_chart(review: Any) -> ReportFigure:
     """Sparklines of A_t per alliance with the EXIT / RESTRUCTURE / GROW thresholds."""
-    from alliancekit import plots
+    from alliancekit import svgcharts
 
     p = review.policy
-    fig = plots.attainment_sparklines(
+    fig = svgcharts.attainment_sparklines(
         review.attainment,
         thresholds={"exit": p.a_exit, "restructure": p.a_restr, "grow": p.a_grow},
         decisions=dict(review.table["decision"]),
@@ -1685,28 +1755,15 @@ def attainment_chart(review: Any) -> ReportFigure:
     return as_figure(fig)
 
 
-def kpi_charts(review: Any, dpi: int = 72) -> ReportSection:
-    """KPI plan vs actual charts, one figure per alliance (embedded images).
+def kpi_charts(review: Any) -> ReportSection:
+    """KPI plan vs actual charts, one figure per alliance (embedded images)."""
+    from alliancekit import svgcharts
 
-    The figures are drawn by ``plots.kpi_chart`` into a figure with fixed margins instead of
-    constrained layout: constrained layout draws every axes twice, and these small multiples
-    are the most expensive part of a report.
-    """
-    from matplotlib.figure import Figure
-
-    from alliancekit import plots
-
-    detail = review.kpi_detail.reset_index()
     parts = []
     for aid in review.table.index:
-        n = max(int(detail.loc[detail["alliance_id"] == aid, "kpi_id"].nunique()), 1)
-        fig = Figure(figsize=(3.2 * n + 0.4, 2.9))
-        plots.kpi_chart(review, aid, fig=fig)
-        width = 3.2 * n + 0.4
-        fig.subplots_adjust(left=0.6 / width, right=0.98, bottom=0.33, top=0.8, wspace=0.45)
         partner = review.table.loc[aid, "partner_name"]
         parts.append(f"<h4>{_e(aid)}: {_e(partner)}</h4>")
-        parts.append(as_figure(fig, title=f"{aid}: KPI plan vs actual", dpi=dpi)._repr_html_())
+        parts.append(as_figure(svgcharts.kpi_chart(review, aid))._repr_html_())
     return _section("KPI charts", *parts)
 
 
@@ -1733,14 +1790,14 @@ def health_table(review: Any) -> ReportSection:
 
 def health_chart(review: Any) -> ReportFigure:
     """Radar of D1–D6 for every alliance."""
-    from alliancekit import plots
+    from alliancekit import svgcharts
 
-    return as_figure(plots.health_radar(review, list(review.table.index)))
+    return as_figure(svgcharts.health_radar(review, list(review.table.index)))
 
 
 def perception_chart(review: Any) -> ReportFigure | ReportSection:
     """Own vs partner trust [1–5] per alliance (the perception gap)."""
-    from alliancekit import plots
+    from alliancekit import svgcharts
 
     t = review.table
     gap = pd.DataFrame(
@@ -1748,7 +1805,7 @@ def perception_chart(review: Any) -> ReportFigure | ReportSection:
     ).dropna()
     if not len(gap):
         return _section("perception gap", "<p>No two-sided survey data: no perception gap.</p>")
-    return as_figure(plots.perception_gap(gap))
+    return as_figure(svgcharts.perception_gap(gap))
 
 
 def risk_update(ws: Any, review: Any, plan: Any = None) -> ReportSection:

@@ -106,6 +106,51 @@ def test_notebook_to_html_drops_code_scripts_and_external_references() -> None:
     assert "@media print" in page
 
 
+def test_notebook_to_html_shows_what_nbconvert_shows(tmp_path: Path) -> None:
+    """The faster exporter (no BeautifulSoup pass) renders the same text as nbconvert's own,
+    gives images without alt text one, and writes no self-closing non-void element (a
+    ``<a .../>`` anchor once swallowed the rest of the page into a hidden link)."""
+    from nbconvert import HTMLExporter
+
+    code = nbformat.v4.new_code_cell("x")
+    code.outputs = [
+        nbformat.v4.new_output(
+            "execute_result",
+            data={"text/html": "<table><tr><th>a</th><td>1.0</td></tr></table>"},
+            execution_count=1,
+        ),
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="}),
+        nbformat.v4.new_output("stream", name="stdout", text="printed line"),
+    ]
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Title\n\n## 1. Section\n\nSome *emphasis* and a list:\n\n- one"
+        ),
+        code,
+        nbformat.v4.new_markdown_cell("## 2. After the figure"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    ours = reporting.notebook_to_html(path)
+    reference, _ = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    ).from_notebook_node(nbformat.read(path, as_version=4))
+
+    def visible(page: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+    assert visible(reference) in visible(ours)
+    assert "2. After the figure" in visible(ours)
+    assert re.search(r'<img alt="figure" src="data:image/png;base64,iVBORw0KGgo="', ours)
+    void = "area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr"
+    assert not re.search(rf"<(?!(?:{void})\b)[a-zA-Z][\w-]*\b[^>]*/>", ours)
+
+
 def test_bad_period_is_invalid_input(tmp_path: Path) -> None:
     with pytest.raises(AllianceKitError, match="YYYY-Qn"):
         reporting.run_report(DATA / "greenscape", period="2025Q2", out_dir=tmp_path)
@@ -516,7 +561,8 @@ def test_fixture_notebooks_have_a_literal_parameters_cell() -> None:
                 assert not re.search(r"^\s*(def|class) ", cell.source, re.MULTILINE), path
 
 
-def test_default_notebook_is_thin_one_call_per_cell() -> None:
+def test_default_notebook_is_thin_no_logic_in_cells() -> None:
+    """Cells call the package (a section may display a few results); no loops or branches."""
     nb = nbformat.read(reporting.DEFAULT_NOTEBOOK, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"][2:]  # after parameters, imports
     for source in code:
