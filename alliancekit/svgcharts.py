@@ -53,16 +53,24 @@ FONT = "DejaVu Sans, Verdana, Segoe UI, Arial, sans-serif"
 INK = "#1d2327"
 MUTED = "#5f6b73"
 GRID = "#e3e7ea"
-#: matplotlib's "cividis" colour map at 0, 1/8, …, 1 (perceptually uniform, colour-blind safe).
+#: matplotlib's "cividis" colour map at 0, 1/16, …, 1 (perceptually uniform, colour-blind safe).
 CIVIDIS: tuple[str, ...] = (
     "#00224e",
+    "#002e6a",
     "#1a386f",
+    "#32436d",
     "#434e6c",
+    "#535a6d",
     "#61656f",
+    "#6f7073",
     "#7d7c78",
+    "#8c8878",
     "#9b9476",
+    "#aba072",
     "#bcae6c",
+    "#cdbb63",
     "#dec958",
+    "#f0d846",
     "#fee838",
 )
 _TITLE, _LABEL, _TICK = 13.0, 11.0, 9.5
@@ -160,7 +168,7 @@ def _finite(values: Any) -> np.ndarray:
 
 
 def _cividis(v: float) -> str:
-    """Colour of ``v`` [0–1] on the cividis map (linear between its nine stops)."""
+    """Colour of ``v`` [0–1] on the cividis map (linear between its 17 stops)."""
     v = min(max(float(v), 0.0), 1.0) * (len(CIVIDIS) - 1)
     i = min(int(v), len(CIVIDIS) - 2)
     t = v - i
@@ -289,7 +297,7 @@ class _Svg:
             f"<title>{html.escape(self.title, quote=False)}</title>"
             f'<rect width="{w}" height="{h}" fill="white"/>' + "".join(self.parts) + "</svg>"
         )
-        return SvgChart(title=self.title, svg=svg, width=self.width, height=self.height)
+        return SvgChart(title=self.title, svg=svg, width=float(w), height=float(h))
 
 
 def _heading(svg: _Svg, title: str, x: float | None = None) -> None:
