@@ -1269,32 +1269,40 @@ def _economics(
 
 
 # -- decision rules --------------------------------------------------------------------------
-def _health(m: pd.DataFrame, policy: ReviewPolicy) -> np.ndarray:
+def _columns(m: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The per-alliance inputs of the decision rules as arrays (extracted once per review)."""
+    cols = {
+        k: m[k].to_numpy(dtype=float)
+        for k in (*DIMENSIONS, "A_W", "trend", "PV_continue", "exit_value")
+    }
+    cols["E0"] = m["E0"].to_numpy(dtype=bool)
+    cols["economic_data"] = m["economic_data"].to_numpy(dtype=bool)
+    return cols
+
+
+def _health(m: Mapping[str, Any] | pd.DataFrame, policy: ReviewPolicy) -> np.ndarray:
     """H with renormalised weights; NaN when no survey dimension exists (H is not D2 alone)."""
     w = policy.normalized_weights
-    dims = m[list(DIMENSIONS)].to_numpy(dtype=float)
+    dims = np.column_stack([np.asarray(m[d], dtype=float) for d in DIMENSIONS])
     h = health_index(dims, [w[d] for d in DIMENSIONS])
     survey_dims = dims[:, [0, 2, 3, 4, 5]]
     return np.where(np.isnan(survey_dims).all(axis=1), np.nan, h)
 
 
-def _rules(m: pd.DataFrame, health: np.ndarray, policy: ReviewPolicy) -> pd.DataFrame:
-    """Boolean frame (alliances × rule ids, plus GROW) of which rules fire; NaN compares False."""
-    p = policy
+def _fired(cols: Mapping[str, np.ndarray], health: np.ndarray, p: ReviewPolicy) -> dict[str, Any]:
+    """Which rules fire (rule id, plus GROW -> boolean array over alliances); NaN compares False."""
     with np.errstate(invalid="ignore"):
-        a_w = m["A_W"].to_numpy(dtype=float)
-        b = m["trend"].to_numpy(dtype=float)
-        d = {k: m[k].to_numpy(dtype=float) for k in DIMENSIONS}
-        d34 = np.fmin(d["D3"], d["D4"])
-        fired = {
-            "E0": m["E0"].to_numpy(dtype=bool),
+        a_w, b = cols["A_W"], cols["trend"]
+        d34 = np.fmin(cols["D3"], cols["D4"])
+        return {
+            "E0": cols["E0"],
             "E1": health < p.h_exit,
             "E2": (a_w < p.a_exit) & (b <= p.e2_trend_max),
-            "E3": d["D1"] <= p.fit_exit,
+            "E3": cols["D1"] <= p.fit_exit,
             "E4": (
                 p.economic_check
-                & m["economic_data"].to_numpy(dtype=bool)
-                & (m["PV_continue"].to_numpy(dtype=float) < m["exit_value"].to_numpy(dtype=float))
+                & cols["economic_data"]
+                & (cols["PV_continue"] < cols["exit_value"])
             ),
             "R1": health < p.h_restr,
             "R2": a_w < p.a_restr,
@@ -1303,19 +1311,23 @@ def _rules(m: pd.DataFrame, health: np.ndarray, policy: ReviewPolicy) -> pd.Data
             "GROW": (health >= p.h_grow)
             & (a_w >= p.a_grow)
             & (b >= p.b_grow)
-            & (d["D1"] >= p.d1_grow)
-            & (d["D5"] >= p.d5_grow),
+            & (cols["D1"] >= p.d1_grow)
+            & (cols["D5"] >= p.d5_grow),
         }
-    return pd.DataFrame(fired, index=m.index)
 
 
-def _decide(fired: pd.DataFrame) -> np.ndarray:
+def _rules(m: pd.DataFrame, health: np.ndarray, policy: ReviewPolicy) -> pd.DataFrame:
+    """Boolean frame (alliances × rule ids, plus GROW) of which rules fire; NaN compares False."""
+    return pd.DataFrame(_fired(_columns(m), health, policy), index=m.index)
+
+
+def _decide(fired: Mapping[str, Any] | pd.DataFrame) -> np.ndarray:
     """Decision per alliance: EXIT if an E-rule fired, else RESTRUCTURE, GROW or MAINTAIN."""
-    exit_ = fired[list(_EXIT_RULES)].to_numpy().any(axis=1)
-    restr = fired[list(_RESTRUCTURE_RULES)].to_numpy().any(axis=1)
-    grow = fired["GROW"].to_numpy()
+    exit_ = np.column_stack([np.asarray(fired[r], dtype=bool) for r in _EXIT_RULES]).any(axis=1)
+    restr = np.column_stack([np.asarray(fired[r], dtype=bool) for r in _RESTRUCTURE_RULES])
+    grow = np.asarray(fired["GROW"], dtype=bool)
     return np.select(
-        [exit_, restr, grow],
+        [exit_, restr.any(axis=1), grow],
         [Decision.EXIT.value, Decision.RESTRUCTURE.value, Decision.GROW.value],
         default=Decision.MAINTAIN.value,
     ).astype(object)
@@ -1642,8 +1654,8 @@ def decision_sensitivity(
     """
     policy = _as_policy(policy)
     c = _compute(ws, period, policy)
-    base_h = _health(c.m, policy)
-    base = _decide(_rules(c.m.assign(H=base_h), base_h, policy))
+    cols = _columns(c.m)
+    base = _decide(_fired(cols, _health(cols, policy), policy))
     variants: list[tuple[str, ReviewPolicy]] = []
     for name in (*_HEALTH_THRESHOLDS, *_ATTAINMENT_THRESHOLDS):
         step = threshold_shift if name in _HEALTH_THRESHOLDS else threshold_shift / 100.0
@@ -1660,8 +1672,7 @@ def decision_sensitivity(
     seen: dict[str, set[str]] = {aid: {d} for aid, d in zip(c.ids, base, strict=True)}
     changes: dict[str, list[str]] = {aid: [] for aid in c.ids}
     for label, pol in variants:
-        h = _health(c.m, pol)
-        dec = _decide(_rules(c.m.assign(H=h), h, pol))
+        dec = _decide(_fired(cols, _health(cols, pol), pol))
         for i, aid in enumerate(c.ids):
             seen[aid].add(dec[i])
             if dec[i] != base[i]:
