@@ -602,7 +602,17 @@ class Workspace:
         Relational-risk items missing on a candidate take the defaults of its relation
         (DOMAIN.md §3.1); ``duration_years`` defaults to the planning horizon. Enums become
         their string values; ``coverage`` stays a dict column (see ``coverage_frame``).
+
+        Built once per workspace (it is immutable) and returned as a new shallow copy each
+        time: with pandas copy-on-write, changing the returned frame never changes the cache.
         """
+        cached = self.__dict__.get("_candidates_frame")
+        if cached is None:
+            cached = self._build_candidates_frame()
+            object.__setattr__(self, "_candidates_frame", cached)
+        return cached.copy(deep=False)
+
+    def _build_candidates_frame(self) -> pd.DataFrame:
         frame = _records(self.candidates, "id")
         if frame.empty:
             return frame

@@ -2108,8 +2108,10 @@ def appendix(
             dq.append(f"{len(partner_rows)} KPI row(s) are partner-reported (alliances {_e(ids)})")
     versions = {"python": sys.version.split()[0]}
     for pkg in ("alliancekit", "numpy", "pandas", "scipy", "pulp", "highspy", "matplotlib"):
+        # a loaded module knows its version; the metadata lookup scans site-packages (~2 ms)
+        loaded = getattr(sys.modules.get(pkg), "__version__", None)
         try:
-            versions[pkg] = version(pkg)
+            versions[pkg] = str(loaded) if isinstance(loaded, str) else version(pkg)
         except PackageNotFoundError:
             versions[pkg] = "not installed"
     vt = pd.DataFrame({"version": list(versions.values())}, index=list(versions))

@@ -28,6 +28,11 @@ def jsonable(value: Any) -> Any:
 
     NaN and infinities become ``None`` (JSON has no NaN).
     """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common cases first
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, Result):
         return value.to_dict()
     if isinstance(value, Enum):
@@ -35,7 +40,7 @@ def jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, pd.DataFrame):
-        frame = value.copy()
+        frame = value
         if frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex):
             frame = frame.reset_index()
         return [
