@@ -146,13 +146,10 @@ def _span(lo: float, hi: float) -> tuple[float, float]:
 
 
 def _tick_label(value: float, ticks: Sequence[float]) -> str:
+    """``value`` with as many decimals as the tick step needs (50 -> 0, 0.5 -> 1, 0.25 -> 2)."""
     step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else abs(value) or 1.0
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-    if decimals and round(step * 10**decimals) % 10 == 5 and step < 1:  # 0.25, 2.5e-2 …
-        decimals += 1
-    if abs(step - round(step)) < 1e-9 and step >= 1:
-        decimals = 0
-    elif step * 10**decimals % 1 > 1e-6:
+    decimals = 0
+    while decimals < 9 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
         decimals += 1
     return f"{value:,.{decimals}f}"
 
@@ -554,7 +551,7 @@ def attainment_sparklines(
     width = 640.0
     left = 16 + max((text_width(s, _TICK) for s in labels), default=0.0) + 34
     right = width - 50
-    row_h, top = 44.0, 58.0
+    row_h, top = 52.0, 58.0
     n = max(len(attainment), 1)
     space = (right - left) / max(len(periods) - 1, 1)
     xs = (

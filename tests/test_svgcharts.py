@@ -280,6 +280,8 @@ def test_tick_labels_show_the_step_precision() -> None:
     assert svgcharts._tick_label(4000, [3950, 4000]) == "4,000"
     assert svgcharts._tick_label(0.6, [0.2, 0.4, 0.6]) == "0.6"
     assert svgcharts._tick_label(7.5, [5, 7.5]) == "7.5"
+    assert svgcharts._tick_label(1.5, [1.0, 1.5, 2.0]) == "1.5"
+    assert svgcharts._tick_label(2e-4, [1e-4, 2e-4]) == "0.0002"
 
 
 def test_as_figure_embeds_the_svg_document_as_an_image() -> None:
