@@ -44,6 +44,7 @@ __all__ = [
     "SizeClass",
     "SolveStatus",
     "Workspace",
+    "annuity_factor",
     "likert",
 ]
 
@@ -348,6 +349,11 @@ class DiversificationRule:
         return f"{self.attribute}={self.value}"
 
 
+def annuity_factor(rate: float, years: float) -> float:
+    """``AF = (1 − (1+r)^−H)/r``, or ``H`` when ``r = 0`` [years]: present value of 1 per year."""
+    return float(years) if rate == 0 else (1.0 - (1.0 + rate) ** -years) / rate
+
+
 @dataclass(frozen=True)
 class Organization:
     """The focal organization: goals, gaps, budgets, risk appetite and planning settings."""
@@ -386,9 +392,8 @@ class Organization:
 
     @property
     def annuity_factor(self) -> float:
-        """AF = (1 − (1+r)^−H) / r, or H when r = 0."""
-        r, h = self.discount_rate, self.planning_horizon_years
-        return float(h) if r == 0 else (1 - (1 + r) ** -h) / r
+        """AF = (1 − (1+r)^−H) / r, or H when r = 0 [years] (``annuity_factor``)."""
+        return annuity_factor(self.discount_rate, self.planning_horizon_years)
 
     def gap(self, gap_id: str) -> Gap:
         """The capability gap with this id (KeyError if unknown)."""

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.errors import DataValidationError, Problem
-from alliancekit.model import AllianceForm, Workspace
+from alliancekit.model import AllianceForm, Workspace, annuity_factor
 from alliancekit.results import Result
 
 __all__ = [
@@ -307,11 +307,6 @@ def total_risk(r_rel: np.ndarray, r_perf: np.ndarray, alpha: float = 0.5) -> np.
 def failure_probability(r: np.ndarray, base: float = 0.10, slope: float = 0.80) -> np.ndarray:
     """Failure probability over the horizon ``p = 0.10 + 0.80·R`` [0–1] (DOMAIN.md §3.3)."""
     return base + slope * np.asarray(r, dtype=float)
-
-
-def annuity_factor(rate: float, years: float) -> float:
-    """``AF = (1 − (1+r)^−H)/r``, or ``H`` when ``r = 0`` [years]."""
-    return float(years) if rate == 0 else (1.0 - (1.0 + rate) ** -years) / rate
 
 
 def npv(c0: np.ndarray, ca: np.ndarray, v: np.ndarray, af: float) -> np.ndarray:
