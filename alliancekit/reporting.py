@@ -378,9 +378,7 @@ def _engine_name() -> str:
             # for a report); the notebook was valid when read and cells only gained outputs
             import nbformat
 
-            Path(self.output_path).write_text(
-                nbformat.v4.writes(self.nb) + "\n", encoding="utf-8"
-            )
+            Path(self.output_path).write_text(nbformat.v4.writes(self.nb) + "\n", encoding="utf-8")
 
         def notebook_complete(self, **kwargs: Any) -> None:
             self._final = True
