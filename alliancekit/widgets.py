@@ -1271,13 +1271,25 @@ def _upload_items(value: Any) -> list[tuple[str, bytes]]:
     return out
 
 
+#: Limits on an uploaded .zip, checked before anything is unpacked (a "zip bomb" of a few kB
+#: can declare gigabytes): total unpacked size [bytes] and number of entries. A workspace with
+#: 60,000 KPI rows is about 5 MB of CSV.
+MAX_UPLOAD_UNPACKED_BYTES = 200 * 2**20
+MAX_UPLOAD_MEMBERS = 1000
+
+
 def load_upload(name: str, content: bytes, folder: Path) -> Workspace:
     """Load an uploaded ``.xlsx`` workbook or ``.zip`` of a workspace folder (CSV + YAML).
+
+    A .zip is refused before unpacking when it holds more than ``MAX_UPLOAD_MEMBERS`` entries
+    or declares more than ``MAX_UPLOAD_UNPACKED_BYTES`` unpacked (``zipfile`` never returns more
+    than an entry declares); entries with absolute paths or ``..`` are skipped.
 
     Raises
     ------
     DataValidationError
-        For a malformed workspace, or a file that is neither .xlsx nor .zip.
+        For a malformed workspace, a zip over the limits, or a file that is neither .xlsx
+        nor .zip.
     """
     from alliancekit.errors import Problem
     from alliancekit.workspace import load_workspace
@@ -1293,7 +1305,21 @@ def load_upload(name: str, content: bytes, folder: Path) -> Workspace:
         target = folder / Path(safe).stem
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as zf:
-                for member in zf.infolist():
+                members = zf.infolist()
+                unpacked = sum(m.file_size for m in members)
+                if len(members) > MAX_UPLOAD_MEMBERS or unpacked > MAX_UPLOAD_UNPACKED_BYTES:
+                    raise DataValidationError(
+                        Problem(
+                            safe,
+                            None,
+                            None,
+                            f"the zip holds {len(members)} entries, {unpacked / 2**20:,.1f} MB "
+                            f"unpacked; the limit is {MAX_UPLOAD_MEMBERS} entries and "
+                            f"{MAX_UPLOAD_UNPACKED_BYTES / 2**20:,.0f} MB (upload only the "
+                            "workspace folder)",
+                        )
+                    )
+                for member in members:
                     member_path = Path(member.filename)
                     if member.is_dir() or member_path.is_absolute() or ".." in member_path.parts:
                         continue

@@ -393,6 +393,33 @@ def test_dashboard_upload_zip_folder(tmp_path: Path) -> None:
     assert app.workspace.candidate_ids == ws.candidate_ids
 
 
+def test_zip_upload_over_the_limits_is_refused_before_unpacking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small zip that declares a large unpacked size (a zip bomb) writes nothing."""
+    from alliancekit import widgets as w
+    from alliancekit.errors import DataValidationError
+    from alliancekit.widgets import load_upload
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bomb/organization.yaml", b"name: x\n")
+        zf.writestr("bomb/kpis.csv", b"0" * 3_000_000)  # compresses to a few kB
+    assert len(buf.getvalue()) < 50_000
+    monkeypatch.setattr(w, "MAX_UPLOAD_UNPACKED_BYTES", 2 * 2**20)
+    with pytest.raises(DataValidationError, match=r"bomb\.zip.*2 entries, 2\.9 MB unpacked"):
+        load_upload("bomb.zip", buf.getvalue(), tmp_path / "up")
+    assert not (tmp_path / "up" / "bomb").exists()
+
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as zf:
+        for i in range(12):
+            zf.writestr(f"f{i}.csv", b"a\n")
+    monkeypatch.setattr(w, "MAX_UPLOAD_MEMBERS", 10)
+    with pytest.raises(DataValidationError, match="12 entries"):
+        load_upload("many.zip", many.getvalue(), tmp_path / "up")
+
+
 def test_dashboard_reupload_after_a_failed_upload_starts_from_a_clean_folder(
     tmp_path: Path,
 ) -> None:
