@@ -1280,10 +1280,10 @@ def _columns(m: pd.DataFrame) -> dict[str, np.ndarray]:
     return cols
 
 
-def _health(m: Mapping[str, Any] | pd.DataFrame, policy: ReviewPolicy) -> np.ndarray:
+def _health(cols: Mapping[str, np.ndarray], policy: ReviewPolicy) -> np.ndarray:
     """H with renormalised weights; NaN when no survey dimension exists (H is not D2 alone)."""
     w = policy.normalized_weights
-    dims = np.column_stack([np.asarray(m[d], dtype=float) for d in DIMENSIONS])
+    dims = np.column_stack([cols[d] for d in DIMENSIONS])
     h = health_index(dims, [w[d] for d in DIMENSIONS])
     survey_dims = dims[:, [0, 2, 3, 4, 5]]
     return np.where(np.isnan(survey_dims).all(axis=1), np.nan, h)
@@ -1314,11 +1314,6 @@ def _fired(cols: Mapping[str, np.ndarray], health: np.ndarray, p: ReviewPolicy) 
             & (cols["D1"] >= p.d1_grow)
             & (cols["D5"] >= p.d5_grow),
         }
-
-
-def _rules(m: pd.DataFrame, health: np.ndarray, policy: ReviewPolicy) -> pd.DataFrame:
-    """Boolean frame (alliances × rule ids, plus GROW) of which rules fire; NaN compares False."""
-    return pd.DataFrame(_fired(_columns(m), health, policy), index=m.index)
 
 
 def _decide(fired: Mapping[str, Any] | pd.DataFrame) -> np.ndarray:
@@ -1480,9 +1475,10 @@ def review_alliances(
     policy = _as_policy(policy)
     c = _compute(ws, period, policy)
     m = c.m
-    H = _health(m, policy)
+    cols = _columns(m)
+    H = _health(cols, policy)
     m = m.assign(H=H)
-    fired = _rules(m, H, policy)
+    fired = pd.DataFrame(_fired(cols, H, policy), index=m.index)
     raw = _decide(fired)
     decision = raw.copy()
     flags: dict[str, list[str]] = {aid: [] for aid in c.ids}
