@@ -662,12 +662,12 @@ def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | Non
     if isinstance(notebook, (str, os.PathLike)):
         text = Path(notebook).read_text(encoding="utf-8")
         # a v4 notebook (what papermill writes) is parsed without nbformat.read's schema
-        # validation (~30 ms for a report); anything else goes through nbformat.read
-        try:
-            v4 = json.loads(text).get("nbformat") == 4
-        except (ValueError, AttributeError):
-            v4 = False
-        nb = nbformat.v4.reads(text) if v4 else nbformat.reads(text, as_version=4)
+        # validation (~30 ms for a report); anything else goes through nbformat.reads
+        data = json.loads(text)
+        if isinstance(data, dict) and data.get("nbformat") == 4:
+            nb = nbformat.v4.to_notebook_json(data)
+        else:
+            nb = nbformat.reads(text, as_version=4)
         default_title = Path(notebook).stem
     else:
         nb = nbformat.from_dict(json.loads(json.dumps(notebook)))
