@@ -310,26 +310,36 @@ def _heading(svg: _Svg, title: str, x: float | None = None) -> None:
     )
 
 
-def _legend(svg: _Svg, x: float, y: float, entries: Sequence[tuple[str, str, str]]) -> float:
-    """A row of legend entries ``(label, colour, kind)``; kind: box, line, dash, dot, dotline.
-
-    Returns the x after the last entry. Wraps to the next row (18 px down) at the right edge.
-    """
-    x0 = x
-    for label, colour, kind in entries:
-        width = 22 + text_width(label, _TICK) + 14
-        if x + width > svg.width - 8 and x > x0:
+def _legend_layout(
+    entries: Sequence[tuple[str, str, str]], x0: float, y0: float, width: float
+) -> list[tuple[float, float]]:
+    """Where each legend entry goes: left to right, wrapping 18 px down at the figure's edge."""
+    spots, x, y = [], x0, y0
+    for label, _, _ in entries:
+        w = 22 + text_width(label, _TICK) + 14
+        if x + w > width - 8 and x > x0:
             x, y = x0, y + 18
+        spots.append((x, y))
+        x += w
+    return spots
+
+
+def _legend(svg: _Svg, x: float, y: float, entries: Sequence[tuple[str, str, str]]) -> None:
+    """Legend entries ``(label, colour, kind)`` from ``(x, y)``; kind: box, line, dash, dot,
+    dotline (a line with a marker)."""
+    for (label, colour, kind), (ex, ey) in zip(
+        entries, _legend_layout(entries, x, y, svg.width), strict=True
+    ):
         if kind == "box":
-            svg.rect(x, y - 5, 14, 10, fill=colour)
+            svg.rect(ex, ey - 5, 14, 10, fill=colour)
         else:
             dash = {"dash": "5 3", "dot": "1.5 2.5"}.get(kind)
-            svg.line(x, y, x + 18, y, stroke=colour, width=2 if kind != "dot" else 1.2, dash=dash)
+            svg.line(
+                ex, ey, ex + 18, ey, stroke=colour, width=2 if kind != "dot" else 1.2, dash=dash
+            )
             if kind == "dotline":
-                svg.circle(x + 9, y, 3, fill=colour)
-        svg.text(x + 22, y, label, size=_TICK)
-        x += width
-    return x
+                svg.circle(ex + 9, ey, 3, fill=colour)
+        svg.text(ex + 22, ey, label, size=_TICK)
 
 
 def _y_axis(
@@ -693,7 +703,8 @@ def health_radar(review: Any, alliance_ids: str | Sequence[str]) -> SvgChart:
     ]
     width = 560.0
     cx, radius = width / 2, 150.0
-    cy = 36 + 18 * _legend_rows(entries, width, 24) + 40 + radius
+    legend_rows = len({y for _, y in _legend_layout(entries, 24, 36, width)})
+    cy = 36 + 18 * legend_rows + 40 + radius
     svg = _Svg(width, cy + radius + 44, title)
     _heading(svg, title)
     _legend(svg, 24, 36, entries)
@@ -738,17 +749,6 @@ def health_radar(review: Any, alliance_ids: str | Sequence[str]) -> SvgChart:
         fill=MUTED,
     )
     return svg.chart()
-
-
-def _legend_rows(entries: Sequence[tuple[str, str, str]], width: float, x0: float) -> int:
-    """How many rows ``_legend`` needs for ``entries`` in a figure ``width`` px wide."""
-    rows, x = 1, x0
-    for label, _, _ in entries:
-        w = 22 + text_width(label, _TICK) + 14
-        if x + w > width - 8 and x > x0:
-            rows, x = rows + 1, x0
-        x += w
-    return rows
 
 
 def perception_gap(

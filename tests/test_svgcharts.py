@@ -180,6 +180,17 @@ def test_health_radar_vertices_sit_at_the_scores() -> None:
     assert "A1 (H 60)" in _texts(root)
 
 
+def test_radar_legend_wraps_and_the_figure_grows_with_it() -> None:
+    ids = [f"ALLIANCE-WITH-A-LONG-ID-{i}" for i in range(8)]
+    table = pd.DataFrame(50.0, index=ids, columns=[f"D{k}" for k in range(1, 7)]).assign(H=50.0)
+    one = svgcharts.health_radar(SimpleNamespace(table=table), ids[:1])
+    many = svgcharts.health_radar(SimpleNamespace(table=table), ids)
+    root = _parse(many)  # every legend box and label inside the canvas
+    legend_rows = {r.get("y") for r in root.iter(f"{SVG}rect") if r.get("width") == "14"}
+    assert len(legend_rows) >= 3
+    assert many.height - one.height == pytest.approx(18 * (len(legend_rows) - 1))
+
+
 def test_perception_gap_draws_both_sides_and_the_gap() -> None:
     health = pd.DataFrame({"own": [4.5, 2.0], "partner": [4.0, np.nan]}, index=["A1", "A2"])
     root = _check(svgcharts.perception_gap(health), "trust [1–5 Likert]")
