@@ -360,6 +360,11 @@ def _y_axis(
         svg.text(left - 6, py, _tick_label(t, ticks), anchor="end", fill=MUTED)
 
 
+def _rotated_label_height(labels: Sequence[str]) -> float:
+    """Height [px] of category labels rotated 45° (the most ``_x_labels`` can take)."""
+    return 0.71 * max((text_width(s, _TICK) for s in labels), default=0.0) + 14
+
+
 def _x_labels(
     svg: _Svg,
     xs: Sequence[float],
@@ -381,7 +386,7 @@ def _x_labels(
     for i, (x, s) in enumerate(zip(xs, labels, strict=True)):
         if i % every == 0:
             svg.text(x + 3, y + 6, s, anchor="end", rotate=-45, fill=MUTED)
-    return 0.71 * widest + 14
+    return _rotated_label_height(labels)
 
 
 def _frame(svg: _Svg, left: float, top: float, right: float, bottom: float) -> None:
@@ -569,7 +574,7 @@ def attainment_sparklines(
         if len(periods) > 1
         else [(left + right) / 2]
     )
-    label_h = max((text_width(p, _TICK) for p in periods), default=0.0) * 0.71 + 14
+    label_h = _rotated_label_height(periods)
     svg = _Svg(width, top + n * row_h + label_h + 28, title)
     _heading(svg, title)
     _legend(
@@ -653,7 +658,7 @@ def kpi_chart(review: Any, alliance_id: str, *, per_row: int = 3) -> SvgChart:
         head = f"{kpi}" + (f" ({direction} is better)" if direction else "")
         svg.text(ox + panel_w / 2, oy + 8, _short(head, 38), size=10, anchor="middle", bold=True)
         left, right, top = ox + 52, ox + panel_w - 14, oy + 24
-        label_h = max((text_width(p, _TICK) for p in periods), default=0.0) * 0.71 + 14
+        label_h = _rotated_label_height(periods)
         bottom = oy + panel_h - label_h - 20
         vals = _finite([*planned, *actual])
         lo, hi = _span(
