@@ -2,8 +2,8 @@
 
 Layers
 ------
-- ``select_portfolio``: the generic MILP on a candidate table (DOMAIN.md §3.5, §4): an objective
-  column, any number of ``Σ column·x ≤ cap`` limits, counts, average and per-partner caps,
+- ``select_portfolio``: the generic MILP on a candidate table (docs/method.md §3.5, §4): an
+  objective column, any number of ``Σ column·x ≤ cap`` limits, counts, average and per-partner caps,
   capability coverage (hard or soft), conflicts, requires-any dependencies, group limits, must
   include/exclude, pair synergy and a CVaR cap (Rockafellar & Uryasev 2000).
 - ``plan_portfolio``: the same problem built from a ``Workspace`` (existing alliances kept or
@@ -23,9 +23,11 @@ limit, so its log is read).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -60,6 +62,9 @@ __all__ = [
 
 _TOL = 1e-6
 SOLVERS = ("highs", "cbc")
+#: When True the solvers write their own logs to the process's output (``alliancekit
+#: --verbose``); otherwise no solver text reaches anything a person or a program reads.
+SOLVER_LOG = False
 
 
 # ================================================================================================
@@ -77,7 +82,7 @@ class GroupLimit:
         Bounds on the number of selected partners in the group.
     max_cost_share : float, optional
         Largest share [0–1] of ``cost_column`` (summed over the selection) the group may take,
-        linearised as ``Σ_i (1[i∈G] − θ)·cost_i·x_i ≤ 0`` (DOMAIN.md §3.5).
+        linearised as ``Σ_i (1[i∈G] − θ)·cost_i·x_i ≤ 0`` (docs/method.md §3.5).
     cost_column : str
         Cost used by ``max_cost_share`` [money/yr by default].
     """
@@ -711,10 +716,53 @@ class _Solve:
     objective: float | None
 
 
+_HIGHS_STARTED = False
+
+
+def _start_highs_quietly() -> None:
+    """Build the process's first ``highspy.Highs`` object with file descriptors 1 and 2 muted.
+
+    highspy >= 1.16 prints a two-line copyright banner from C++ straight to file descriptor 1 the
+    first time a ``Highs`` object is built, before any option can silence it. Python's
+    ``sys.stdout`` never sees it, so it would land in CLI output, notebook outputs (ipykernel
+    forwards descriptor-level output), review.html and the web app. The banner is printed once
+    per process, so one throwaway object built with the descriptors pointed at ``/dev/null``
+    (and C's stdio buffers flushed before they are restored) keeps every later solve quiet,
+    whatever the highspy version.
+    """
+    global _HIGHS_STARTED
+    if _HIGHS_STARTED:
+        return
+    import ctypes
+
+    import highspy
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    libc = ctypes.CDLL(None)
+    saved: list[tuple[int, int]] = []
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            with contextlib.suppress(OSError):
+                saved.append((fd, os.dup(fd)))
+                os.dup2(devnull, fd)
+        highspy.Highs()
+        libc.fflush(None)  # the banner may sit in C's stdout buffer when fd 1 is a pipe
+    finally:
+        for fd, copy in saved:
+            os.dup2(copy, fd)
+            os.close(copy)
+        os.close(devnull)
+    _HIGHS_STARTED = True
+
+
 class _WarmHiGHS(pulp.HiGHS):
     """In-process HiGHS that hands a start selection (incumbent) to the MIP solver."""
 
     def __init__(self, start: Mapping[str, float] | None = None, **kwargs: Any) -> None:
+        _start_highs_quietly()
         super().__init__(**kwargs)
         self._start = dict(start or {})
 
@@ -755,7 +803,7 @@ def _solve(
         chosen = set(start)
         warm = {v.name: (1.0 if k in chosen else 0.0) for k, v in model.x.items()}
     if solver == "highs":
-        engine = _WarmHiGHS(warm, msg=False, timeLimit=time_limit, gapRel=mip_gap)
+        engine = _WarmHiGHS(warm, msg=SOLVER_LOG, timeLimit=time_limit, gapRel=mip_gap)
     else:
         fd, log_path = tempfile.mkstemp(prefix="alliancekit-cbc-", suffix=".log")
         os.close(fd)
@@ -764,7 +812,7 @@ def _solve(
                 v.setInitialValue(warm[v.name])
         engine = pulp.COIN_CMD(
             path=_cbc_path(),
-            msg=False,
+            msg=SOLVER_LOG,
             timeLimit=time_limit,
             gapRel=mip_gap,
             logPath=log_path,
@@ -923,7 +971,7 @@ class PortfolioResult(Result):
     grow_flags : Mapping
         ``plan_portfolio`` with a review: each kept GROW alliance -> its flags, ``()`` when the
         plan leaves annual budget headroom for the expansion, ``("budget-constrained",)`` when
-        it does not (DOMAIN.md §5.4 rule 3; the headroom figures are in ``notes``).
+        it does not (docs/method.md §5.4 rule 3; the headroom figures are in ``notes``).
     """
 
     selected: list[str]
@@ -1142,7 +1190,7 @@ def select_portfolio(
     uncounted: Iterable[str] = (),
     diagnose: bool = True,
 ) -> PortfolioResult:
-    """Choose the partner set maximising ``objective`` under every limit (DOMAIN.md §3.5, §4).
+    """Choose the partner set maximising ``objective`` under every limit (docs/method.md §3.5, §4).
 
     Parameters
     ----------
@@ -1663,7 +1711,7 @@ def _plan_problem(
     ids = list(table.index)
     coverage = ws.coverage_frame()
 
-    # Existing alliances: keep unless the review says EXIT (DOMAIN.md §10 reading 7).
+    # Existing alliances: keep unless the review says EXIT (docs/method.md §10.7).
     decisions = _decisions(review)
     unknown = sorted(set(decisions) - set(ws.alliance_ids))
     if unknown:
@@ -1950,7 +1998,7 @@ def _grow_flags(
 ) -> dict[str, tuple[str, ...]]:
     """Flag kept GROW alliances with the budget headroom the plan leaves (issue 5, item 4).
 
-    Reading: the expansion of a GROW alliance (DOMAIN.md §5.4 rule 3) is paid from what the
+    Reading: the expansion of a GROW alliance (docs/method.md §5.4 rule 3) is paid from what the
     plan leaves of the annual budget, ``B1 − (Σ Ca kept + Σ Ca new)``; with no headroom left
     the alliance is flagged "budget-constrained", as the review does before the plan. The
     one-off headroom is reported alongside. Appends one note per GROW alliance to ``notes``.
@@ -2009,7 +2057,7 @@ def plan_portfolio(
     reoptimise_existing: bool = False,
     diagnose: bool = True,
 ) -> PortfolioResult:
-    """Plan next round's partner portfolio from a workspace (DOMAIN.md §4, §10 readings 7–10).
+    """Plan next round's partner portfolio from a workspace (docs/method.md §4, §10 readings 7–10).
 
     Existing alliances are kept (their annual cost, FTE and coverage count) unless ``review``
     decided EXIT (exit cost charged to the one-off budget). Knockouts K1, K2, K4, K5 screen
@@ -2054,7 +2102,7 @@ def plan_portfolio(
         Solver time limit [s] and relative optimality gap, as for ``select_portfolio``.
     reoptimise_existing : bool
         Decide keep/exit of every existing alliance the review did not EXIT jointly with the new
-        partners (y_j of DOMAIN.md §4: keeping earns NPV_j = (value_plan − cost_annual)·AF,
+        partners (y_j of docs/method.md §4: keeping earns NPV_j = (value_plan − cost_annual)·AF,
         exiting charges the exit cost to the one-off budget and frees cost and coverage).
         Default False: such alliances are kept (§10 reading 7).
     diagnose : bool
@@ -2064,7 +2112,7 @@ def plan_portfolio(
     -------
     PortfolioResult
         ``objective_value`` is Σ E[NPV] over the selected new partners (Σ score for
-        ``objective="score"``), DOMAIN.md §10 reading 8; ``kept``/``exited`` list existing
+        ``objective="score"``), docs/method.md §10.8; ``kept``/``exited`` list existing
         alliances; ``details`` holds score, risk and knockouts per candidate; ``grow_flags``
         maps each kept GROW alliance of the review to ``()`` or ``("budget-constrained",)``
         by the annual budget the plan leaves (figures in ``notes``).
@@ -2309,7 +2357,7 @@ def efficient_frontier(
     progress: bool = True,
     **plan_kwargs: Any,
 ) -> FrontierResult:
-    """Trade-off curve: the optimum as one limit moves (DOMAIN.md §4 "what if").
+    """Trade-off curve: the optimum as one limit moves (docs/method.md §4 "what if").
 
     Parameters
     ----------

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from solver_text import assert_no_solver_text, solver_text
 
 from alliancekit.cli import main
 
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SCRIPT = Path(sys.executable).with_name("alliancekit")
 
-#: DOMAIN.md §11 decisions at q8 = 2025-Q2.
+#: docs/method.md §11 decisions at q8 = 2025-Q2.
 DECISIONS = {
     "sanchar-apps": {"AL-A1": "GROW", "AL-A2": "MAINTAIN", "AL-A3": "RESTRUCTURE", "AL-A4": "EXIT"},
     "greenscape": {"AL-B1": "MAINTAIN", "AL-B2": "GROW", "AL-B3": "EXIT", "AL-B4": "RESTRUCTURE"},
@@ -35,17 +36,21 @@ DECISIONS = {
 }
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a user runs it."""
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as a user runs it; no solver text unless --verbose."""
     command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "alliancekit.cli"]
-    return subprocess.run(
+    done = subprocess.run(
         [*command, *args],
         capture_output=True,
         text=True,
         timeout=300,
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
+    if "--verbose" not in args:
+        assert_no_solver_text(done.stdout, what=f"stdout of alliancekit {' '.join(args)}")
+        assert_no_solver_text(done.stderr, what=f"stderr of alliancekit {' '.join(args)}")
+    return done
 
 
 def strict_json(text: str) -> dict:
@@ -74,8 +79,24 @@ def test_select_json_is_strict_json_with_the_reference_plan(solver: str) -> None
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_select_table_and_new_case_print_no_solver_text(solver: str, tmp_path: Path) -> None:
+    """The HiGHS >= 1.16 banner and solver logs never reach a person's terminal."""
+    done = run_cli("select", str(DATA / "greenscape"), "--solver", solver)
+    assert done.returncode == 0 and "selected partners" in done.stdout
+    done = run_cli("new-case", str(tmp_path / "case"), "--seed", "46", "--candidates", "4")
+    assert done.returncode == 0 and done.stdout.startswith("wrote")
+
+
+def test_verbose_shows_the_solver_log() -> None:
+    """``--verbose`` is the one way to see the solver's own log (and proves the check above)."""
+    done = run_cli("--verbose", "select", str(DATA / "greenscape"))
+    assert done.returncode == 0
+    assert solver_text(done.stdout + done.stderr)
+
+
 def test_select_infeasible_exits_3_with_what_to_relax() -> None:
-    """DOMAIN.md §6.2 exercise from the shell: exit 3, the relaxations on stderr, no traceback."""
+    """docs/method.md §6.2 exercise from the shell: exit 3, relaxations on stderr, no traceback."""
     done = run_cli("select", str(DATA / "greenscape"), "--exclude", "B14")
     assert done.returncode == 3
     assert done.stdout == ""
@@ -89,7 +110,7 @@ def test_select_infeasible_exits_3_with_what_to_relax() -> None:
     "args,message",
     [
         (["--include", "Z99"], "Z99"),
-        (["--objective", "profit"], "unknown objective 'profit'"),
+        (["--objective", "profit"], "invalid choice: 'profit'"),
         (["--budget-annual", "-5"], "must not be negative"),
         (["--include", "B09", "--exclude", "B09"], "both must-include and must-exclude"),
     ],

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from solver_text import assert_no_solver_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -31,7 +32,20 @@ def _run(name: str, tmp_path: Path, **parameters: object) -> nbformat.NotebookNo
         progress_bar=False,
         request_save_on_cell_execute=False,
     )
-    return nbformat.read(out, as_version=4)
+    nb = nbformat.read(out, as_version=4)
+    assert_no_solver_text(_all_text(nb), what=f"{name} outputs")
+    return nb
+
+
+def _all_text(nb: nbformat.NotebookNode) -> str:
+    """Every output a reader sees: streams, plain text, HTML, error tracebacks."""
+    parts = []
+    for o in _outputs(nb):
+        parts.append(o.get("text", ""))
+        data = o.get("data", {})
+        parts += [str(data.get("text/plain", "")), str(data.get("text/html", ""))]
+        parts += o.get("traceback", [])
+    return "\n".join(parts)
 
 
 def _outputs(nb: nbformat.NotebookNode) -> list[dict]:
@@ -104,6 +118,8 @@ def test_00_student_version_runs(tmp_path: Path) -> None:
         cwd=str(NOTEBOOKS),
         progress_bar=False,
     )
+    nb = nbformat.read(tmp_path / "student.out.ipynb", as_version=4)
+    assert_no_solver_text(_all_text(nb), what="student notebook outputs")
 
 
 @pytest.mark.notebook
@@ -118,7 +134,7 @@ def test_01_score_partners_runs(tmp_path: Path, method: str) -> None:
 def test_02_select_portfolio_runs(tmp_path: Path) -> None:
     nb = _run("02_select_portfolio", tmp_path, sample="sanchar-apps", frontier_points=6)
     html = _html(nb)
-    # DOMAIN.md §6.4 reference solution of scenario A (AL-A4 exited after the review)
+    # docs/method.md §6.4 reference solution of scenario A (AL-A4 exited after the review)
     assert "selected: A02, A03, A05, A07, A12, A13" in html
     assert "exited: AL-A4" in html
     assert len(_pngs(nb)) >= 3
