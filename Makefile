@@ -5,14 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= latest
+# Exact versions for Python 3.11 on Linux, tested together; refreshed by `make lock`.
+LOCK := requirements.lock
+LATEST := .venv-latest
 
-.PHONY: help install bytecode report test test-fast lint format lab app bench clean
+.PHONY: help install bytecode report test test-fast test-latest lock wheel lint format lab app \
+	bench clean
 
 help:
-	@echo "make report   create .venv if needed, install, run the review reports on the sample data"
-	@echo "make test     create .venv if needed, run the whole test suite"
-	@echo "make lab      JupyterLab on notebooks/      make app    the Voila web app"
-	@echo "make bench    speed and memory benchmarks   make lint   ruff check + format check"
+	@echo "make report       create .venv if needed, install, run the review reports on the sample data"
+	@echo "make test         create .venv if needed, run the whole test suite"
+	@echo "make test-fast    the quick loop: no notebooks, no browser, nothing marked slow"
+	@echo "make lab          JupyterLab on notebooks/      make app    the Voila web app"
+	@echo "make bench        speed and memory benchmarks   make lint   ruff check + format check"
+	@echo "make lock         re-resolve $(LOCK) from pyproject.toml's ranges (newest allowed versions)"
+	@echo "make test-latest  the suite on the newest allowed versions, in $(LATEST) (maintainers)"
+	@echo "make wheel        build dist/alliancekit-*.whl"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -23,9 +31,11 @@ $(BIN)/python:
 	  else echo "run: sudo apt-get install python3-venv" >&2; exit 1; fi; \
 	  rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# Install exactly the locked versions, then the project itself without re-resolving anything.
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@$(MAKE) --no-print-directory bytecode
 	@touch $(STAMP)
 
@@ -44,7 +54,26 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not notebook"
+	$(BIN)/python -m pytest -m "not browser and not notebook and not slow"
+
+# uv resolves pyproject's ranges (with the dev extra) for CPython 3.11 on x86-64 Linux.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --upgrade --quiet \
+	  --custom-compile-command "make lock" --output-file $(LOCK)
+	@echo "$(LOCK) refreshed; run 'make test' (it reinstalls from the new lock) before committing"
+
+test-latest:
+	@test -x $(LATEST)/bin/python || $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
+	$(LATEST)/bin/python -m pip list --format=freeze | grep -i -E '^(highspy|pulp|pandas|numpy|voila|jupyterlab|ipywidgets|papermill|nbconvert)=='
+	$(LATEST)/bin/python -m pytest
+
+wheel: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps . -w dist
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -64,4 +93,4 @@ bench: $(STAMP) bytecode
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(LATEST) .pytest_cache .ruff_cache build dist *.egg-info
