@@ -35,8 +35,10 @@ _JUPYTER_DIRS = (
 
 
 def default_notebook() -> Path:
-    """``notebooks/dashboard.ipynb`` of the source tree (next to the ``alliancekit`` package)."""
-    return Path(__file__).resolve().parents[1] / "notebooks" / "dashboard.ipynb"
+    """The dashboard notebook that ships with the package (``dashboard.ipynb``)."""
+    from alliancekit.resources import notebook_path
+
+    return notebook_path("dashboard")
 
 
 def find_free_port(host: str = "127.0.0.1") -> int:
@@ -160,7 +162,7 @@ def serve(
     host : str
         Interface to bind (default loopback only).
     notebook : path, optional
-        The notebook to serve (default ``notebooks/dashboard.ipynb``).
+        The notebook to serve (default: the dashboard that ships with the package).
     wait : bool
         Block until the server answers HTTP (up to ``timeout`` seconds).
     timeout : float
@@ -168,7 +170,7 @@ def serve(
     env : dict, optional
         Extra environment variables for the server (e.g. ``ALLIANCEKIT_DATA``).
     cwd : path, optional
-        Working directory of the server (default the notebook's folder's parent, the repo root).
+        Working directory of the server (default the current directory).
 
     Returns
     -------
@@ -199,8 +201,8 @@ def serve(
     child_env["PYTHONUNBUFFERED"] = "1"
     if env:
         child_env.update(env)
-    # the kernel resolves ``data/`` relative to the repo root
-    workdir = Path(cwd) if cwd is not None else nb.parent.parent
+    # relative paths typed in the app (an uploaded or named workspace) resolve from here
+    workdir = Path(cwd) if cwd is not None else Path.cwd()
     cmd = [
         sys.executable,
         "-m",

@@ -15,6 +15,7 @@ __all__ = [
     "AllianceKitError",
     "DataValidationError",
     "InfeasiblePortfolioError",
+    "PackagedFileMissingError",
     "Problem",
     "Relaxation",
     "ReportError",
@@ -23,6 +24,20 @@ __all__ = [
 
 class AllianceKitError(Exception):
     """Root of every error alliancekit raises on purpose."""
+
+
+class PackagedFileMissingError(AllianceKitError):
+    """A file that ships inside the package is missing: the installation is broken.
+
+    This is an internal error (the command line exits 70), never "invalid input".
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        super().__init__(
+            f"alliancekit is installed incompletely: the packaged file {self.path} is missing; "
+            "reinstall alliancekit"
+        )
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,6 @@ from alliancekit.errors import AllianceKitError, ReportError
 from alliancekit.results import Result, jsonable
 
 __all__ = [
-    "DEFAULT_NOTEBOOK",
     "ReportBatch",
     "ReportFigure",
     "ReportRun",
@@ -65,6 +64,7 @@ __all__ = [
     "changes_since",
     "coverage_chart",
     "decision_rationale",
+    "default_notebook",
     "execute_notebook",
     "executive_summary",
     "gives_and_gets",
@@ -87,8 +87,13 @@ __all__ = [
     "value_update",
 ]
 
-#: The review report notebook shipped with the project (DESIGN.md repository layout).
-DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_review_report.ipynb"
+
+def default_notebook() -> Path:
+    """The review report notebook that ships with the package (``03_review_report.ipynb``)."""
+    from alliancekit.resources import notebook_path
+
+    return notebook_path("report")
+
 
 _PERIOD_RE = re.compile(r"^\d{4}-Q[1-4]$")
 #: Columns of ``summary.csv`` (review table columns, in this order, when present).
@@ -812,14 +817,16 @@ def run_report(
     ------------
     Writes the report folder, upserts ``decisions.csv``, rewrites ``<out_dir>/index.html``.
     """
-    from alliancekit.workspace import load_workspace
+    from alliancekit.workspace import load_workspace, resolve_workspace_path
 
     started = time.perf_counter()
-    ws_path = Path(workspace).resolve()
+    ws_path = resolve_workspace_path(workspace).resolve()
     ws = load_workspace(ws_path)
     ws_name = _safe_name(ws.name or ws_path.stem)
     period_r, previous_r = _resolve_periods(ws, period, previous_period, ws_path)
-    nb_path = Path(notebook) if notebook is not None else DEFAULT_NOTEBOOK
+    nb_path = Path(notebook) if notebook is not None else default_notebook()
+    if not nb_path.is_file():  # before any folder or lock file is created
+        raise ReportError(f"report notebook not found: {nb_path}", workspace=ws_name)
     out_root = Path(out_dir).resolve()
     ws_root = out_root / ws_name
     ws_root.mkdir(parents=True, exist_ok=True)
@@ -1349,7 +1356,7 @@ def _exclusive_lock(path: Path, timeout: float, what: str) -> Iterator[None]:
 
 
 # =================================================================================================
-# Report sections: called one per cell by notebooks/03_review_report.ipynb (DOMAIN.md §5.7).
+# Report sections: called one per cell by notebooks/03_review_report.ipynb (docs/method.md §5.7).
 # Every function returns a display object whose HTML escapes all workspace text (partner, KPI and
 # milestone names, comments), so untrusted text shows as text, never as markup.
 # =================================================================================================
@@ -2125,7 +2132,7 @@ def appendix(
         if dq
         else "<p>No missing, skipped or partner-reported KPI data.</p>",
         "<h3>Method</h3>",
-        "<p>Attainment, health, decision rules and rationale follow DOMAIN.md §5 "
+        "<p>Attainment, health, decision rules and rationale follow docs/method.md §5 "
         "(alliancekit.review); the re-planned portfolio is the MILP of §4 with the review's "
         "EXIT decisions applied (alliancekit.portfolio.plan_portfolio).</p>",
         "<h3>Versions</h3>",

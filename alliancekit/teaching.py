@@ -1,6 +1,6 @@
 """Teaching material: the Karachi→Hyderabad carpool, random classroom cases, student notebooks.
 
-- :func:`carpool_workspace` builds the tiny in-memory workspace of DOMAIN.md §7 (Ravi and four
+- :func:`carpool_workspace` builds the tiny in-memory workspace of docs/method.md §7 (Ravi and four
   possible carpool companions; with ``review=True`` also the formed carpool's KPI log).
 - :func:`new_case` writes a random but realistic classroom workspace (valid, solvable,
   reproducible by seed) with :func:`alliancekit.workspace.save_workspace`.
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import html
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from alliancekit.errors import AllianceKitError, InfeasiblePortfolioError
+from alliancekit.errors import AllianceKitError, DataValidationError, InfeasiblePortfolioError
 from alliancekit.model import (
     Alliance,
     AllianceForm,
@@ -79,9 +79,9 @@ _HEALTH_COLUMNS = [
 _EVENT_COLUMNS = ["alliance_id", "period", "trigger", "description"]
 
 
-# -- the carpool (DOMAIN.md §7) ---------------------------------------------------------------
+# -- the carpool (docs/method.md §7) ---------------------------------------------------------------
 def carpool_workspace(review: bool = False) -> Workspace:
-    """Ravi's carpool from Karachi to Hyderabad (DOMAIN.md §7) as a tiny Workspace.
+    """Ravi's carpool from Karachi to Hyderabad (docs/method.md §7) as a tiny Workspace.
 
     Ravi (the focal "organization") wants to be at his desk by 9:30 and needs someone who drives
     after dark (G1), a motorway M-Tag (G2) and people to share fuel and tolls (G3). Four
@@ -663,6 +663,10 @@ def _random_alliances(
     return tuple(alliances), kpis, health
 
 
+#: Sizes of a classroom case (one backbone candidate per gap needs at least 3).
+MIN_CANDIDATES, MAX_CANDIDATES = 3, 60
+
+
 def _build_case(seed: int, n_candidates: int, slack: float) -> Workspace:
     rng = np.random.default_rng(seed)
     theme = _THEMES[int(rng.integers(len(_THEMES)))]
@@ -731,6 +735,40 @@ def _build_case(seed: int, n_candidates: int, slack: float) -> Workspace:
     )
 
 
+_BENEFIT_ITEMS = ("goal_compat", "culture_compat", "commitment", "reputation", "learning")
+_RISK_ITEMS = ("competence_unc", "market_unc", "complexity", "fin_fragility", "regulatory")
+
+
+def _strengthen(ws: Workspace, level: int) -> Workspace:
+    """Raise the backbone candidates' compatibility items to at least ``3 + level`` and lower
+    their risk items to at most ``3 − level`` (1–5 scale), so that none is knocked out.
+
+    The backbone is the one candidate per gap that closes it fully (coverage 1.0) at low risk.
+    With few candidates the min–max criteria can still push one below the score knockout, which
+    no budget can fix; this deterministic nudge can.
+    """
+    if level <= 0:
+        return ws
+    floor, ceiling = min(5, 3 + level), max(1, 3 - level)
+    gaps = {g.gap_id for g in ws.organization.capability_gaps}
+    done: set[str] = set()
+    out = []
+    for c in ws.candidates:
+        closes = [g for g, v in c.coverage.items() if v >= 1.0 and g in gaps and g not in done]
+        if closes and c.relation is not Relation.COMPETITOR:
+            done.update(closes)
+            changes = {k: max(getattr(c, k), floor) for k in _BENEFIT_ITEMS}
+            changes.update(
+                {k: min(getattr(c, k), ceiling) for k in _RISK_ITEMS if getattr(c, k) is not None}
+            )
+            for k in ("opportunism", "leakage"):
+                if getattr(c, k) is not None:
+                    changes[k] = min(getattr(c, k), ceiling)
+            c = replace(c, **changes)
+        out.append(c)
+    return replace(ws, candidates=tuple(out))
+
+
 def _solvable(ws: Workspace) -> bool:
     """Feasible both keeping every existing alliance and after exiting the review's EXITs."""
     try:
@@ -759,8 +797,9 @@ def new_case(
     Solvable by construction: for every gap one low-risk, non-competitor "backbone" candidate
     closes it fully, and the budgets cover the backbone with slack. With ``check=True`` the case
     is also solved with :func:`alliancekit.plan_portfolio`, keeping every existing alliance and
-    after exiting those the review says EXIT; if either is infeasible (e.g. a backbone candidate
-    was knocked out) the budgets are widened step by step, deterministically.
+    after exiting those the review says EXIT; if either is infeasible the budgets are widened
+    and the backbone's compatibility raised (so no knockout removes it) step by step,
+    deterministically.
 
     Parameters
     ----------
@@ -769,7 +808,7 @@ def new_case(
     seed : int
         Random seed; the same seed always gives the same case.
     n_candidates : int
-        Number of candidate partners (4–60).
+        Number of candidate partners (3–60).
     check : bool
         Solve the case (see above) and widen the budgets until it is feasible.
 
@@ -780,21 +819,26 @@ def new_case(
 
     Raises
     ------
-    ValueError
-        If ``n_candidates`` is outside 4–60.
+    DataValidationError
+        If ``n_candidates`` is outside 3–60.
     AllianceKitError
         If no solvable case was found (should not happen).
     """
     from alliancekit.workspace import load_workspace, save_workspace
 
     n_candidates = int(n_candidates)
-    if not 4 <= n_candidates <= 60:
-        raise ValueError(f"n_candidates must be between 4 and 60, got {n_candidates}")
+    if not MIN_CANDIDATES <= n_candidates <= MAX_CANDIDATES:
+        raise DataValidationError.single(
+            f"a classroom case needs {MIN_CANDIDATES} to {MAX_CANDIDATES} candidate partners "
+            f"(at least one per capability gap), got {n_candidates}",
+            column="n_candidates",
+        )
     for attempt in range(8):
         ws = _build_case(int(seed), n_candidates, slack=1.3 + 0.4 * attempt)
+        ws = _strengthen(ws, level=(attempt + 1) // 2)
         if not check or _solvable(ws):
             break
-    else:  # pragma: no cover - the backbone makes this unreachable in practice
+    else:  # pragma: no cover - strengthened backbone and wide budgets make this unreachable
         raise AllianceKitError(f"could not build a solvable case for seed {seed}")
     out = Path(out_dir)
     save_workspace(ws, out)
@@ -803,8 +847,11 @@ def new_case(
 
 # -- student notebooks ------------------------------------------------------------------------
 def teaching_notebook() -> Path:
-    """``notebooks/00_alliances_101.ipynb`` of the source tree (with solutions)."""
-    return Path(__file__).resolve().parents[1] / "notebooks" / "00_alliances_101.ipynb"
+    """The teaching notebook that ships with the package (``00_alliances_101.ipynb``, with
+    solutions)."""
+    from alliancekit.resources import notebook_path
+
+    return notebook_path("teaching")
 
 
 def student_notebook(

@@ -1,6 +1,6 @@
 """Load, validate and save workspaces: one folder of CSV + YAML files, or one ``.xlsx`` workbook.
 
-A workspace on disk (DESIGN.md, data dictionary in ``data/README.md``)::
+A workspace on disk (data dictionary in ``data/README.md``)::
 
     organization.yaml   organization profile, goals, capability gaps, budgets, caps, rules
     candidates.csv      candidate partners (required, at least one row)
@@ -76,6 +76,7 @@ __all__ = [
     "TABLE_COLUMNS",
     "data_dir",
     "load_workspace",
+    "resolve_workspace_path",
     "sample_names",
     "sample_workspace",
     "save_workspace",
@@ -1510,7 +1511,9 @@ def _parse(
 # ---------------------------------------------------------------------------------------------
 # public API: load / validate
 # ---------------------------------------------------------------------------------------------
-def _resolve(path: str | os.PathLike[str]) -> Path:
+def resolve_workspace_path(path: str | os.PathLike[str]) -> Path:
+    """Where a workspace argument points: the path itself, or for a bare name that is no path
+    here (``"greenscape"``) the bundled sample of that name."""
     p = Path(path).expanduser()
     if not p.exists() and not p.suffix and os.sep not in str(path) and "/" not in str(path):
         candidate = data_dir() / str(path)
@@ -1520,7 +1523,7 @@ def _resolve(path: str | os.PathLike[str]) -> Path:
 
 
 def _load(path: str | os.PathLike[str], P: _Problems) -> Workspace | None:
-    p = _resolve(path)
+    p = resolve_workspace_path(path)
     if not p.exists():
         P.add(
             str(path),
@@ -1597,7 +1600,7 @@ def workspace_notes(path_or_ws: str | os.PathLike[str] | Workspace) -> list[Prob
 
     Unknown columns ignored in ``candidates.csv``/``alliances.csv`` (with a "did you mean"),
     conflicts given one way only (applied both ways), ``partner_benefit_share`` outside 0.2–0.8
-    (DOMAIN.md §4 mutual-benefit screen), and active alliances without KPI rows.
+    (docs/method.md §4 mutual-benefit screen), and active alliances without KPI rows.
     """
     return list(_check(path_or_ws).notes)
 
@@ -1606,11 +1609,14 @@ def workspace_notes(path_or_ws: str | os.PathLike[str] | Workspace) -> list[Prob
 # samples
 # ---------------------------------------------------------------------------------------------
 def data_dir() -> Path:
-    """Folder holding the sample workspaces: ``$ALLIANCEKIT_DATA`` or the repository's ``data/``."""
+    """Folder holding the sample workspaces: ``$ALLIANCEKIT_DATA`` or the ones bundled with the
+    package (``alliancekit/data/samples``, the same files as the repository's ``data/``)."""
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parents[1] / "data"
+    from alliancekit.resources import samples_dir
+
+    return samples_dir()
 
 
 def sample_names() -> tuple[str, ...]:

@@ -56,7 +56,8 @@ def test_find_free_port_is_bindable() -> None:
 
 
 def test_default_notebook_is_the_dashboard() -> None:
-    assert default_notebook() == ROOT / "notebooks" / "dashboard.ipynb"
+    """The packaged dashboard, the same file as the repository's notebooks/dashboard.ipynb."""
+    assert default_notebook() == (ROOT / "notebooks" / "dashboard.ipynb").resolve()
 
 
 def test_serve_renders_and_stop_frees_the_port(tiny_notebook: Path) -> None:

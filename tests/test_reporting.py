@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from solver_text import assert_no_solver_text
 
 import alliancekit as ak
 from alliancekit import cli, reporting
@@ -374,7 +375,7 @@ def test_cli_exit_4_names_cell_and_kept_notebook(
     published: reporting.ReportRun, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     out = published.folder.parents[1]
-    monkeypatch.setattr(reporting, "DEFAULT_NOTEBOOK", _fixture("raises"))
+    monkeypatch.setattr(reporting, "default_notebook", lambda: _fixture("raises"))
     code = cli.main(["report", str(DATA / "greenscape"), "--out", str(out)])
     err = capsys.readouterr().err
     assert code == cli.EXIT_REPORT_FAILED == 4
@@ -459,6 +460,7 @@ def test_sample_report_has_every_section_decision_and_embedded_figure(
     assert not re.search(r"<script", page, re.IGNORECASE)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.IGNORECASE)
     assert "@media print" in page
+    assert_no_solver_text(page, what=f"{sample} review.html")
     # no code in the report
     assert "review_alliances(" not in page and "import alliancekit" not in page
     assert run.previous_period == ws.periods()[-2]
@@ -550,7 +552,7 @@ def test_untrusted_text_renders_as_text_in_chromium(
 
 
 def test_fixture_notebooks_have_a_literal_parameters_cell() -> None:
-    for path in [*FIXTURES.glob("*.ipynb"), reporting.DEFAULT_NOTEBOOK]:
+    for path in [*FIXTURES.glob("*.ipynb"), reporting.default_notebook()]:
         nb = nbformat.read(path, as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, path
@@ -563,7 +565,7 @@ def test_fixture_notebooks_have_a_literal_parameters_cell() -> None:
 
 def test_default_notebook_is_thin_no_logic_in_cells() -> None:
     """Cells call the package (a section may display a few results); no loops or branches."""
-    nb = nbformat.read(reporting.DEFAULT_NOTEBOOK, as_version=4)
+    nb = nbformat.read(reporting.default_notebook(), as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"][2:]  # after parameters, imports
     for source in code:
         assert "for " not in source and "if " not in source, source
