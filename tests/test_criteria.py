@@ -38,7 +38,7 @@ from alliancekit.model import (
 )
 from alliancekit.risk import RiskPolicy, risk_table
 
-#: DOMAIN.md §11: id, full-precision score, knockouts; §6 published (one-decimal) score.
+#: docs/method.md §11: id, full-precision score, knockouts; §6 published (one-decimal) score.
 ORACLE_TEXT = """
 A02 66.0580 -     66.1
 A01 65.0208 -     65.0
@@ -107,7 +107,7 @@ def samples() -> dict[str, Workspace]:
 
 # -- criteria definitions and presets ----------------------------------------------------------
 def test_criteria_definitions() -> None:
-    """C1–C11 with the DOMAIN.md §2 default weights (task 0.45, partner 0.41, risk 0.14)."""
+    """C1–C11 with the docs/method.md §2 default weights (task 0.45, partner 0.41, risk 0.14)."""
     assert tuple(f"C{i}" for i in range(1, 12)) == CRITERION_CODES
     weights = [c.default_weight for c in CRITERIA.values()]
     assert weights == [0.16, 0.14, 0.11, 0.09, 0.08, 0.08, 0.10, 0.07, 0.07, 0.05, 0.05]
@@ -134,7 +134,7 @@ def test_presets_renormalise_to_one(name: str) -> None:
 
 
 def test_preset_multipliers() -> None:
-    """Multiply the listed weights, then renormalise (DOMAIN.md §2)."""
+    """Multiply the listed weights, then renormalise (docs/method.md §2)."""
     w = preset_weights("capability_seeking")
     assert w["C1"] == pytest.approx(0.24 / 1.08)
     assert w["C2"] == pytest.approx(0.14 / 1.08)
@@ -199,7 +199,8 @@ def test_weights_and_preset_together_is_an_error() -> None:
 
 # -- the criteria matrix ---------------------------------------------------------------------------
 def test_criteria_matrix_hand_computed_a05(samples) -> None:
-    """A05 (PayKart Gateway), hand-computed in the ``criteria_matrix`` docstring (DOMAIN.md §6.1).
+    """A05 (PayKart Gateway), hand-computed in the ``criteria_matrix`` docstring
+    (docs/method.md §6.1).
 
     C1 = 3.6/8.2; C2 = (160 − 60)/(520 − 60); C3 = C4 = C5 = 0.75; C6 = 0.375 + 1/3;
     C7 = (552.33 − 169.11)/(552.33 − 46.03); C8 = 0.75; C9 = 0.80; C10 = 0.25; C11 = 0.75.
@@ -396,7 +397,7 @@ def test_screening_policy_validation() -> None:
 
 # -- score_partners ------------------------------------------------------------------------------
 def test_score_partners_reproduces_domain_oracles(sample_name: str, samples) -> None:
-    """DOMAIN.md §11 scores (±0.01) and §6 published scores (±0.1) and knockout sets."""
+    """docs/method.md §11 scores (±0.01) and §6 published scores (±0.1) and knockout sets."""
     res = score_partners(samples[sample_name])
     expected = ORACLE[ORACLE.index.str.startswith(PREFIX[sample_name])]
     assert sorted(res.scores.index) == sorted(expected.index)
@@ -527,4 +528,5 @@ def test_cli_score_json_and_preset(capsys) -> None:
 def test_cli_score_unknown_preset_exits_2(capsys) -> None:
     assert main(["score", str(DATA / "greenscape"), "--weights", "greedy"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: unknown weight preset 'greedy'") and "coopetition" in err
+    assert err.startswith("error: alliancekit score: argument --weights: invalid choice: 'greedy'")
+    assert "coopetition" in err and err.count("\n") == 1
