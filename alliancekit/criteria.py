@@ -1,12 +1,12 @@
 """The default alliance criteria C1–C11, weight presets, knockouts and ``score_partners``.
 
-DOMAIN.md §2 defines eleven criteria in four groups (task, partner, risk, learning), each turned
-into a benefit value ``n_ic`` in [0, 1]:
+docs/method.md §2 defines eleven criteria in four groups (task, partner, risk, learning), each
+turned into a benefit value ``n_ic`` in [0, 1]:
 
 - Likert items use the fixed scale ``L(x) = (x − 1)/4`` (stable when candidates are added);
 - money criteria (C2 ``PV_benefit``, C7 ``PV_cost``) and C1 (importance-weighted coverage) use
   min–max over **all** candidates of the workspace, including ones later knocked out; when
-  max = min every candidate gets 0.5 (DOMAIN.md §10 reading 1);
+  max = min every candidate gets 0.5 (docs/method.md §10.1);
 - the risk criteria are scored as ``1 − risk`` (C8 = 1 − R_rel, C9 = 1 − R_perf, §3), unadjusted
   by form unless the :class:`~alliancekit.risk.RiskPolicy` says so (§10 reading 2).
 
@@ -66,7 +66,7 @@ class CriterionGroup(StrEnum):
 
 @dataclass(frozen=True)
 class Criterion:
-    """One default partner-selection criterion (DOMAIN.md §2).
+    """One default partner-selection criterion (docs/method.md §2).
 
     Attributes
     ----------
@@ -107,7 +107,7 @@ _T, _P, _R, _L = (
     CriterionGroup.LEARNING,
 )
 
-#: The eleven default criteria, by code (DOMAIN.md §2).
+#: The eleven default criteria, by code (docs/method.md §2).
 CRITERIA: Mapping[str, Criterion] = MappingProxyType(
     {
         c.code: c
@@ -189,7 +189,7 @@ CRITERIA: Mapping[str, Criterion] = MappingProxyType(
                 0.07,
                 _R,
                 "derived",
-                "1 − R_rel (DOMAIN.md §3.1)",
+                "1 − R_rel (docs/method.md §3.1)",
                 "Das & Teng 1996, 2001",
             ),
             Criterion(
@@ -199,7 +199,7 @@ CRITERIA: Mapping[str, Criterion] = MappingProxyType(
                 0.07,
                 _R,
                 "derived",
-                "1 − R_perf (DOMAIN.md §3.1)",
+                "1 − R_perf (docs/method.md §3.1)",
                 "Das & Teng 1996, 2001",
             ),
             Criterion(
@@ -229,7 +229,8 @@ CRITERIA: Mapping[str, Criterion] = MappingProxyType(
 #: Criterion codes in order.
 CRITERION_CODES: tuple[str, ...] = tuple(CRITERIA)
 
-#: Context presets: weight multipliers applied to the defaults, then renormalised (DOMAIN.md §2).
+#: Context presets: weight multipliers applied to the defaults, then renormalised
+#: (docs/method.md §2).
 #: ``hard_risk_caps`` drops C8 and C9 from 0.07 to 0.03 each (multiplier 3/7) before
 #: renormalising, for users who cap risk hard in the portfolio MILP.
 WEIGHT_PRESETS: Mapping[str, Mapping[str, float]] = MappingProxyType(
@@ -247,7 +248,7 @@ WEIGHT_PRESETS: Mapping[str, Mapping[str, float]] = MappingProxyType(
 
 @dataclass(frozen=True)
 class ScreeningPolicy:
-    """Thresholds of the knockout screens and the mutual-benefit check (DOMAIN.md §2, §4).
+    """Thresholds of the knockout screens and the mutual-benefit check (docs/method.md §2, §4).
 
     Attributes
     ----------
@@ -364,7 +365,7 @@ def resolve_weights(
 
 # -- kernels ---------------------------------------------------------------------------------
 def min_max(x: np.ndarray, direction: Direction | str = Direction.BENEFIT) -> np.ndarray:
-    """Min–max normalisation to [0, 1]; 0.5 everywhere when max = min (DOMAIN.md §10.1).
+    """Min–max normalisation to [0, 1]; 0.5 everywhere when max = min (docs/method.md §10.1).
 
     Benefit: ``(x − min)/(max − min)``; cost: ``(max − x)/(max − min)``.
     """
@@ -470,18 +471,18 @@ def criteria_matrix(ws: Workspace, policy: RiskPolicy | None = None) -> pd.DataF
 
     Likert criteria via ``L(x) = (x − 1)/4``; C1, C2 min–max and C7 inverse min–max over all
     candidates of the workspace (0.5 when max = min); C6 = 0.5·L(reputation) +
-    0.5·min(prior_ties, 3)/3; C8 = 1 − R_rel; C9 = 1 − R_perf (DOMAIN.md §2, §10).
+    0.5·min(prior_ties, 3)/3; C8 = 1 − R_rel; C9 = 1 − R_perf (docs/method.md §2, §10).
 
     Examples
     --------
-    Hand-computed for A05 (PayKart Gateway) in Scenario A (DOMAIN.md §6.1; AF = 2.40183 at
+    Hand-computed for A05 (PayKart Gateway) in Scenario A (docs/method.md §6.1; AF = 2.40183 at
     r = 12 %, H = 3): C1 raw = 4·0.9 = 3.6, min 0 (A14), max 5·1 + 4·0.8 = 8.2 (A01), so
     C1 = 3.6/8.2 = 0.43902; C2 raw = 160·AF = 384.29, min 60·AF (A14), max 520·AF (A01), so
     C2 = 100/460 = 0.21739; C3 = C4 = C5 = L(4) = 0.75; C6 = 0.5·L(4) + 0.5·2/3 = 0.70833;
     C7 raw = 25 + 60·AF = 169.11, min 10 + 15·AF = 46.03 (A13), max 120 + 180·AF = 552.33
     (A01), so C7 = (552.33 − 169.11)/(552.33 − 46.03) = 0.75690; C8 = 1 − 0.25 = 0.75;
     C9 = 1 − 0.20 = 0.80; C10 = L(2) = 0.25; C11 = L(4) = 0.75. With the default weights,
-    S = 60.1535 (DOMAIN.md §11).
+    S = 60.1535 (docs/method.md §11).
     """
     return _normalise(criteria_values(ws, policy))
 
@@ -524,7 +525,7 @@ def knockouts(
     screening: ScreeningPolicy | None = None,
     policy: RiskPolicy | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """Knockout screens K1–K5 with a readable reason each (DOMAIN.md §2).
+    """Knockout screens K1–K5 with a readable reason each (docs/method.md §2).
 
     - K1: the candidate closes no gap (coverage empty or all zero, §10 reading 4);
     - K2: ``goal_compat ≤ 1``;
@@ -647,7 +648,7 @@ def score_partners(
     weights : Mapping, Series or str, optional
         Weights by criterion code (missing codes weigh 0; renormalised), or a preset name.
         ``None``: the organization's ``criteria_weights`` if set, else its ``weights_preset``,
-        else ``"default"`` (DOMAIN.md §2 weights).
+        else ``"default"`` (docs/method.md §2 weights).
     method : str
         ``weighted_sum`` (scores 0–100), ``topsis`` (closeness 0–1) or ``promethee_ii`` (net
         flow −1..1), passed to :func:`alliancekit.scoring.score` on the normalised matrix.
@@ -673,7 +674,7 @@ def score_partners(
 
     Notes
     -----
-    K4 always uses the weighted-sum score ``S_i`` [0–100] of DOMAIN.md §2 with the same
+    K4 always uses the weighted-sum score ``S_i`` [0–100] of docs/method.md §2 with the same
     weights, whatever ``method`` ranks the candidates (TOPSIS and PROMETHEE scores have no
     "40 points" threshold).
     """

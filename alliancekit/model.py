@@ -1,7 +1,7 @@
 """The alliance data model: closed vocabularies as Enums, entities as frozen dataclasses.
 
 Raw inputs only (Likert items, money, coverage); derived values (scores, risks, E[NPV]) are
-computed by ``criteria``/``risk`` and never stored here (DOMAIN.md §8).
+computed by ``criteria``/``risk`` and never stored here (docs/method.md §8).
 
 Money is in the organization's ``currency`` and ``money_unit`` (e.g. PKR lakh, kEUR); costs and
 values are per year unless the name ends in ``_one_off``.
@@ -74,7 +74,7 @@ class _StrEnum(StrEnum):
 
 
 class Relation(_StrEnum):
-    """How the partner relates to the focal organization (DOMAIN.md §1.2)."""
+    """How the partner relates to the focal organization (docs/method.md §1.2)."""
 
     SUPPLIER = "supplier"
     CUSTOMER = "customer"
@@ -123,7 +123,7 @@ class KPIDirection(_StrEnum):
 
 
 class RiskAppetite(_StrEnum):
-    """Organization's appetite for risk; maps to default portfolio caps (DOMAIN.md §3.5)."""
+    """Organization's appetite for risk; maps to default portfolio caps (docs/method.md §3.5)."""
 
     LOW = "low"
     MEDIUM = "medium"
@@ -171,7 +171,7 @@ class Side(_StrEnum):
 
 
 class Perspective(_StrEnum):
-    """Balanced-scorecard perspective of a KPI (Kaplan et al. 2010; DOMAIN.md §1.3)."""
+    """Balanced-scorecard perspective of a KPI (Kaplan et al. 2010; docs/method.md §1.3)."""
 
     FINANCIAL = "financial"
     STRATEGIC = "strategic"
@@ -181,7 +181,7 @@ class Perspective(_StrEnum):
 
 
 class KPISource(_StrEnum):
-    """Who reported a KPI observation (DOMAIN.md §1.4)."""
+    """Who reported a KPI observation (docs/method.md §1.4)."""
 
     OWN = "own"
     PARTNER = "partner"
@@ -198,7 +198,7 @@ class Buyout(_StrEnum):
 
 
 class DecisionRule(_StrEnum):
-    """How an alliance's steering body decides (DOMAIN.md §1.3 governance)."""
+    """How an alliance's steering body decides (docs/method.md §1.3 governance)."""
 
     CONSENSUS = "consensus"
     MAJORITY = "majority"
@@ -259,7 +259,7 @@ class SolveStatus(_StrEnum):
 
 
 def likert(x: float) -> float:
-    """Map a 1–5 Likert value to [0, 1]: ``L(x) = (x − 1) / 4`` (DOMAIN.md conventions)."""
+    """Map a 1–5 Likert value to [0, 1]: ``L(x) = (x − 1) / 4`` (docs/method.md §2)."""
     return (float(x) - 1.0) / 4.0
 
 
@@ -294,7 +294,7 @@ class Gap:
 
     @property
     def required(self) -> float:
-        """Required coverage with the DOMAIN.md §1.1 default applied."""
+        """Required coverage with the docs/method.md §1.1 default applied."""
         if self.required_coverage is not None and not (
             isinstance(self.required_coverage, float) and math.isnan(self.required_coverage)
         ):
@@ -320,7 +320,8 @@ class RiskCaps:
     expected_loss_limit: float | None = None
 
 
-#: Default caps by risk appetite (DOMAIN.md §3.5): avg R, max R, max R_rel, CVaR share of budget.
+#: Default caps by risk appetite (docs/method.md §3.5): avg R, max R, max R_rel, CVaR share of
+#: budget.
 APPETITE_CAPS: Mapping[RiskAppetite, tuple[float, float, float, float]] = MappingProxyType(
     {
         RiskAppetite.LOW: (0.30, 0.45, 0.55, 0.10),
@@ -431,7 +432,7 @@ class Organization:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A possible new alliance partner (DOMAIN.md §1.2). Likert items are on a 1–5 scale.
+    """A possible new alliance partner (docs/method.md §1.2). Likert items are on a 1–5 scale.
 
     Optional items left as ``None`` take their documented defaults in ``Workspace.candidates_frame``
     (relational items by relation, §3.1; others 3).
@@ -479,7 +480,7 @@ class Candidate:
         object.__setattr__(self, "coverage", _frozen_map(self.coverage))
 
 
-#: Relational-risk defaults by relation: opportunism, leakage, dependence (DOMAIN.md §3.1).
+#: Relational-risk defaults by relation: opportunism, leakage, dependence (docs/method.md §3.1).
 RELATIONAL_DEFAULTS: Mapping[Relation, tuple[float, float, float]] = MappingProxyType(
     {
         Relation.COMPETITOR: (4, 4, 3),
@@ -494,11 +495,11 @@ RELATIONAL_DEFAULTS: Mapping[Relation, tuple[float, float, float]] = MappingProx
 
 @dataclass(frozen=True)
 class Alliance:
-    """An existing (formed) alliance, flattened (DOMAIN.md §1.3).
+    """An existing (formed) alliance, flattened (docs/method.md §1.3).
 
     Money: ``cost_annual`` and ``value_plan_annual`` per year, ``exit_cost`` one-off.
     ``milestone_score`` [0–1] is an optional direct input; when absent it is derived from
-    the milestones table (DOMAIN.md §5.1).
+    the milestones table (docs/method.md §5.1).
     """
 
     alliance_id: str
@@ -555,7 +556,7 @@ def _records(items: tuple, key: str) -> pd.DataFrame:
 class Workspace:
     """Everything one organization's analysis needs: organization, candidates, alliances, history.
 
-    Tables (long format, DESIGN.md "A workspace on disk"):
+    Tables (long format, data/README.md):
 
     - ``kpis``: alliance_id, kpi_id, period, planned, actual, unit, direction, weight
       (+ optional name, perspective, source, confidence, comment);
@@ -605,7 +606,7 @@ class Workspace:
         """Candidates as a DataFrame indexed by ``id`` with every documented default applied.
 
         Relational-risk items missing on a candidate take the defaults of its relation
-        (DOMAIN.md §3.1); ``duration_years`` defaults to the planning horizon. Enums become
+        (docs/method.md §3.1); ``duration_years`` defaults to the planning horizon. Enums become
         their string values; ``coverage`` stays a dict column (see ``coverage_frame``).
 
         Built once per workspace (it is immutable) and returned as a new shallow copy each

@@ -495,7 +495,7 @@ def health_radar(review: Any, alliance_ids: str | Sequence[str]) -> Figure:
 
 
 def perception_gap(health: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
-    """Own vs partner survey answers [1–5] per alliance (the perception gap, DOMAIN §5.2 D3).
+    """Own vs partner survey answers [1–5] per alliance (perception gap, docs/method.md §5.2 D3).
 
     ``health``: DataFrame indexed by alliance_id with columns ``own`` and ``partner``.
     """

@@ -1,6 +1,6 @@
 """Periodic alliance review: planned vs actual, health, and GROW / MAINTAIN / RESTRUCTURE / EXIT.
 
-Implements DOMAIN.md §5 with the readings of §10 (readings 11–17):
+Implements docs/method.md §5 with the readings of §10 (readings 11–17):
 
 - **KPI attainment** ``a_kt`` (§5.1): higher-is-better ``clip(actual/planned, 0, cap)``,
   lower-is-better ``clip(2 − actual/planned, 0, cap)``; ``planned = 0`` skips the KPI in that
@@ -97,7 +97,7 @@ __all__ = [
     "window_attainment",
 ]
 
-#: Health dimensions and their names (DOMAIN.md §5.2).
+#: Health dimensions and their names (docs/method.md §5.2).
 DIMENSIONS: tuple[str, ...] = ("D1", "D2", "D3", "D4", "D5", "D6")
 DIMENSION_NAMES: Mapping[str, str] = MappingProxyType(
     {
@@ -113,7 +113,7 @@ DIMENSION_NAMES: Mapping[str, str] = MappingProxyType(
 _ITEMS: Mapping[str, str] = MappingProxyType(
     {"D1": "strategic_fit", "D3": "trust", "D4": "governance", "D5": "commitment", "D6": "learning"}
 )
-#: Decision rules in evaluation order (DOMAIN.md §5.4).
+#: Decision rules in evaluation order (docs/method.md §5.4).
 RULES: Mapping[str, str] = MappingProxyType(
     {
         "E0": "hard trigger (breach, insolvency, prohibition, change of control)",
@@ -149,14 +149,14 @@ _RENEGOTIATE: Mapping[str, str] = MappingProxyType(
 class WindowWeighting(StrEnum):
     """How the quarters of the review window are averaged into ``A_W``."""
 
-    MEAN = "mean"  # plain mean (DOMAIN.md default)
+    MEAN = "mean"  # plain mean (the default, docs/method.md §5.1)
     EWM = "ewm"  # exponentially weighted, weight λ(1−λ)^(T−t), renormalised
 
 
 # -- policy ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReviewPolicy:
-    """Every threshold and weight of the periodic review, with the DOMAIN.md §5 defaults.
+    """Every threshold and weight of the periodic review, with the docs/method.md §5 defaults.
 
     Attributes
     ----------
@@ -335,7 +335,7 @@ def _as_policy(policy: ReviewPolicy | Mapping[str, Any] | None) -> ReviewPolicy:
 def kpi_attainment(
     planned: np.ndarray, actual: np.ndarray, higher: np.ndarray, cap: float = 1.5
 ) -> np.ndarray:
-    """KPI attainment ``a_kt`` [share of plan, 0–cap] (DOMAIN.md §5.1).
+    """KPI attainment ``a_kt`` [share of plan, 0–cap] (docs/method.md §5.1).
 
     Parameters
     ----------
@@ -489,7 +489,7 @@ def _fmt(x: Any, spec: str, missing: str = "n/a") -> str:
 
 @dataclass(frozen=True, eq=False)
 class ReviewResult(Result):
-    """Outcome of one periodic review (DOMAIN.md §1.5, §5).
+    """Outcome of one periodic review (docs/method.md §1.5, §5).
 
     Attributes
     ----------
@@ -571,7 +571,7 @@ class ReviewResult(Result):
     def perception_gap(self) -> pd.DataFrame:
         """Own vs partner trust [1–5] per alliance (columns own, partner, gap = |own − partner|).
 
-        The input of ``plots.perception_gap`` (DOMAIN.md §5.2 D3, §5.7 item 4).
+        The input of ``plots.perception_gap`` (docs/method.md §5.2 D3, §5.7 item 4).
         """
         own = self.table["trust_own"].astype(float)
         partner = self.table["trust_partner"].astype(float)
@@ -1448,7 +1448,7 @@ def review_alliances(
     policy: ReviewPolicy | None = None,
     previous: ReviewResult | None = None,
 ) -> ReviewResult:
-    """Review every existing alliance at ``period`` (DOMAIN.md §5).
+    """Review every existing alliance at ``period`` (docs/method.md §5).
 
     Parameters
     ----------
@@ -1457,7 +1457,7 @@ def review_alliances(
     period : str
         Review quarter ``YYYY-Qn`` or ``"latest"`` (the latest quarter with KPI data).
     policy : ReviewPolicy, optional
-        Thresholds and weights (DOMAIN.md defaults).
+        Thresholds and weights (defaults of docs/method.md §5.3).
     previous : ReviewResult, optional
         The previous review, used by the confirmation rule when
         ``policy.require_confirmation`` is set (otherwise T−1 is re-reviewed).

@@ -1,14 +1,17 @@
-"""Relational and performance risk, failure probability, E[NPV] and loss scenarios (DOMAIN.md §3).
+"""Relational and performance risk, failure probability, E[NPV] and loss scenarios.
+
+The model is described in docs/method.md §3.
 
 Pure numpy kernels (``relational_risk``, ``performance_risk``, ``total_risk``,
 ``failure_probability``, ``npv``, ``expected_npv``, ``expected_loss``, ``scenario_npv``,
 ``cvar``) sit behind two validating wrappers that read a :class:`~alliancekit.model.Workspace`:
 
 - :func:`risk_table`: one row per candidate with ``R_rel, R_perf, R, p_fail, pv_benefit,
-  pv_cost, npv, e_npv, expected_loss, sigma`` (all unrounded, DOMAIN.md §10 reading 3);
+  pv_cost, npv, e_npv, expected_loss, sigma`` (all unrounded, docs/method.md §10.3);
 - :func:`simulate_scenarios`: seeded, vectorised NPV scenarios for CVaR (§3.4).
 
-Every coefficient is a named field of the frozen :class:`RiskPolicy`, defaulted from DOMAIN.md §3.
+Every coefficient is a named field of the frozen :class:`RiskPolicy`, defaulted from
+docs/method.md §3.
 The §3.2 form/governance adjustment is **off by default** (§10 reading 2): all §6 oracle values
 use the unadjusted indices.
 
@@ -77,7 +80,7 @@ _MONEY_ITEMS = ("cost_one_off", "cost_annual", "value_annual", "exit_cost")
 # -- policy ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RiskPolicy:
-    """Every coefficient of the risk model (DOMAIN.md §3), with the published defaults.
+    """Every coefficient of the risk model (docs/method.md §3), with the published defaults.
 
     Attributes
     ----------
@@ -243,7 +246,7 @@ def relational_risk(
     culture_compat: np.ndarray,
     weights: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Relational risk ``R_rel`` [0–1] from Likert items [1–5] (DOMAIN.md §3.1).
+    """Relational risk ``R_rel`` [0–1] from Likert items [1–5] (docs/method.md §3.1).
 
     ``R_rel = w1·(1−L(goal)) + w2·L(opportunism) + w3·L(leakage) + w4·L(dependence)
     + w5·(1−L(culture))``, default weights (0.25, 0.25, 0.15, 0.15, 0.20).
@@ -266,7 +269,7 @@ def performance_risk(
     regulatory: np.ndarray,
     weights: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Performance risk ``R_perf`` [0–1] from Likert items [1–5] (DOMAIN.md §3.1).
+    """Performance risk ``R_perf`` [0–1] from Likert items [1–5] (docs/method.md §3.1).
 
     ``R_perf = 0.30·L(competence_unc) + 0.25·L(market_unc) + 0.20·L(complexity)
     + 0.15·L(fin_fragility) + 0.10·L(regulatory)`` with the default weights.
@@ -305,7 +308,7 @@ def total_risk(r_rel: np.ndarray, r_perf: np.ndarray, alpha: float = 0.5) -> np.
 
 
 def failure_probability(r: np.ndarray, base: float = 0.10, slope: float = 0.80) -> np.ndarray:
-    """Failure probability over the horizon ``p = 0.10 + 0.80·R`` [0–1] (DOMAIN.md §3.3)."""
+    """Failure probability over the horizon ``p = 0.10 + 0.80·R`` [0–1] (docs/method.md §3.3)."""
     return base + slope * np.asarray(r, dtype=float)
 
 
@@ -317,7 +320,7 @@ def npv(c0: np.ndarray, ca: np.ndarray, v: np.ndarray, af: float) -> np.ndarray:
 def expected_npv(
     c0: np.ndarray, ca: np.ndarray, v: np.ndarray, x: np.ndarray, p: np.ndarray, af: float
 ) -> np.ndarray:
-    """Risk-adjusted ``E[NPV] = −C0 + (1 − p/2)·(V − Ca)·AF − p·X`` [money] (DOMAIN.md §3.3).
+    """Risk-adjusted ``E[NPV] = −C0 + (1 − p/2)·(V − Ca)·AF − p·X`` [money] (docs/method.md §3.3).
 
     Failure (probability ``p``) happens on average halfway through the horizon and triggers the
     exit cost ``X``. ``∂E/∂p = −(V − Ca)·AF/2 − X``, so E[NPV] falls with ``p`` whenever
@@ -328,12 +331,12 @@ def expected_npv(
 
 
 def expected_loss(c0: np.ndarray, x: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Expected loss ``EL = p·(C0 + X)`` [money] (DOMAIN.md §3.3)."""
+    """Expected loss ``EL = p·(C0 + X)`` [money] (docs/method.md §3.3)."""
     return np.asarray(p, dtype=float) * (np.asarray(c0, dtype=float) + x)
 
 
 def value_sigma(market_unc: np.ndarray, base: float = 0.1, slope: float = 0.4) -> np.ndarray:
-    """Log-normal value volatility ``σ = 0.1 + 0.4·L(market_unc)`` (DOMAIN.md §3.4)."""
+    """Log-normal value volatility ``σ = 0.1 + 0.4·L(market_unc)`` (docs/method.md §3.4)."""
     return base + slope * _likert(market_unc)
 
 
@@ -351,7 +354,7 @@ def scenario_npv(
     rho_market: float = 0.1,
     rho_sector: float = 0.3,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Seeded NPV scenarios (DOMAIN.md §3.4): returns ``(npv, failed)``, each ``S × n``.
+    """Seeded NPV scenarios (docs/method.md §3.4): returns ``(npv, failed)``, each ``S × n``.
 
     Construction (Gaussian copula, one-factor-per-sector):
 
@@ -491,7 +494,7 @@ def _indices(frame: pd.DataFrame, policy: RiskPolicy) -> tuple[np.ndarray, np.nd
 
 
 def risk_table(ws: Workspace, policy: RiskPolicy | None = None) -> pd.DataFrame:
-    """Risk and money per candidate (DOMAIN.md §3.1–§3.3), unrounded.
+    """Risk and money per candidate (docs/method.md §3.1–§3.3), unrounded.
 
     Parameters
     ----------
@@ -542,7 +545,7 @@ def risk_table(ws: Workspace, policy: RiskPolicy | None = None) -> pd.DataFrame:
 # -- scenarios -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ScenarioSet(Result):
-    """Seeded NPV scenarios for every candidate (DOMAIN.md §3.4).
+    """Seeded NPV scenarios for every candidate (docs/method.md §3.4).
 
     Attributes
     ----------
@@ -621,7 +624,7 @@ def simulate_scenarios(
     seed: int | None = None,
     policy: RiskPolicy | None = None,
 ) -> ScenarioSet:
-    """Draw correlated failure/value scenarios and the NPV of every candidate (DOMAIN.md §3.4).
+    """Draw correlated failure/value scenarios and the NPV of every candidate (docs/method.md §3.4).
 
     Parameters
     ----------

@@ -818,7 +818,7 @@ def score(
         so scores do not move when alternatives are added.
     on_constant : {"raise", "half"}
         A criterion with one value for every alternative (and no fixed scale) under min–max is
-        an error by default; ``"half"`` gives every alternative 0.5 on it (DOMAIN.md §10.1).
+        an error by default; ``"half"`` gives every alternative 0.5 on it (docs/method.md §10.1).
 
     Returns
     -------

@@ -761,7 +761,7 @@ def perception_gap(
     *,
     title: str = "Perception gap: own vs partner view of the relationship",
 ) -> SvgChart:
-    """Own vs partner survey answers [1–5] per alliance (DOMAIN §5.2 D3).
+    """Own vs partner survey answers [1–5] per alliance (docs/method.md §5.2 D3).
 
     The report version of ``plots.perception_gap``.
 

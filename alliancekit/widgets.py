@@ -469,7 +469,7 @@ class ScoringExplorer(_Explorer):
     ahp : AHPGrid
     smaa_space : ToggleButtons
         SMAA weight space: the whole simplex (``any``) or the current weights ±20 % (``pm20``,
-        DOMAIN.md §2: how the ranking moves under ±20 % weight changes).
+        docs/method.md §2: how the ranking moves under ±20 % weight changes).
     smaa_button : Button
         Runs SMAA (``smaa_samples`` weight draws) and shows the acceptability heatmap.
     table, figure, smaa_figure, message : HTML / Image widgets
@@ -693,7 +693,7 @@ def scoring_explorer(
 
 
 # -- portfolio --------------------------------------------------------------------------------
-#: Portfolio objectives offered in the dropdown: (label, value) (DOMAIN.md §4 (a)–(e)).
+#: Portfolio objectives offered in the dropdown: (label, value) (docs/method.md §4 (a)–(e)).
 OBJECTIVES: tuple[tuple[str, str], ...] = (
     ("(a) max Σ E[NPV]", "expected_npv"),
     ("(b) max Σ score", "score"),
@@ -729,7 +729,7 @@ class PortfolioExplorer(_Explorer):
         A candidate to explain ("why not X?" / "why X?").
     apply_review : Checkbox
         Exit the existing alliances whose review decision is EXIT (their exit cost is charged
-        to the one-off budget, their annual cost and coverage freed; DOMAIN.md §10 reading 7).
+        to the one-off budget, their annual cost and coverage freed; docs/method.md §10.7).
         On by default; ``review`` defaults to ``review_alliances(workspace)``.
     show_frontier : Checkbox
         Compute the efficient frontier over the annual budget (re-solves; off by default).
@@ -844,7 +844,7 @@ class PortfolioExplorer(_Explorer):
         )
         self.why_thresholds.observe(lambda _: self._explain(), names="value")
         self.show_frontier = widgets.Checkbox(value=False, description="Efficient frontier")
-        # DOMAIN.md §10 reading 7: existing alliances are kept unless the review says EXIT
+        # docs/method.md §10.7: existing alliances are kept unless the review says EXIT
         if self.review is None and workspace.alliances:
             from alliancekit.review import review_alliances
 
@@ -1136,7 +1136,7 @@ class ReviewExplorer(_Explorer):
             )
             s.add_class(f"ak-{name.replace('_', '-')}")
             self.threshold_sliders[name] = s
-        self.reset_button = widgets.Button(description="DOMAIN defaults", icon="undo")
+        self.reset_button = widgets.Button(description="Default thresholds", icon="undo")
         self.reset_button.on_click(lambda _: self.reset())
         self.decision_html = widgets.HTML()
         self.decision_html.add_class("ak-decision")
@@ -1170,7 +1170,7 @@ class ReviewExplorer(_Explorer):
         return ReviewPolicy(**{k: float(s.value) for k, s in self.threshold_sliders.items()})
 
     def reset(self) -> None:
-        """Put every threshold back to the DOMAIN.md §5.3 default."""
+        """Put every threshold back to the docs/method.md §5.3 default."""
         from alliancekit.review import ReviewPolicy
 
         defaults = ReviewPolicy()

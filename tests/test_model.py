@@ -1,7 +1,7 @@
 """Data model: enums, helpers, defaults, derived properties and Workspace frames.
 
-Known answers: annuity factors and appetite caps from DOMAIN.md §2, §3.5 and §6; relational-risk
-defaults from §3.1; required-coverage defaults from §1.1.
+Known answers: annuity factors and appetite caps from docs/method.md §2, §3.5 and §6;
+relational-risk defaults from §3.1; required-coverage defaults from §1.1.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def test_period_index_round_trip(i: int) -> None:
 
 
 def test_gap_required_defaults() -> None:
-    """DOMAIN.md §1.1: required coverage defaults to 1.0 if importance >= 4, else 0.5."""
+    """docs/method.md §1.1: required coverage defaults to 1.0 if importance >= 4, else 0.5."""
     assert Gap("G1", "x", 4).required == 1.0
     assert Gap("G1", "x", 3).required == 0.5
     assert Gap("G1", "x", 5, required_coverage=2.0).required == 2.0
@@ -121,7 +121,7 @@ def test_gap_required_defaults() -> None:
 
 
 def test_annuity_factor_and_caps() -> None:
-    """DOMAIN.md §6: AF(3, 12%) = 2.402, AF(5, 9%) = 3.890; §3.5 caps by appetite."""
+    """docs/method.md §6: AF(3, 12%) = 2.402, AF(5, 9%) = 3.890; §3.5 caps by appetite."""
     a = sample_workspace("sanchar-apps").organization
     assert abs(a.annuity_factor - 2.4018312) < 1e-6
     assert replace(a, discount_rate=0.0).annuity_factor == 3.0
@@ -153,7 +153,7 @@ def test_annuity_factor_and_caps() -> None:
 def test_caps_by_appetite_match_domain_table(
     appetite: RiskAppetite, avg: float, max_r: float, max_rel: float, share: float
 ) -> None:
-    """DOMAIN.md §3.5 'Default caps by risk_appetite', row by row; Γ = share of B0 + H·B1."""
+    """docs/method.md §3.5 'Default caps by risk_appetite', row by row; Γ = share of B0 + H·B1."""
     org = replace(
         sample_workspace("norden-pumpen").organization, risk_appetite=appetite, risk_caps=RiskCaps()
     )
@@ -193,7 +193,7 @@ def test_entities_are_frozen() -> None:
 
 
 def test_candidates_frame_applies_relation_defaults() -> None:
-    """DOMAIN.md §3.1: missing opportunism/leakage/dependence take the relation's defaults."""
+    """docs/method.md §3.1: missing opportunism/leakage/dependence take the relation's defaults."""
     ws = sample_workspace("greenscape")
     blanks = tuple(
         replace(c, opportunism=None, leakage=None, dependence=None, duration_years=None)

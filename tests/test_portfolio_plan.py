@@ -1,4 +1,4 @@
-"""Workspace-level portfolio planning: DOMAIN.md §6/§11 reference portfolios, the GreenScape
+"""Workspace-level portfolio planning: docs/method.md §6/§11 reference portfolios, the GreenScape
 infeasibility exercise, objectives (a)–(e), frontier, robustness, explanations and the CLI."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from alliancekit.workspace import sample_workspace
 SOLVERS = ("highs", "cbc")
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-#: DOMAIN.md §11 review decisions used by the reference portfolios (§10 reading 7).
+#: docs/method.md §11 review decisions used by the reference portfolios (§10 reading 7).
 EXITS = {
     "sanchar-apps": {"AL-A4": Decision.EXIT},
     "greenscape": {"AL-B3": Decision.EXIT},
@@ -59,7 +59,7 @@ def workspaces() -> dict:
 def test_reference_portfolios(
     workspaces: dict, name: str, objective: str, expected: list, value: float, solver: str
 ) -> None:
-    """DOMAIN.md §11 "Reference portfolios": same selection, objective ±0.1."""
+    """docs/method.md §11 "Reference portfolios": same selection, objective ±0.1."""
     r = plan_portfolio(workspaces[name], objective=objective, review=EXITS[name], solver=solver)
     assert r.selected == expected
     assert r.objective_value == pytest.approx(value, abs=0.1)
@@ -80,7 +80,7 @@ def test_reference_portfolios(
 def test_reference_portfolio_totals(
     workspaces: dict, name: str, objective: str, c0: float, ca: float, avg_r: float
 ) -> None:
-    """DOMAIN.md §6.4 reference table: Σ C0, Σ Ca new and avg R of each reference portfolio;
+    """docs/method.md §6.4 reference table: Σ C0, Σ Ca new and avg R of each reference portfolio;
     the exit costs of EXIT alliances are charged to the one-off budget and their annual cost is
     freed (§10 reading 7), kept alliances use the annual budget."""
     ws = workspaces[name]
@@ -97,7 +97,7 @@ def test_reference_portfolio_totals(
 
 
 def test_reference_c_b_reports_its_expected_npv(workspaces: dict) -> None:
-    """C(b) (score objective) selection has Σ E[NPV] 9446.05 (DOMAIN.md §11)."""
+    """C(b) (score objective) selection has Σ E[NPV] 9446.05 (docs/method.md §11)."""
     r = plan_portfolio(
         workspaces["norden-pumpen"], objective="score", review=EXITS["norden-pumpen"]
     )
@@ -118,7 +118,7 @@ def test_review_object_with_decisions_and_real_review(workspaces: dict) -> None:
 
 def test_grow_alliances_flagged_with_budget_headroom(workspaces: dict) -> None:
     """Issue 5 item 4: GROW alliances of the review are flagged with the annual budget the plan
-    leaves, B1 − Σ Ca kept − Σ Ca new (A: 650 − (60 + 50 + 40) − 415 = 85, DOMAIN.md §6.1/§6.4);
+    leaves, B1 − Σ Ca kept − Σ Ca new (A: 650 − (60 + 50 + 40) − 415 = 85, method §6.1/§6.4);
     a plan that uses the whole annual budget flags them "budget-constrained"."""
     from alliancekit.review import review_alliances
 
@@ -151,7 +151,7 @@ def test_without_review_every_alliance_is_kept(workspaces: dict) -> None:
 
 
 def test_conflict_with_kept_alliance_fte_and_expected_loss_limits(workspaces: dict) -> None:
-    """DOMAIN.md §4 rows not exercised by §6: x_i + y_j ≤ 1 for a candidate conflicting with a
+    """docs/method.md §4 rows not exercised by §6: x_i + y_j ≤ 1 for a candidate conflicting with a
     kept alliance (an EXIT frees it), management capacity Σ fte (kept + new) ≤ FTE, and the
     §3.5 expected-loss budget Σ p_i·(C0_i + X_i)·x_i ≤ L_max (all recomputed here)."""
     from dataclasses import replace
@@ -267,7 +267,7 @@ def test_knockouts_are_screened_with_reasons(workspaces: dict) -> None:
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_greenscape_without_b14_is_infeasible_with_advice(workspaces: dict, solver: str) -> None:
-    """DOMAIN.md §6.2 exercise: G5 can then be closed only by the capped competitors."""
+    """docs/method.md §6.2 exercise: G5 can then be closed only by the capped competitors."""
     ws = workspaces["greenscape"].without_candidates("B14")
     with pytest.raises(InfeasiblePortfolioError) as info:
         plan_portfolio(ws, review=EXITS["greenscape"], solver=solver)
@@ -364,7 +364,7 @@ def test_appetite_cvar_cap_never_binds_on_the_references(
     workspaces: dict, name: str, gamma: float, expected: list
 ) -> None:
     """cvar_limit="appetite": Γ = share·(B0 + H·B1) with share 10/20/35 % by appetite
-    (DOMAIN.md §3.5); §10 reading 9: it never binds on the reference portfolios."""
+    (docs/method.md §3.5); §10 reading 9: it never binds on the reference portfolios."""
     r = plan_portfolio(workspaces[name], review=EXITS[name], cvar_limit="appetite")
     assert r.totals.loc["cvar", "cap"] == pytest.approx(gamma)
     assert r.totals.loc["cvar", "used"] <= gamma
@@ -602,7 +602,7 @@ def test_frontier_with_keep_exit_variables_matches_fresh_plans(workspaces: dict)
 
 
 def test_closed_alliance_is_not_kept_by_the_plan(workspaces: dict) -> None:
-    """A ``closed`` alliance (DOMAIN.md §1.3 status) is no longer part of the portfolio.
+    """A ``closed`` alliance (docs/method.md §1.3 status) is no longer part of the portfolio.
 
     review_alliances leaves it out; the plan must not keep it either (§10 reading 7 keeps
     *existing* alliances): no annual cost on the budget, no coverage, not listed as kept.

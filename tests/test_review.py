@@ -1,4 +1,4 @@
-"""Tests for alliancekit.review: DOMAIN.md §5 formulas, the §11 oracle, properties, bad input."""
+"""Tests for alliancekit.review: docs/method.md §5 formulas, §11 oracle, properties, bad input."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from alliancekit.review import (
     window_attainment,
 )
 
-# -- DOMAIN.md §11 oracle (review at q8 = 2025-Q2) ---------------------------------------------
+# -- docs/method.md §11 oracle (review at q8 = 2025-Q2) ----------------------------------------
 # alliance: (A_t q5..q8, A_W, b, D1..D6, H, rules fired, decision)
 ORACLE = {
     "AL-A1": ((1.0915, 1.1066, 1.1199, 1.1230), 1.1102, 0.0108,
@@ -70,7 +70,7 @@ ORACLE = {
     "AL-C5": ((0.9620, 0.9250, 0.8914, 0.8600), 0.9096, -0.0340,
               (62.50, 74.61, 18.25, 37.50, 37.50, 62.50), 51.997, "E0,R1,R4", "EXIT"),
 }  # fmt: skip
-#: DOMAIN.md §6.4 milestone_score_M inputs; the samples give milestones instead (reading 13).
+#: docs/method.md §6.4 milestone_score_M inputs; the samples give milestones instead (reading 13).
 M_INPUT = {"AL-A1": 1.0, "AL-A2": 1.0, "AL-A3": 0.5, "AL-A4": 0.0, "AL-B1": 1.0, "AL-B2": 1.0,
            "AL-B3": 0.0, "AL-B4": 0.5, "AL-C1": 1.0, "AL-C2": 1.0, "AL-C3": 0.5, "AL-C4": 0.0,
            "AL-C5": 1.0}  # fmt: skip
@@ -78,7 +78,7 @@ SCENARIO = {"A": "sanchar-apps", "B": "greenscape", "C": "norden-pumpen"}
 
 
 def _close(x: float, expected: float, decimals: int) -> bool:
-    """Published values are Python round(x, decimals) (DOMAIN.md §10 reading 18)."""
+    """Published values are Python round(x, decimals) (docs/method.md §10.18)."""
     return abs(x - expected) <= 0.5 * 10**-decimals + 1e-9
 
 
@@ -89,7 +89,7 @@ def reviews() -> dict[str, ReviewResult]:
 
 @pytest.mark.parametrize("alliance_id", sorted(ORACLE))
 def test_oracle_values_section_11(reviews: dict[str, ReviewResult], alliance_id: str) -> None:
-    """DOMAIN.md §11: A_t q5..q8, A_W, b (4 dp), D1..D6 (2 dp), H (3 dp), rules and decision."""
+    """docs/method.md §11: A_t q5..q8, A_W, b (4 dp), D1..D6 (2 dp), H (3 dp), rules, decision."""
     a_t, a_w, b, dims, h, rules, decision = ORACLE[alliance_id]
     result = reviews[alliance_id[3]]
     row = result.table.loc[alliance_id]
@@ -601,7 +601,7 @@ def test_other_malformed_kpis() -> None:
 
 
 def test_policy_defaults_are_the_domain_values() -> None:
-    """DOMAIN.md §5.1–§5.4 defaults, each a named ReviewPolicy field."""
+    """docs/method.md §5.1–§5.4 defaults, each a named ReviewPolicy field."""
     p = ReviewPolicy()
     assert (p.h_exit, p.h_restr, p.h_grow) == (40, 60, 75)  # §5.3
     assert (p.a_exit, p.a_restr, p.a_grow) == (0.60, 0.85, 1.05)
@@ -808,6 +808,7 @@ def _variants(policy: ReviewPolicy) -> list[ReviewPolicy]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=workspaces())
 def test_decision_sensitivity_equals_reviews_under_each_variant(

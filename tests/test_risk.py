@@ -1,4 +1,4 @@
-"""Tests for alliancekit.risk: risk indices, E[NPV], scenarios and CVaR (DOMAIN.md §3)."""
+"""Tests for alliancekit.risk: risk indices, E[NPV], scenarios and CVaR (docs/method.md §3)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from alliancekit.risk import (
     total_risk,
 )
 
-#: DOMAIN.md §11 full-precision oracle values: id, R_rel, R_perf, R, p_fail, E[NPV].
+#: docs/method.md §11 full-precision oracle values: id, R_rel, R_perf, R, p_fail, E[NPV].
 ORACLE_TEXT = """
 A02 0.3875 0.2500 0.31875 0.3550 448.9417
 A01 0.4750 0.2125 0.34375 0.3750 521.0059
@@ -104,7 +104,7 @@ def samples() -> dict[str, Workspace]:
 
 # -- known answers -------------------------------------------------------------------------------
 def test_risk_table_reproduces_domain_oracles(sample_name: str, samples) -> None:
-    """Every candidate's R_rel, R_perf, R, p_fail, E[NPV] against DOMAIN.md §11 (and §6)."""
+    """Every candidate's R_rel, R_perf, R, p_fail, E[NPV] against docs/method.md §11 (and §6)."""
     table = risk_table(samples[sample_name])
     assert list(table.columns) == list(RISK_COLUMNS)
     expected = ORACLE[ORACLE.index.str.startswith(PREFIX[sample_name])]
@@ -117,7 +117,7 @@ def test_risk_table_reproduces_domain_oracles(sample_name: str, samples) -> None
 
 
 def test_hand_computed_a01() -> None:
-    """A01 Airwave Mobile (DOMAIN.md §6.1), by hand.
+    """A01 Airwave Mobile (docs/method.md §6.1), by hand.
 
     R_rel = 0.25·(1 − L(4)) + 0.25·L(3) + 0.15·L(3) + 0.15·L(4) + 0.20·(1 − L(3))
           = 0.0625 + 0.125 + 0.075 + 0.1125 + 0.10 = 0.475;
@@ -139,7 +139,7 @@ def test_hand_computed_a01() -> None:
 
 
 def test_expected_loss_and_npv_columns() -> None:
-    """EL = p·(C0 + X), NPV = −C0 + (V − Ca)·AF, PV columns as DOMAIN.md §2/§3.3."""
+    """EL = p·(C0 + X), NPV = −C0 + (V − Ca)·AF, PV columns as docs/method.md §2/§3.3."""
     ws = make_ws(make_candidate("X1", exit_cost=5.0))
     row = risk_table(ws).loc["X1"]
     af = ws.organization.annuity_factor
@@ -150,7 +150,7 @@ def test_expected_loss_and_npv_columns() -> None:
     assert row["sigma"] == pytest.approx(0.1 + 0.4 * 0.5)  # market_unc defaults to 3
 
 
-# -- defaults for missing items (DOMAIN.md §3.1, §10 reading 5) ------------------------------------
+# -- defaults for missing items (docs/method.md §3.1, §10.5) -----------------------------------
 @pytest.mark.parametrize(
     ("relation", "items"),
     [
@@ -351,7 +351,7 @@ def test_failure_correlation_higher_within_sector(big_scenarios: ScenarioSet) ->
 
 
 def test_mean_npv_matches_analytic_expectation(big_scenarios: ScenarioSet) -> None:
-    """Scenario mean of NPV within 4 standard errors of E[NPV] (DOMAIN.md §3.3 vs §3.4)."""
+    """Scenario mean of NPV within 4 standard errors of E[NPV] (docs/method.md §3.3 vs §3.4)."""
     mean = big_scenarios.npv.mean(axis=0)
     se = big_scenarios.npv.std(axis=0, ddof=1) / math.sqrt(big_scenarios.n)
     z = (mean - big_scenarios.e_npv) / se

@@ -564,7 +564,7 @@ def test_enums_parse_closed_vocabularies():
 
 
 def test_weighted_sum_reproduces_domain_oracle_on_sample():
-    """DOMAIN.md §11 full-precision oracle (scenario A, default weights): S(A02) = 66.0580,
+    """docs/method.md §11 full-precision oracle (scenario A, default weights): S(A02) = 66.0580,
     S(A01) = 65.0208, S(A05) = 60.1535, S(A08) = 42.9007, from the C1–C11 matrix in [0, 1]."""
     ws = ak.sample_workspace("sanchar-apps")
     matrix = ak.criteria_matrix(ws)
@@ -581,7 +581,7 @@ def test_weighted_sum_reproduces_domain_oracle_on_sample():
     extra=arrays(np.float64, (2, 3), elements=st.sampled_from([1.0, 3.0, 5.0])),
 )
 def test_fixed_scales_keep_scores_when_alternatives_are_added(likert, extra):
-    """DOMAIN.md §2: Likert criteria on the fixed scale L(x) keep each score stable when
+    """docs/method.md §2: Likert criteria on the fixed scale L(x) keep each score stable when
     candidates are added (min–max on observed values would not)."""
     cols = ["c0", "c1", "c2"]
     scales = dict.fromkeys(cols, (1, 5))

@@ -1,6 +1,6 @@
 """Workspace I/O: loading, validation with located problems, exact round trips, atomic saves.
 
-Known-answer data tests check that the sample workspaces reproduce DOMAIN.md §6/§11 inputs and
+Known-answer data tests check that the sample workspaces reproduce docs/method.md §6/§11 inputs and
 intermediate values (attainment A_t, health dimensions, milestone score M) with formulas written
 out independently here.
 """
@@ -186,7 +186,7 @@ def test_folder_and_xlsx_validate_identically(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# known answers from DOMAIN.md §6 (data transcription checks)
+# known answers from docs/method.md §6 (data transcription checks)
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("name", "b0", "b1", "appetite", "nmin", "nmax", "h", "r", "existing_annual", "n_cand"),
@@ -208,7 +208,7 @@ def test_sample_settings_match_domain(
     existing_annual: float,
     n_cand: int,
 ) -> None:
-    """DOMAIN.md §6.1–6.3: budgets, appetite, counts, horizon, rate; existing annual cost."""
+    """docs/method.md §6.1–6.3: budgets, appetite, counts, horizon, rate; existing annual cost."""
     ws = sample_workspace(name)
     org = ws.organization
     assert (org.budget_one_off, org.budget_annual) == (b0, b1)
@@ -225,7 +225,7 @@ def test_sample_settings_match_domain(
 
 
 def test_annuity_factors_match_domain() -> None:
-    """DOMAIN.md §6.1 and §6.3: AF = 2.402 (H 3, r 12%) and 3.890 (H 5, r 9%)."""
+    """docs/method.md §6.1 and §6.3: AF = 2.402 (H 3, r 12%) and 3.890 (H 5, r 9%)."""
     assert round(sample_workspace("sanchar-apps").organization.annuity_factor, 3) == 2.402
     assert round(sample_workspace("norden-pumpen").organization.annuity_factor, 3) == 3.890
 
@@ -260,7 +260,7 @@ def test_candidate_rows_match_domain() -> None:
 
 
 def _attainment(ws: Workspace, aid: str, period: str) -> float:
-    """DOMAIN.md §5.1 A_t, written out independently of review.py."""
+    """docs/method.md §5.1 A_t, written out independently of review.py."""
     rows = ws.kpis[(ws.kpis["alliance_id"] == aid) & (ws.kpis["period"] == period)]
     num = den = 0.0
     for _, r in rows.iterrows():
@@ -271,7 +271,7 @@ def _attainment(ws: Workspace, aid: str, period: str) -> float:
     return num / den
 
 
-#: DOMAIN.md §11: A_t for q5..q8 and D1, D3, D4, D5, D6 at the q8 review.
+#: docs/method.md §11: A_t for q5..q8 and D1, D3, D4, D5, D6 at the q8 review.
 ORACLE = {
     "AL-A1": ((1.0915, 1.1066, 1.1199, 1.1230), (87.50, 75.50, 75.00, 80.00, 62.50), 1.0),
     "AL-A2": ((0.9894, 1.0067, 0.9941, 1.0051), (62.50, 62.50, 62.50, 62.50, 37.50), 1.0),
@@ -295,7 +295,7 @@ def _alliance_sample(aid: str) -> str:
 
 @pytest.mark.parametrize("aid", sorted(ORACLE))
 def test_kpis_reproduce_attainment_oracle(aid: str) -> None:
-    """The long-format KPIs give DOMAIN.md §11's A_t for q5..q8 (2024-Q3 … 2025-Q2)."""
+    """The long-format KPIs give docs/method.md §11's A_t for q5..q8 (2024-Q3 … 2025-Q2)."""
     ws = sample_workspace(_alliance_sample(aid))
     periods = ("2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2")
     got = [_attainment(ws, aid, p) for p in periods]
@@ -307,7 +307,7 @@ def test_kpis_reproduce_attainment_oracle(aid: str) -> None:
 
 @pytest.mark.parametrize("aid", sorted(ORACLE))
 def test_health_reproduces_dimension_oracle(aid: str) -> None:
-    """The 2025-Q2 survey rows give DOMAIN.md §11's D1, D3–D6 (§5.2, reading 14)."""
+    """The 2025-Q2 survey rows give docs/method.md §11's D1, D3–D6 (§5.2, reading 14)."""
     ws = sample_workspace(_alliance_sample(aid))
     h = ws.health[(ws.health["alliance_id"] == aid) & (ws.health["period"] == "2025-Q2")]
     own = h[h["side"] == "own"].iloc[0]
@@ -327,7 +327,7 @@ def test_health_reproduces_dimension_oracle(aid: str) -> None:
 
 @pytest.mark.parametrize("aid", sorted(ORACLE))
 def test_milestones_reproduce_m(aid: str) -> None:
-    """M from milestones.csv (rule in data/README.md) equals DOMAIN.md §6.4 milestone_score_M."""
+    """M from milestones.csv (rule in data/README.md) equals method.md §6.4 milestone_score_M."""
     ws = sample_workspace(_alliance_sample(aid))
     ms = ws.milestones[ws.milestones["alliance_id"] == aid]
 
@@ -372,7 +372,8 @@ def test_units_localised() -> None:
 # defaults, extras, normalisation
 # ---------------------------------------------------------------------------------------------
 def test_optional_columns_take_defaults(tmp_path: Path) -> None:
-    """Dropping optional candidate columns gives DOMAIN §1.2 defaults (risk items by relation)."""
+    """Dropping optional candidate columns gives docs/method.md §1.2 defaults (risk items by
+    relation)."""
     folder = copy_sample(tmp_path)
     cand = folder / "candidates.csv"
     for col in (
@@ -434,7 +435,7 @@ def test_optional_settings_take_defaults(tmp_path: Path) -> None:
 
 
 def test_conflicts_made_symmetric(tmp_path: Path) -> None:
-    """A one-sided conflict (B08 lists B09, B09 lists nothing) applies both ways (DOMAIN §8)."""
+    """A one-sided conflict (B08 lists B09, B09 lists nothing) applies both ways (method.md §8)."""
     folder = copy_sample(tmp_path)
     set_cell(folder / "candidates.csv", 10, "conflicts_with", "")  # B09
     assert get_cell(folder / "candidates.csv", 10, "id") == "B09"
