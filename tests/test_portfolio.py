@@ -463,6 +463,7 @@ def test_property_never_breaks_a_constraint(solver_name: str, seed: int, n: int)
     assert set(r.selected).isdisjoint(r.screened)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("solver_name", SOLVERS)
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), extra=st.floats(0.0, 50.0))

@@ -62,7 +62,7 @@ def _upload(name: str, data: bytes) -> tuple[dict, ...]:
 
 # -- scoring ------------------------------------------------------------------------------------
 def test_scoring_initial_result_is_the_api_default(scoring, greenscape) -> None:
-    """With default weights the explorer shows exactly score_partners(ws) (DOMAIN.md §6.2)."""
+    """With default weights the explorer shows exactly score_partners(ws) (docs/method.md §6.2)."""
     expected = score_partners(greenscape)
     pd.testing.assert_series_equal(scoring.result.scores, expected.scores)
     table = scoring.ranked_table()
@@ -78,7 +78,7 @@ def test_weight_slider_keeps_sum_one_and_changes_ranks(scoring, greenscape) -> N
     w = scoring.weights
     assert w.sum() == pytest.approx(1.0)
     assert w["C7"] == pytest.approx(0.8)
-    # the others keep their proportions (DOMAIN §2 defaults C1 0.16 : C2 0.14)
+    # the others keep their proportions (docs/method.md §2 defaults C1 0.16 : C2 0.14)
     assert w["C1"] / w["C2"] == pytest.approx(0.16 / 0.14)
     assert not scoring.result.ranks.equals(before)
     # the explorer's result is the API's result for the same weights
@@ -87,6 +87,7 @@ def test_weight_slider_keeps_sum_one_and_changes_ranks(scoring, greenscape) -> N
     assert scoring.weight_sliders["C1"].value == pytest.approx(w["C1"])
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     code=st.sampled_from([f"C{i}" for i in range(1, 12)]),
@@ -165,7 +166,7 @@ def test_scoring_snapshot_headless(greenscape) -> None:
 
 # -- portfolio ----------------------------------------------------------------------------------
 def test_portfolio_initial_is_the_reference_solution(portfolio) -> None:
-    """DOMAIN.md §6.4: scenario B selects B01, B02, B06, B10, B14."""
+    """docs/method.md §6.4: scenario B selects B01, B02, B06, B10, B14."""
     assert portfolio.result.selected == ["B01", "B02", "B06", "B10", "B14"]
     assert 'data-id="B14"' in portfolio.selected_html.value
     assert _is_png(portfolio.totals_figure.value)
@@ -179,7 +180,7 @@ def test_portfolio_initial_is_the_reference_solution(portfolio) -> None:
     ],
 )
 def test_portfolio_applies_the_review_like_the_reference(sample: str, expected: list[str]) -> None:
-    """DOMAIN.md §6.4 reference solutions exit the EXIT alliances first (§10 reading 7)."""
+    """docs/method.md §6.4 reference solutions exit the EXIT alliances first (§10 reading 7)."""
     ex = PortfolioExplorer(sample_workspace(sample), debounce=0)
     assert ex.apply_review.value
     assert ex.result.selected == expected
@@ -228,7 +229,7 @@ def test_infeasible_setting_shows_diagnosis_then_recovers(portfolio) -> None:
 
 
 def test_deleting_b14_is_infeasible_in_the_explorer(greenscape) -> None:
-    """DOMAIN.md §6.2 exercise: without B14 only competitors close G5, and both break caps."""
+    """docs/method.md §6.2 exercise: without B14 only competitors close G5, and both break caps."""
     ex = PortfolioExplorer(greenscape.without_candidates("B14"), debounce=0)
     assert ex.result is None
     assert "G5" in ex.message.value
