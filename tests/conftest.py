@@ -18,6 +18,25 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: object, request: object) -> object:
+    os.environ.pop("PYTEST_CURRENT_TEST", None)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> object:
+    """Kernels, Voila servers and CLI subprocesses must not see ``PYTEST_CURRENT_TEST``.
+
+    ipykernel stops forwarding what C code writes to file descriptor 1 when that variable is set,
+    so with it a solver banner printed inside a kernel would never reach the notebook outputs a
+    test inspects, although it reaches every real user's notebook, report and web app. Pytest sets
+    the variable just before fixtures and the test body run, hence these two hooks.
+    """
+    os.environ.pop("PYTEST_CURRENT_TEST", None)
+    return (yield)
+
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SAMPLES = ("sanchar-apps", "greenscape", "norden-pumpen")

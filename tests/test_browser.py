@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from solver_text import assert_no_solver_text
 
 from alliancekit.app import find_free_port
 
@@ -119,6 +120,7 @@ def _selected(page) -> str:
 
 
 def test_dashboard_loads_with_samples(page, tmp_path: Path) -> None:
+    assert_no_solver_text(page.inner_text("body"), what="the web app page")
     options = page.locator(".ak-picker select option").all_inner_texts()
     assert {"greenscape", "norden-pumpen", "sanchar-apps"} <= set(options)
     assert page.locator(".widget-slider .noUi-handle").count() >= 11  # one weight per criterion
@@ -158,6 +160,8 @@ def test_annual_budget_slider_changes_selection(page, tmp_path: Path) -> None:
     after = _selected(page)
     assert after != before
     assert "A12" not in after and "A05" not in after and "A06" in after
+    # two solves happened in this kernel: no banner or log anywhere on the page
+    assert_no_solver_text(page.inner_text("body"), what="the web app page")
     page.wait_for_timeout(1000)
     page.screenshot(path=str(tmp_path / "portfolio-after.png"), full_page=True)
 
