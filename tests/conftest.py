@@ -18,6 +18,7 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
+
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef: object, request: object) -> object:
     os.environ.pop("PYTEST_CURRENT_TEST", None)
