@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from alliancekit.errors import (
     AllianceKitError,
     DataValidationError,
-    InfeasiblePortfolioError,
-    PackagedFileMissingError,
     ReportError,
 )
 
@@ -701,21 +699,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         portfolio.SOLVER_LOG = True
     try:
         return int(args.func(args) or 0)
-    except DataValidationError as exc:
-        print(f"error: {exc.first_line}", file=sys.stderr)
-        for problem in exc.problems[1:20]:
-            print(f"  - {problem}", file=sys.stderr)
-        return EXIT_INVALID
-    except InfeasiblePortfolioError as exc:
-        print(f"infeasible: {exc}", file=sys.stderr)
-        return EXIT_INFEASIBLE
-    except ReportError as exc:
-        print(f"report failed: {exc}", file=sys.stderr)
-        return EXIT_REPORT_FAILED
-    except PackagedFileMissingError as exc:
-        print(f"internal error: {exc}", file=sys.stderr)
-        return EXIT_INTERNAL
-    except (AllianceKitError, FileNotFoundError, ValueError) as exc:
+    except AllianceKitError as exc:  # every deliberate error knows its words and its exit code
+        print(exc.for_cli(), file=sys.stderr)
+        return exc.exit_code
+    except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:  # pragma: no cover

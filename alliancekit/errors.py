@@ -1,15 +1,19 @@
-"""Typed errors that carry the data needed to fix the problem.
+"""Typed errors that carry the data needed to fix the problem, and render themselves.
 
 ``AllianceKitError`` is the root; every error the package raises on purpose derives from it, so
-callers (the CLI, widgets, the report runner) can catch one type and show a clear message instead
-of a traceback.
+callers (the CLI, the web app, the report runner, a notebook) catch one type and show it the same
+way: ``for_cli()`` (a headline line and indented details, for a terminal), ``for_html()`` (escaped
+markup, for the app and notebooks; also ``_repr_html_``) and ``to_dict()`` (for ``--format
+json``). ``exit_code`` is the command line's exit code for it.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 __all__ = [
     "AllianceKitError",
@@ -23,7 +27,60 @@ __all__ = [
 
 
 class AllianceKitError(Exception):
-    """Root of every error alliancekit raises on purpose."""
+    """Root of every error alliancekit raises on purpose.
+
+    Class attributes
+    ----------------
+    exit_code : int
+        Exit code of the command line for this error (2 invalid input by default).
+    kind : str
+        How a person is told what happened: the prefix of ``for_cli`` and the HTML heading.
+    """
+
+    exit_code: ClassVar[int] = 2
+    kind: ClassVar[str] = "error"
+
+    @property
+    def headline(self) -> str:
+        """The first line of the message: what went wrong."""
+        text = str(self)
+        return text.splitlines()[0] if text else self.kind
+
+    def detail_lines(self) -> list[str]:
+        """Further lines worth showing under the headline (at most 20)."""
+        return [line.strip() for line in str(self).splitlines()[1:] if line.strip()][:20]
+
+    def for_cli(self) -> str:
+        """``kind: headline`` and the details indented, for stderr."""
+        lines = [f"{self.kind}: {self.headline}"]
+        lines += [f"  {line}" if line.startswith("-") else f"  - {line}" for line in
+                  self.detail_lines()]  # fmt: skip
+        return "\n".join(lines)
+
+    def for_html(self) -> str:
+        """The message as escaped HTML: a heading line and a list of details."""
+        details = "".join(
+            f"<li>{html.escape(line.lstrip('- '))}</li>" for line in self.detail_lines()
+        )
+        return (
+            f'<div class="ak-error" role="alert"><strong>{html.escape(self.kind.capitalize())}:'
+            f"</strong> {html.escape(self.headline)}"
+            + (f"<ul>{details}</ul>" if details else "")
+            + "</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.for_html()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description (``--format json``)."""
+        return {
+            "error": type(self).__name__,
+            "kind": self.kind,
+            "exit_code": self.exit_code,
+            "message": self.headline,
+            "details": self.detail_lines(),
+        }
 
 
 class PackagedFileMissingError(AllianceKitError):
@@ -31,6 +88,9 @@ class PackagedFileMissingError(AllianceKitError):
 
     This is an internal error (the command line exits 70), never "invalid input".
     """
+
+    exit_code = 70
+    kind = "internal error"
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -114,6 +174,22 @@ class DataValidationError(AllianceKitError, ValueError):
         more = len(self.problems) - 1 + self.truncated
         return str(self.problems[0]) + (f" (and {more} more problem(s))" if more else "")
 
+    @property
+    def headline(self) -> str:
+        return self.first_line
+
+    def detail_lines(self) -> list[str]:
+        return [str(p) for p in self.problems[1:20]]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["problems"] = [
+            {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
+            for p in self.problems
+        ]
+        out["truncated"] = self.truncated
+        return out
+
 
 @dataclass(frozen=True)
 class Relaxation:
@@ -126,7 +202,7 @@ class Relaxation:
 
 
 class InfeasiblePortfolioError(AllianceKitError):
-    """The portfolio problem has no feasible selection.
+    """The portfolio problem has no feasible selection (the command line exits 3).
 
     Attributes
     ----------
@@ -135,6 +211,9 @@ class InfeasiblePortfolioError(AllianceKitError):
     relaxations : tuple of Relaxation
         For each conflicting group, the value it would need to take to make the problem feasible.
     """
+
+    exit_code = 3
+    kind = "infeasible"
 
     def __init__(
         self,
@@ -149,7 +228,7 @@ class InfeasiblePortfolioError(AllianceKitError):
 
 @dataclass
 class ReportError(AllianceKitError):
-    """A report run failed; the failed notebook is kept for inspection.
+    """A report run failed; the failed notebook is kept for inspection (the CLI exits 4).
 
     Attributes
     ----------
@@ -172,6 +251,9 @@ class ReportError(AllianceKitError):
     ename: str = ""
     evalue: str = ""
     extra: dict = field(default_factory=dict)
+
+    exit_code: ClassVar[int] = 4
+    kind: ClassVar[str] = "report failed"
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

@@ -1,0 +1,90 @@
+"""The alliance data model: vocabularies, entities, periods and units.
+
+``vocab``: closed vocabularies as Enums; ``entities``: organization, candidates, alliances;
+``workspace``: the ``Workspace`` bundle and its frames; ``periods``: ``YYYY-Qn`` quarters;
+``units``: the Likert scale, annuity factor and money labels. Everything is re-exported here.
+"""
+
+from alliancekit.model.entities import (
+    APPETITE_CAPS,
+    RELATIONAL_DEFAULTS,
+    Alliance,
+    Candidate,
+    DiversificationRule,
+    Gap,
+    Goal,
+    Organization,
+    RiskCaps,
+)
+from alliancekit.model.periods import (
+    PERIOD_PATTERN,
+    is_period,
+    next_period,
+    parse_period,
+    period_from_index,
+    period_index,
+    period_indices,
+    period_key,
+)
+from alliancekit.model.units import annuity_factor, likert, money_label
+from alliancekit.model.vocab import (
+    AllianceForm,
+    AllianceStatus,
+    Buyout,
+    Decision,
+    DecisionRule,
+    Direction,
+    IPSensitivity,
+    KPIDirection,
+    KPISource,
+    LifecycleStage,
+    MilestoneStatus,
+    Perspective,
+    Relation,
+    RiskAppetite,
+    Side,
+    SizeClass,
+    SolveStatus,
+)
+from alliancekit.model.workspace import Workspace
+
+__all__ = [
+    "APPETITE_CAPS",
+    "PERIOD_PATTERN",
+    "RELATIONAL_DEFAULTS",
+    "Alliance",
+    "AllianceForm",
+    "AllianceStatus",
+    "Buyout",
+    "Candidate",
+    "Decision",
+    "DecisionRule",
+    "Direction",
+    "DiversificationRule",
+    "Gap",
+    "Goal",
+    "IPSensitivity",
+    "KPIDirection",
+    "KPISource",
+    "LifecycleStage",
+    "MilestoneStatus",
+    "Organization",
+    "Perspective",
+    "Relation",
+    "RiskAppetite",
+    "RiskCaps",
+    "Side",
+    "SizeClass",
+    "SolveStatus",
+    "Workspace",
+    "annuity_factor",
+    "is_period",
+    "likert",
+    "money_label",
+    "next_period",
+    "parse_period",
+    "period_from_index",
+    "period_index",
+    "period_indices",
+    "period_key",
+]

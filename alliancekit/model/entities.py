@@ -1,0 +1,327 @@
+"""The entities of the domain as frozen dataclasses: organization, candidates, alliances.
+
+Raw inputs only (Likert items, money, coverage); derived values (scores, risks, E[NPV]) are
+computed by ``criteria``/``risk`` and never stored here (docs/method.md §8).
+
+Money is in the organization's ``currency`` and ``money_unit`` (e.g. PKR lakh, kEUR); costs and
+values are per year unless the name ends in ``_one_off``. Fields holding a closed vocabulary hold
+its Enum; text given for them is parsed once, here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from alliancekit.model.units import annuity_factor, money_label
+from alliancekit.model.vocab import (
+    AllianceForm,
+    AllianceStatus,
+    Buyout,
+    DecisionRule,
+    IPSensitivity,
+    LifecycleStage,
+    Relation,
+    RiskAppetite,
+    SizeClass,
+)
+
+__all__ = [
+    "APPETITE_CAPS",
+    "RELATIONAL_DEFAULTS",
+    "Alliance",
+    "Candidate",
+    "DiversificationRule",
+    "Gap",
+    "Goal",
+    "Organization",
+    "RiskCaps",
+]
+
+
+def _enum_fields(obj: Any, *, optional: bool = False, **enums: type[StrEnum]) -> None:
+    """Parse text given for Enum fields of a frozen dataclass (in ``__post_init__``)."""
+    for name, enum in enums.items():
+        value = getattr(obj, name)
+        parsed = enum.parse_optional(value, what=name) if optional else enum.parse(value, what=name)
+        if parsed is not value:
+            object.__setattr__(obj, name, parsed)
+
+
+def _frozen_map(m: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(m or {}))
+
+
+@dataclass(frozen=True)
+class Goal:
+    """An organizational goal; goal weights sum to 1 across the organization."""
+
+    goal_id: str
+    text: str
+    weight: float
+    metric: str = ""
+    target: str = ""
+    horizon_years: float | None = None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A capability gap the organization wants partners to close.
+
+    ``importance`` [1–5]; ``required_coverage`` [0–2] (default 1.0 when importance ≥ 4, else 0.5).
+    """
+
+    gap_id: str
+    name: str
+    importance: float
+    required_coverage: float | None = None
+    mandatory: bool = True
+
+    @property
+    def required(self) -> float:
+        """Required coverage with the docs/method.md §1.1 default applied."""
+        if self.required_coverage is not None and not (
+            isinstance(self.required_coverage, float) and math.isnan(self.required_coverage)
+        ):
+            return float(self.required_coverage)
+        return 1.0 if self.importance >= 4 else 0.5
+
+
+@dataclass(frozen=True)
+class RiskCaps:
+    """Portfolio risk limits; ``None`` fields fall back to the ``risk_appetite`` defaults.
+
+    avg_total [0–1], max_total_per_partner [0–1], max_relational_per_partner [0–1],
+    cvar_limit [money], avg_relational / avg_performance [0–1] (optional separate caps),
+    expected_loss_limit [money].
+    """
+
+    avg_total: float | None = None
+    max_total_per_partner: float | None = None
+    max_relational_per_partner: float | None = None
+    cvar_limit: float | None = None
+    avg_relational: float | None = None
+    avg_performance: float | None = None
+    expected_loss_limit: float | None = None
+
+
+#: Default caps by risk appetite (docs/method.md §3.5): avg R, max R, max R_rel, CVaR share of
+#: budget.
+APPETITE_CAPS: Mapping[RiskAppetite, tuple[float, float, float, float]] = MappingProxyType(
+    {
+        RiskAppetite.LOW: (0.30, 0.45, 0.55, 0.10),
+        RiskAppetite.MEDIUM: (0.38, 0.55, 0.65, 0.20),
+        RiskAppetite.HIGH: (0.45, 0.65, 0.75, 0.35),
+    }
+)
+
+
+@dataclass(frozen=True)
+class DiversificationRule:
+    """A group limit on new alliances: count (min/max) and share of annual cost (max, [0–1]).
+
+    ``attribute`` is one of relation, form, sector, region; ``value`` the group's value.
+    """
+
+    attribute: str
+    value: str
+    min_count: int | None = None
+    max_count: int | None = None
+    max_cost_share: float | None = None
+
+    @property
+    def label(self) -> str:
+        """Readable name such as ``relation=competitor``."""
+        return f"{self.attribute}={self.value}"
+
+
+@dataclass(frozen=True)
+class Organization:
+    """The focal organization: goals, gaps, budgets, risk appetite and planning settings."""
+
+    org_id: str
+    name: str
+    sector: str
+    mission_statement: str
+    currency: str
+    money_unit: str
+    goals: tuple[Goal, ...]
+    capability_gaps: tuple[Gap, ...]
+    budget_one_off: float
+    budget_annual: float
+    risk_appetite: RiskAppetite
+    region: str = ""
+    risk_caps: RiskCaps = field(default_factory=RiskCaps)
+    min_alliances: int = 0
+    max_alliances: int = 10
+    mgmt_capacity_fte: float | None = None
+    planning_horizon_years: int = 3
+    discount_rate: float = 0.10
+    diversification_rules: tuple[DiversificationRule, ...] = ()
+    criteria_weights: Mapping[str, float] | None = None
+    weights_preset: str | None = None
+
+    def __post_init__(self) -> None:
+        _enum_fields(self, risk_appetite=RiskAppetite)
+
+    @property
+    def money_label(self) -> str:
+        """Money unit for display, e.g. ``PKR lakh`` or ``kEUR``."""
+        return money_label(self.currency, self.money_unit)
+
+    @property
+    def annuity_factor(self) -> float:
+        """AF = (1 − (1+r)^−H) / r, or H when r = 0 [years] (``annuity_factor``)."""
+        return annuity_factor(self.discount_rate, self.planning_horizon_years)
+
+    def gap(self, gap_id: str) -> Gap:
+        """The capability gap with this id (KeyError if unknown)."""
+        for g in self.capability_gaps:
+            if g.gap_id == gap_id:
+                return g
+        raise KeyError(gap_id)
+
+    @property
+    def gap_ids(self) -> tuple[str, ...]:
+        """Capability gap ids in declaration order."""
+        return tuple(g.gap_id for g in self.capability_gaps)
+
+    def caps(self) -> RiskCaps:
+        """Risk caps with appetite defaults filled in (CVaR Γ as share of B0 + H·B1)."""
+        avg, max_r, max_rel, share = APPETITE_CAPS[self.risk_appetite]
+        c = self.risk_caps
+        cvar = c.cvar_limit
+        if cvar is None:
+            cvar = share * (self.budget_one_off + self.planning_horizon_years * self.budget_annual)
+        return RiskCaps(
+            avg_total=avg if c.avg_total is None else c.avg_total,
+            max_total_per_partner=max_r
+            if c.max_total_per_partner is None
+            else c.max_total_per_partner,
+            max_relational_per_partner=(
+                max_rel if c.max_relational_per_partner is None else c.max_relational_per_partner
+            ),
+            cvar_limit=cvar,
+            avg_relational=c.avg_relational,
+            avg_performance=c.avg_performance,
+            expected_loss_limit=c.expected_loss_limit,
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible new alliance partner (docs/method.md §1.2). Likert items are on a 1–5 scale.
+
+    Optional items left as ``None`` take their documented defaults in ``Workspace.candidates_frame``
+    (relational items by relation, §3.1; others 3).
+    """
+
+    id: str
+    name: str
+    relation: Relation
+    form: AllianceForm
+    sector: str
+    cost_one_off: float
+    cost_annual: float
+    value_annual: float
+    goal_compat: float
+    culture_compat: float
+    commitment: float
+    coverage: Mapping[str, float] = field(default_factory=dict)
+    region: str = ""
+    size_class: SizeClass | None = None
+    exit_cost: float = 0.0
+    value_low: float | None = None
+    value_high: float | None = None
+    duration_years: int | None = None
+    mgmt_load_fte: float = 0.2
+    reputation: float = 3.0
+    prior_ties: int = 0
+    learning: float = 3.0
+    flexibility: float = 3.0
+    opportunism: float | None = None
+    leakage: float | None = None
+    dependence: float | None = None
+    competence_unc: float = 3.0
+    market_unc: float = 3.0
+    complexity: float = 3.0
+    fin_fragility: float = 3.0
+    regulatory: float = 3.0
+    conflicts_with: tuple[str, ...] = ()
+    requires_any: tuple[str, ...] = ()
+    partner_benefit_share: float | None = None
+    ip_sensitivity: IPSensitivity | None = None
+    must_include: bool = False
+    must_exclude: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coverage", _frozen_map(self.coverage))
+        _enum_fields(self, relation=Relation, form=AllianceForm)
+        _enum_fields(self, optional=True, size_class=SizeClass, ip_sensitivity=IPSensitivity)
+
+
+#: Relational-risk defaults by relation: opportunism, leakage, dependence (docs/method.md §3.1).
+RELATIONAL_DEFAULTS: Mapping[Relation, tuple[float, float, float]] = MappingProxyType(
+    {
+        Relation.COMPETITOR: (4, 4, 3),
+        Relation.SUPPLIER: (2, 2, 3),
+        Relation.CUSTOMER: (2, 2, 3),
+        Relation.COMPLEMENTOR: (2, 3, 3),
+        Relation.PUBLIC_BODY: (1, 1, 3),
+        Relation.INTERNAL: (1, 1, 2),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Alliance:
+    """An existing (formed) alliance, flattened (docs/method.md §1.3).
+
+    Money: ``cost_annual`` and ``value_plan_annual`` per year, ``exit_cost`` one-off.
+    ``milestone_score`` [0–1] is an optional direct input; when absent it is derived from
+    the milestones table (docs/method.md §5.1).
+    """
+
+    alliance_id: str
+    partner_name: str
+    relation: Relation
+    form: AllianceForm
+    start_period: str
+    status: AllianceStatus
+    cost_annual: float
+    exit_cost: float
+    value_plan_annual: float
+    coverage: Mapping[str, float] = field(default_factory=dict)
+    partner_id: str = ""
+    description: str = ""
+    sector: str = ""
+    region: str = ""
+    end_period: str | None = None
+    lifecycle_stage: LifecycleStage | None = None
+    mgmt_load_fte: float = 0.2
+    milestone_score: float | None = None
+    salvage_value: float = 0.0
+    notice_months: int | None = None
+    buyout: Buyout | None = None
+    ip_terms: str = ""
+    exit_triggers: str = ""
+    executive_sponsor: str = ""
+    decision_rule: DecisionRule | None = None
+    dispute_path: str = ""
+    max_days_to_resolve: int | None = None
+    conflicts_with: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coverage", _frozen_map(self.coverage))
+        _enum_fields(self, relation=Relation, form=AllianceForm, status=AllianceStatus)
+        _enum_fields(
+            self,
+            optional=True,
+            lifecycle_stage=LifecycleStage,
+            buyout=Buyout,
+            decision_rule=DecisionRule,
+        )

@@ -1,0 +1,166 @@
+"""``Workspace``: everything one organization's analysis needs, with its tables as frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from alliancekit.model.entities import RELATIONAL_DEFAULTS, Alliance, Candidate, Organization
+from alliancekit.model.periods import period_key
+from alliancekit.model.vocab import Relation
+
+__all__ = ["Workspace"]
+
+
+def _records(items: tuple, key: str) -> pd.DataFrame:
+    rows = []
+    for item in items:
+        row = {}
+        for f in fields(item):
+            v = getattr(item, f.name)
+            if isinstance(v, Enum):
+                v = v.value
+            elif isinstance(v, MappingProxyType):
+                v = dict(v)
+            row[f.name] = v
+        rows.append(row)
+    cols = [f.name for f in fields(type(items[0]))] if items else [key]
+    frame = pd.DataFrame(rows, columns=cols)
+    return frame.set_index(key, drop=True)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything one organization's analysis needs: organization, candidates, alliances, history.
+
+    Tables (long format, data/README.md):
+
+    - ``kpis``: alliance_id, kpi_id, period, planned, actual, unit, direction, weight
+      (+ optional name, perspective, source, confidence, comment);
+    - ``health``: alliance_id, period, side, strategic_fit, trust, governance, commitment,
+      learning [1–5, blanks allowed];
+    - ``events``: alliance_id, period, trigger, description;
+    - ``milestones``: alliance_id, milestone_id, text, due_period, status, turning_point.
+    """
+
+    name: str
+    organization: Organization
+    candidates: tuple[Candidate, ...]
+    alliances: tuple[Alliance, ...] = ()
+    kpis: pd.DataFrame = field(default_factory=pd.DataFrame)
+    health: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    milestones: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source: str | None = None
+
+    # -- lookups ---------------------------------------------------------------------------
+    def candidate(self, candidate_id: str) -> Candidate:
+        """The candidate with this id (KeyError if unknown)."""
+        for c in self.candidates:
+            if c.id == candidate_id:
+                return c
+        raise KeyError(candidate_id)
+
+    def alliance(self, alliance_id: str) -> Alliance:
+        """The existing alliance with this id (KeyError if unknown)."""
+        for a in self.alliances:
+            if a.alliance_id == alliance_id:
+                return a
+        raise KeyError(alliance_id)
+
+    @property
+    def candidate_ids(self) -> tuple[str, ...]:
+        """Candidate ids in file order."""
+        return tuple(c.id for c in self.candidates)
+
+    @property
+    def alliance_ids(self) -> tuple[str, ...]:
+        """Existing alliance ids in file order."""
+        return tuple(a.alliance_id for a in self.alliances)
+
+    # -- frames ----------------------------------------------------------------------------
+    def candidates_frame(self) -> pd.DataFrame:
+        """Candidates as a DataFrame indexed by ``id`` with every documented default applied.
+
+        Relational-risk items missing on a candidate take the defaults of its relation
+        (docs/method.md §3.1); ``duration_years`` defaults to the planning horizon. Enums become
+        their string values; ``coverage`` stays a dict column (see ``coverage_frame``).
+
+        Built once per workspace (it is immutable) and returned as a new shallow copy each
+        time: with pandas copy-on-write, changing the returned frame never changes the cache.
+        """
+        cached = self.__dict__.get("_candidates_frame")
+        if cached is None:
+            cached = self._build_candidates_frame()
+            object.__setattr__(self, "_candidates_frame", cached)
+        return cached.copy(deep=False)
+
+    def _build_candidates_frame(self) -> pd.DataFrame:
+        frame = _records(self.candidates, "id")
+        if frame.empty:
+            return frame
+        for item, pos in (("opportunism", 0), ("leakage", 1), ("dependence", 2)):
+            defaults = frame["relation"].map(lambda r, p=pos: RELATIONAL_DEFAULTS[Relation(r)][p])
+            frame[item] = frame[item].where(frame[item].notna(), defaults).astype(float)
+        horizon = self.organization.planning_horizon_years
+        frame["duration_years"] = frame["duration_years"].where(
+            frame["duration_years"].notna(), horizon
+        )
+        return frame
+
+    def coverage_frame(self) -> pd.DataFrame:
+        """Candidate × gap coverage [0–1], zeros where a candidate does not cover a gap."""
+        return _coverage(self.candidates, "id", self.organization.gap_ids)
+
+    def alliances_frame(self) -> pd.DataFrame:
+        """Existing alliances as a DataFrame indexed by ``alliance_id``."""
+        return _records(self.alliances, "alliance_id")
+
+    def alliance_coverage_frame(self) -> pd.DataFrame:
+        """Existing alliance × gap coverage [0–1]."""
+        return _coverage(self.alliances, "alliance_id", self.organization.gap_ids)
+
+    def periods(self) -> list[str]:
+        """Sorted distinct periods with KPI data."""
+        if self.kpis.empty:
+            return []
+        return sorted(self.kpis["period"].unique(), key=period_key)
+
+    def latest_period(self) -> str | None:
+        """The latest period with KPI data, or None."""
+        p = self.periods()
+        return p[-1] if p else None
+
+    def replace(self, **changes: Any) -> Workspace:
+        """A copy with some fields replaced (the original is never mutated)."""
+        return replace(self, **changes)
+
+    def without_candidates(self, *ids: str) -> Workspace:
+        """A copy without the given candidates (references to them are dropped)."""
+        drop = set(ids)
+        kept = []
+        for c in self.candidates:
+            if c.id in drop:
+                continue
+            kept.append(
+                replace(
+                    c,
+                    conflicts_with=tuple(x for x in c.conflicts_with if x not in drop),
+                    requires_any=tuple(x for x in c.requires_any if x not in drop),
+                )
+            )
+        return self.replace(candidates=tuple(kept))
+
+
+def _coverage(items: tuple, key: str, gap_ids: tuple[str, ...]) -> pd.DataFrame:
+    ids = [getattr(i, key) for i in items]
+    frame = pd.DataFrame(0.0, index=pd.Index(ids, name=key), columns=list(gap_ids))
+    for item in items:
+        for gap_id, level in item.coverage.items():
+            frame.loc[getattr(item, key), gap_id] = float(level)
+    frame.columns.name = "gap_id"
+    return frame
