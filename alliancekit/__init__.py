@@ -9,6 +9,7 @@ pulp, matplotlib, ipywidgets and papermill load only when needed.
 from __future__ import annotations
 
 import importlib
+import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -17,100 +18,33 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
+#: The public API: "module: names" (each name is imported from its module on first use).
+_PUBLIC = """
+errors: AllianceKitError DataValidationError InfeasiblePortfolioError ReportError Problem
+        Relaxation PackagedFileMissingError
+model: Alliance AllianceForm AllianceStatus Candidate Decision Direction DiversificationRule Gap
+       Goal KPIDirection Organization Relation RiskAppetite RiskCaps SolveStatus Perspective
+       KPISource Buyout IPSensitivity Workspace
+workspace: load_workspace save_workspace sample_workspace sample_names validate_workspace
+           workspace_notes data_dir
+scoring: score Preference ScoreResult AHPResult ahp_weights entropy_weights critic_weights
+         rank_order_weights
+sensitivity: smaa SMAAResult weight_stability
+criteria: score_partners criteria_matrix CRITERIA WEIGHT_PRESETS preset_weights ScreeningPolicy
+          knockouts criteria_values Criterion CriterionGroup
+risk: risk_table RiskPolicy simulate_scenarios ScenarioSet cvar
+portfolio: select_portfolio plan_portfolio efficient_frontier explain_selection
+           portfolio_robustness GroupLimit PortfolioResult FrontierResult RobustnessResult
+           diagnose_infeasibility
+review: review_alliances ReviewPolicy ReviewResult decision_sensitivity
+reporting: run_report ReportRun run_reports ReportBatch
+teaching: new_case carpool_workspace student_notebook what_if Infeasible
+"""
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    # errors
-    "AllianceKitError": "errors",
-    "DataValidationError": "errors",
-    "InfeasiblePortfolioError": "errors",
-    "ReportError": "errors",
-    "Problem": "errors",
-    "Relaxation": "errors",
-    # model
-    "Alliance": "model",
-    "AllianceForm": "model",
-    "AllianceStatus": "model",
-    "Candidate": "model",
-    "Decision": "model",
-    "Direction": "model",
-    "DiversificationRule": "model",
-    "Gap": "model",
-    "Goal": "model",
-    "KPIDirection": "model",
-    "Organization": "model",
-    "Relation": "model",
-    "RiskAppetite": "model",
-    "RiskCaps": "model",
-    "SolveStatus": "model",
-    "Perspective": "model",
-    "KPISource": "model",
-    "Buyout": "model",
-    "IPSensitivity": "model",
-    "Workspace": "model",
-    # workspace
-    "load_workspace": "workspace",
-    "save_workspace": "workspace",
-    "sample_workspace": "workspace",
-    "sample_names": "workspace",
-    "validate_workspace": "workspace",
-    "workspace_notes": "workspace",
-    "data_dir": "workspace",
-    # scoring
-    "score": "scoring",
-    "Preference": "scoring",
-    "ScoreResult": "scoring",
-    "AHPResult": "scoring",
-    "ahp_weights": "scoring",
-    "entropy_weights": "scoring",
-    "critic_weights": "scoring",
-    "rank_order_weights": "scoring",
-    # sensitivity
-    "smaa": "sensitivity",
-    "SMAAResult": "sensitivity",
-    "weight_stability": "sensitivity",
-    # criteria and risk
-    "score_partners": "criteria",
-    "criteria_matrix": "criteria",
-    "CRITERIA": "criteria",
-    "WEIGHT_PRESETS": "criteria",
-    "preset_weights": "criteria",
-    "risk_table": "risk",
-    "RiskPolicy": "risk",
-    "simulate_scenarios": "risk",
-    "ScenarioSet": "risk",
-    "cvar": "risk",
-    "ScreeningPolicy": "criteria",
-    "knockouts": "criteria",
-    "criteria_values": "criteria",
-    "Criterion": "criteria",
-    "CriterionGroup": "criteria",
-    # portfolio
-    "select_portfolio": "portfolio",
-    "plan_portfolio": "portfolio",
-    "efficient_frontier": "portfolio",
-    "explain_selection": "portfolio",
-    "portfolio_robustness": "portfolio",
-    "GroupLimit": "portfolio",
-    "PortfolioResult": "portfolio",
-    "FrontierResult": "portfolio",
-    "RobustnessResult": "portfolio",
-    "diagnose_infeasibility": "portfolio",
-    # review
-    "review_alliances": "review",
-    "ReviewPolicy": "review",
-    "ReviewResult": "review",
-    "decision_sensitivity": "review",
-    # reports
-    "run_report": "reporting",
-    "ReportRun": "reporting",
-    "run_reports": "reporting",
-    "ReportBatch": "reporting",
-    # teaching
-    "new_case": "teaching",
-    "carpool_workspace": "teaching",
-    "student_notebook": "teaching",
-    "what_if": "teaching",
-    "Infeasible": "teaching",
+    name: module
+    for module, names in re.findall(r"^(\w+): (.*(?:\n +.*)*)", _PUBLIC, re.M)
+    for name in names.split()
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

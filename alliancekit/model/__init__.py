@@ -5,6 +5,7 @@
 ``units``: the Likert scale, annuity factor and money labels. Everything is re-exported here.
 """
 
+from alliancekit.model import entities, periods, units, vocab
 from alliancekit.model.entities import (
     APPETITE_CAPS,
     RELATIONAL_DEFAULTS,
@@ -15,6 +16,7 @@ from alliancekit.model.entities import (
     Goal,
     Organization,
     RiskCaps,
+    find,
 )
 from alliancekit.model.periods import (
     PERIOD_PATTERN,
@@ -48,43 +50,4 @@ from alliancekit.model.vocab import (
 )
 from alliancekit.model.workspace import Workspace
 
-__all__ = [
-    "APPETITE_CAPS",
-    "PERIOD_PATTERN",
-    "RELATIONAL_DEFAULTS",
-    "Alliance",
-    "AllianceForm",
-    "AllianceStatus",
-    "Buyout",
-    "Candidate",
-    "Decision",
-    "DecisionRule",
-    "Direction",
-    "DiversificationRule",
-    "Gap",
-    "Goal",
-    "IPSensitivity",
-    "KPIDirection",
-    "KPISource",
-    "LifecycleStage",
-    "MilestoneStatus",
-    "Organization",
-    "Perspective",
-    "Relation",
-    "RiskAppetite",
-    "RiskCaps",
-    "Side",
-    "SizeClass",
-    "SolveStatus",
-    "Workspace",
-    "annuity_factor",
-    "is_period",
-    "likert",
-    "money_label",
-    "next_period",
-    "parse_period",
-    "period_from_index",
-    "period_index",
-    "period_indices",
-    "period_key",
-]
+__all__ = sorted({*entities.__all__, *periods.__all__, *units.__all__, *vocab.__all__, "Workspace"})

@@ -40,7 +40,22 @@ __all__ = [
     "Goal",
     "Organization",
     "RiskCaps",
+    "find",
 ]
+
+
+#: Field metadata: the unit or scale of a number, for documentation and displays.
+_LIKERT = MappingProxyType({"unit": "1–5"})
+_MONEY = MappingProxyType({"unit": "money"})
+_MONEY_PER_YEAR = MappingProxyType({"unit": "money/yr"})
+
+
+def find(items: tuple, attribute: str, key: str, what: str) -> Any:
+    """The item whose ``attribute`` equals ``key`` (KeyError naming ``what`` if none)."""
+    for item in items:
+        if getattr(item, attribute) == key:
+            return item
+    raise KeyError(f"unknown {what} {key!r}")
 
 
 def _enum_fields(obj: Any, *, optional: bool = False, **enums: type[StrEnum]) -> None:
@@ -180,10 +195,7 @@ class Organization:
 
     def gap(self, gap_id: str) -> Gap:
         """The capability gap with this id (KeyError if unknown)."""
-        for g in self.capability_gaps:
-            if g.gap_id == gap_id:
-                return g
-        raise KeyError(gap_id)
+        return find(self.capability_gaps, "gap_id", gap_id, "capability gap")
 
     @property
     def gap_ids(self) -> tuple[str, ...]:
@@ -225,35 +237,37 @@ class Candidate:
     relation: Relation
     form: AllianceForm
     sector: str
-    cost_one_off: float
-    cost_annual: float
-    value_annual: float
-    goal_compat: float
-    culture_compat: float
-    commitment: float
-    coverage: Mapping[str, float] = field(default_factory=dict)
+    cost_one_off: float = field(metadata=_MONEY)
+    cost_annual: float = field(metadata=_MONEY_PER_YEAR)
+    value_annual: float = field(metadata=_MONEY_PER_YEAR)
+    goal_compat: float = field(metadata=_LIKERT)
+    culture_compat: float = field(metadata=_LIKERT)
+    commitment: float = field(metadata=_LIKERT)
+    coverage: Mapping[str, float] = field(default_factory=dict, metadata={"unit": "0–1"})
     region: str = ""
     size_class: SizeClass | None = None
-    exit_cost: float = 0.0
-    value_low: float | None = None
-    value_high: float | None = None
-    duration_years: int | None = None
-    mgmt_load_fte: float = 0.2
-    reputation: float = 3.0
-    prior_ties: int = 0
-    learning: float = 3.0
-    flexibility: float = 3.0
-    opportunism: float | None = None
-    leakage: float | None = None
-    dependence: float | None = None
-    competence_unc: float = 3.0
-    market_unc: float = 3.0
-    complexity: float = 3.0
-    fin_fragility: float = 3.0
-    regulatory: float = 3.0
+    exit_cost: float = field(default=0.0, metadata=_MONEY)
+    value_low: float | None = field(default=None, metadata=_MONEY_PER_YEAR)
+    value_high: float | None = field(default=None, metadata=_MONEY_PER_YEAR)
+    duration_years: int | None = field(default=None, metadata={"unit": "years"})
+    mgmt_load_fte: float = field(default=0.2, metadata={"unit": "FTE"})
+    reputation: float = field(default=3.0, metadata=_LIKERT)
+    prior_ties: int = field(default=0, metadata={"unit": "count"})
+    learning: float = field(default=3.0, metadata=_LIKERT)
+    flexibility: float = field(default=3.0, metadata=_LIKERT)
+    # relational-risk items: blank takes the default of the relation (docs/method.md §3.1)
+    opportunism: float | None = field(default=None, metadata=_LIKERT)
+    leakage: float | None = field(default=None, metadata=_LIKERT)
+    dependence: float | None = field(default=None, metadata=_LIKERT)
+    # performance-risk items
+    competence_unc: float = field(default=3.0, metadata=_LIKERT)
+    market_unc: float = field(default=3.0, metadata=_LIKERT)
+    complexity: float = field(default=3.0, metadata=_LIKERT)
+    fin_fragility: float = field(default=3.0, metadata=_LIKERT)
+    regulatory: float = field(default=3.0, metadata=_LIKERT)
     conflicts_with: tuple[str, ...] = ()
     requires_any: tuple[str, ...] = ()
-    partner_benefit_share: float | None = None
+    partner_benefit_share: float | None = field(default=None, metadata={"unit": "0–1"})
     ip_sensitivity: IPSensitivity | None = None
     must_include: bool = False
     must_exclude: bool = False

@@ -92,7 +92,12 @@ class _StrEnum(StrEnum):
 
 
 class Relation(_StrEnum):
-    """How the partner relates to the focal organization (docs/method.md §1.2)."""
+    """How the partner relates to the focal organization (docs/method.md §1.2).
+
+    The relation sets the default relational-risk items when a candidate leaves them blank
+    (competitors are assumed more opportunistic, public bodies less) and is the attribute most
+    diversification rules use ("at most 1 competitor", "at least 1 public or research body").
+    """
 
     SUPPLIER = "supplier"
     CUSTOMER = "customer"
@@ -103,7 +108,11 @@ class Relation(_StrEnum):
 
 
 class AllianceForm(_StrEnum):
-    """Legal and organisational form, from contractual to equity (Das & Teng 1996)."""
+    """Legal and organisational form, from contractual to equity (Das & Teng 1996).
+
+    From loosest to tightest: a contractual agreement on one area, a network or consortium, a
+    long-term strategic partnership, an equity stake, a joint venture (a new jointly owned firm).
+    """
 
     JOINT_VENTURE = "joint_venture"
     EQUITY_ALLIANCE = "equity_alliance"
@@ -118,7 +127,10 @@ class AllianceForm(_StrEnum):
 
 
 class SizeClass(_StrEnum):
-    """Partner size class."""
+    """Partner size class (alliances tend to work better between partners of similar size).
+
+    Informational: shown in tables and usable in diversification rules, not scored.
+    """
 
     MICRO = "micro"
     SMALL = "small"
@@ -127,21 +139,32 @@ class SizeClass(_StrEnum):
 
 
 class Direction(_StrEnum):
-    """Whether more of a criterion is better (benefit) or worse (cost)."""
+    """Whether more of a criterion is better (benefit) or worse (cost).
+
+    A cost criterion is turned around when normalised, so that a higher normalised value is
+    always better.
+    """
 
     BENEFIT = "benefit"
     COST = "cost"
 
 
 class KPIDirection(_StrEnum):
-    """Whether a higher or a lower KPI actual is better."""
+    """Whether a higher or a lower KPI actual is better.
+
+    Lower-is-better KPIs (defect rates, days outstanding) are scored ``2 − actual/planned``.
+    """
 
     HIGHER = "higher"
     LOWER = "lower"
 
 
 class RiskAppetite(_StrEnum):
-    """Organization's appetite for risk; maps to default portfolio caps (docs/method.md §3.5)."""
+    """Organization's appetite for risk; maps to default portfolio caps (docs/method.md §3.5).
+
+    Low, medium and high appetite cap the average total risk of new partners at 0.30, 0.38 and
+    0.45, and each partner's total risk at 0.45, 0.55 and 0.65, unless the caps are set directly.
+    """
 
     LOW = "low"
     MEDIUM = "medium"
@@ -149,7 +172,10 @@ class RiskAppetite(_StrEnum):
 
 
 class AllianceStatus(_StrEnum):
-    """Status of a formed or proposed alliance."""
+    """Status of a formed or proposed alliance.
+
+    Closed alliances are kept for the record but neither reviewed nor counted in budgets.
+    """
 
     PROPOSED = "proposed"
     NEGOTIATING = "negotiating"
@@ -161,7 +187,11 @@ class AllianceStatus(_StrEnum):
 
 
 class LifecycleStage(_StrEnum):
-    """The ASAP seven-step alliance life cycle."""
+    """The ASAP seven-step alliance life cycle (Association of Strategic Alliance Professionals).
+
+    Strategy → partner selection → negotiation and trust building → operational planning →
+    structuring and governance → launch and management → transformation or exit.
+    """
 
     STRATEGY = "strategy"
     PARTNER_SELECTION = "partner_selection"
@@ -173,7 +203,11 @@ class LifecycleStage(_StrEnum):
 
 
 class MilestoneStatus(_StrEnum):
-    """Status of an alliance milestone."""
+    """Status of an alliance milestone at the review.
+
+    A met milestone counts fully in the milestone score, a late one half, a missed one not at
+    all; a pending milestone past its due quarter counts as due and not met.
+    """
 
     PENDING = "pending"
     MET = "met"
@@ -182,14 +216,21 @@ class MilestoneStatus(_StrEnum):
 
 
 class Side(_StrEnum):
-    """Respondent side of a health survey."""
+    """Respondent side of a health survey: our own organization or the partner.
+
+    Both sides answer the same items; the gap between their answers is the perception gap.
+    """
 
     OWN = "own"
     PARTNER = "partner"
 
 
 class Perspective(_StrEnum):
-    """Balanced-scorecard perspective of a KPI (Kaplan et al. 2010; docs/method.md §1.3)."""
+    """Balanced-scorecard perspective of a KPI (Kaplan et al. 2010; docs/method.md §1.3).
+
+    A healthy scorecard mixes "ends" (financial, strategic) and "means" (operational,
+    relationship, learning) measures.
+    """
 
     FINANCIAL = "financial"
     STRATEGIC = "strategic"
@@ -199,7 +240,10 @@ class Perspective(_StrEnum):
 
 
 class KPISource(_StrEnum):
-    """Who reported a KPI observation (docs/method.md §1.4)."""
+    """Who reported a KPI observation (docs/method.md §1.4).
+
+    Figures reported by the partner alone are listed in the report's data-quality appendix.
+    """
 
     OWN = "own"
     PARTNER = "partner"
@@ -207,7 +251,11 @@ class KPISource(_StrEnum):
 
 
 class Buyout(_StrEnum):
-    """Buy-out clause in an alliance's exit terms (Gulati et al. 2008; Tong & Li 2013)."""
+    """Buy-out clause in an alliance's exit terms (Gulati et al. 2008; Tong & Li 2013).
+
+    A call lets us buy the partner's share, a put lets us sell ours, a shotgun lets either side
+    name a price the other must accept as buyer or seller.
+    """
 
     NONE = "none"
     CALL = "call"
@@ -216,7 +264,10 @@ class Buyout(_StrEnum):
 
 
 class DecisionRule(_StrEnum):
-    """How an alliance's steering body decides (docs/method.md §1.3 governance)."""
+    """How an alliance's steering body decides (docs/method.md §1.3 governance).
+
+    Consensus protects both sides but is slow; a lead partner decides fastest.
+    """
 
     CONSENSUS = "consensus"
     MAJORITY = "majority"
@@ -224,7 +275,10 @@ class DecisionRule(_StrEnum):
 
 
 class IPSensitivity(_StrEnum):
-    """How sensitive the intellectual property exposed to a partner is."""
+    """How sensitive the intellectual property exposed to a partner is.
+
+    Informational: high sensitivity with a competitor is a reason to look hard at leakage risk.
+    """
 
     LOW = "low"
     MED = "med"

@@ -9,7 +9,13 @@ from typing import Any
 
 import pandas as pd
 
-from alliancekit.model.entities import RELATIONAL_DEFAULTS, Alliance, Candidate, Organization
+from alliancekit.model.entities import (
+    RELATIONAL_DEFAULTS,
+    Alliance,
+    Candidate,
+    Organization,
+    find,
+)
 from alliancekit.model.periods import period_key
 from alliancekit.model.vocab import Relation
 
@@ -60,17 +66,11 @@ class Workspace:
     # -- lookups ---------------------------------------------------------------------------
     def candidate(self, candidate_id: str) -> Candidate:
         """The candidate with this id (KeyError if unknown)."""
-        for c in self.candidates:
-            if c.id == candidate_id:
-                return c
-        raise KeyError(candidate_id)
+        return find(self.candidates, "id", candidate_id, "candidate")
 
     def alliance(self, alliance_id: str) -> Alliance:
         """The existing alliance with this id (KeyError if unknown)."""
-        for a in self.alliances:
-            if a.alliance_id == alliance_id:
-                return a
-        raise KeyError(alliance_id)
+        return find(self.alliances, "alliance_id", alliance_id, "alliance")
 
     @property
     def candidate_ids(self) -> tuple[str, ...]:
