@@ -17,6 +17,15 @@ from alliancekit.group.ahp import (
     repair_hints,
 )
 from alliancekit.group.concordance import ConcordanceResult, kendall_w
+from alliancekit.group.decision import GroupDecisionResult, group_decision, rank_acceptability
+from alliancekit.group.disagreement import DisagreementResult, analyse_disagreement, group_weights
+from alliancekit.group.objectives import (
+    JointMilestone,
+    JointObjective,
+    JointObjectivesResult,
+    joint_objectives,
+    objective_benchmarks,
+)
 from alliancekit.group.participants import (
     PEOPLE_FILE,
     Participant,
@@ -24,6 +33,7 @@ from alliancekit.group.participants import (
     participants_frame,
     to_participants,
 )
+from alliancekit.group.ratings import aggregate_ratings, apply_ratings
 from alliancekit.group.responses import (
     RATED_CRITERIA,
     RESPONSES_DIR,
@@ -55,22 +65,35 @@ __all__ = [
     "AggregationMethod",
     "ConcordanceResult",
     "ConsensusLevel",
+    "DisagreementResult",
     "GroupAHPResult",
+    "GroupDecisionResult",
     "GroupResponses",
+    "JointMilestone",
+    "JointObjective",
+    "JointObjectivesResult",
     "Participant",
     "ParticipantOrganisation",
     "Response",
     "SelectionClass",
     "SurveyMode",
+    "aggregate_ratings",
     "aggregate_weights",
+    "analyse_disagreement",
+    "apply_ratings",
     "check_participant_weights",
     "group_ahp",
+    "group_decision",
+    "group_weights",
     "import_survey_workbook",
+    "joint_objectives",
     "kendall_w",
     "load_participants",
     "load_responses",
     "make_survey_workbooks",
+    "objective_benchmarks",
     "participants_frame",
+    "rank_acceptability",
     "read_survey_workbook",
     "repair_hints",
     "responses_folder",
