@@ -132,8 +132,11 @@ def test_partners_are_core_borderline_or_exterior(decision) -> None:
     assert set(sel.index[sel["selection"] == SelectionClass.EXTERIOR]) == set(
         chosen.index[chosen == 0]
     )
-    assert (sel["selection"] == SelectionClass.CORE).any()
-    assert (sel["selection"] == SelectionClass.BORDERLINE).any()
+    # the figures docs/group.md §6 quotes
+    assert list(sel.index[sel["selection"] == SelectionClass.CORE]) == ["B02", "B06", "B10", "B14"]
+    assert list(sel.index[sel["selection"] == SelectionClass.BORDERLINE]) == ["B01", "B04"]
+    assert decision.concordance.w == pytest.approx(0.751, abs=5e-4)
+    assert decision.group.consensus == pytest.approx(0.779, abs=5e-4)
     assert (decision.portfolio_status == "optimal").all()
     assert list(decision.weights.columns) == [
         "group",
