@@ -26,6 +26,7 @@ from alliancekit.group.participants import Participant
 from alliancekit.group.vocab import AggregationMethod
 from alliancekit.model import Goal, KPIDirection, Perspective, is_period, period_key
 from alliancekit.results import Result, html_table
+from alliancekit.workspace import TABLE_COLUMNS
 
 __all__ = [
     "JointMilestone",
@@ -284,7 +285,8 @@ def objective_benchmarks(
     -------
     kpis, milestones : DataFrame
         ``kpis.csv`` rows (alliance_id, kpi_id, name, perspective, period, planned, actual
-        (empty: not yet reported), unit, direction, weight = priority [0–1], source = joint)
+        (empty: not yet reported), unit, direction, weight = priority [0–1], source = joint,
+        confidence 1, comment "")
         and ``milestones.csv`` rows (alliance_id, milestone_id, text, due_period,
         status = pending, turning_point), as data/README.md describes them.
 
@@ -325,6 +327,8 @@ def objective_benchmarks(
                     "direction": o.direction.value,
                     "weight": float(priority[o.objective_id]),
                     "source": "joint",
+                    "confidence": 1.0,
+                    "comment": "",
                 }
             )
         milestones += [
@@ -340,18 +344,6 @@ def objective_benchmarks(
         ]
     if problems:
         raise DataValidationError(problems)
-    kpi_cols = [
-        "alliance_id",
-        "kpi_id",
-        "name",
-        "perspective",
-        "period",
-        "planned",
-        "actual",
-        "unit",
-        "direction",
-        "weight",
-        "source",
-    ]
-    ms_cols = ["alliance_id", "milestone_id", "text", "due_period", "status", "turning_point"]
+    kpi_cols = [c.name for c in TABLE_COLUMNS["kpis"]]
+    ms_cols = [c.name for c in TABLE_COLUMNS["milestones"]]
     return pd.DataFrame(kpis, columns=kpi_cols), pd.DataFrame(milestones, columns=ms_cols)

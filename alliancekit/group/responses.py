@@ -241,16 +241,8 @@ def _response_from_json(data: Any, label: str, problems: list[Problem]) -> Respo
         ).T.rename_axis("partner_id")
     if len(problems) > before:
         return None
-    return Response(
-        pid,
-        mode,
-        tuple(criteria),
-        pairwise,
-        weights,
-        ratings,
-        label,
-        str(data.get("submitted") or ""),
-    )
+    submitted = str(data.get("submitted") or "")
+    return Response(pid, mode, tuple(criteria), pairwise, weights, ratings, label, submitted)
 
 
 def _as_response(participant_id: str, judgements: Response | Mapping[str, Any]) -> Response:

@@ -498,15 +498,8 @@ def read_survey_workbook(path: str | os.PathLike[str], *, label: str | None = No
         ratings = ratings.dropna(how="all")
     if cells.problems:
         raise DataValidationError(cells.problems)
-    return Response(
-        pid,
-        mode,
-        tuple(criteria),
-        pairwise,
-        weights,
-        ratings if ratings is not None and len(ratings) else None,
-        str(path),
-    )
+    ratings = ratings if ratings is not None and len(ratings) else None
+    return Response(pid, mode, tuple(criteria), pairwise, weights, ratings, str(path))
 
 
 def import_survey_workbook(
