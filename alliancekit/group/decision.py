@@ -193,6 +193,22 @@ def _portfolio(ws: Workspace, weights: pd.Series, options: Mapping[str, Any]) ->
     return list(plan.selected), str(plan.status)
 
 
+def _selection(ws: Workspace, portfolios: pd.DataFrame, people: list[str]) -> pd.DataFrame:
+    """Core (in every participant's portfolio), borderline (some) or exterior (none)."""
+    chosen_by = portfolios[people].sum(axis=1).astype(int)
+    selection = pd.DataFrame(
+        {
+            "name": [ws.candidate(c).name for c in portfolios.index],
+            "chosen_by": chosen_by,
+            "share": chosen_by / len(people),
+        },
+        index=portfolios.index,
+    )
+    classes = {len(people): SelectionClass.CORE, 0: SelectionClass.EXTERIOR}
+    selection["selection"] = [classes.get(n, SelectionClass.BORDERLINE) for n in chosen_by]
+    return selection
+
+
 def group_decision(
     ws: Workspace,
     responses: GroupResponses,
@@ -249,23 +265,7 @@ def group_decision(
     portfolio_frame = pd.DataFrame(portfolios).rename_axis("partner_id")
     pw = analysis.group.participant_weights
     people = [str(p) for p in pw.index[pw > 0]]
-    chosen_by = portfolio_frame[people].sum(axis=1).astype(int)
-    selection = pd.DataFrame(
-        {
-            "name": [ws.candidate(c).name for c in scores_frame.index],
-            "chosen_by": chosen_by,
-            "share": chosen_by / len(people),
-        },
-        index=scores_frame.index,
-    )
-    selection["selection"] = [
-        SelectionClass.CORE
-        if n == len(people)
-        else SelectionClass.EXTERIOR
-        if n == 0
-        else SelectionClass.BORDERLINE
-        for n in chosen_by
-    ]
+    selection = _selection(ws, portfolio_frame, people)
     acceptability = rank_acceptability(criteria_matrix(ws), views[people].T, pw[pw > 0])
     return GroupDecisionResult(
         weights=views,
