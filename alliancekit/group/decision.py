@@ -25,7 +25,7 @@ from alliancekit.group.disagreement import DisagreementResult, analyse_disagreem
 from alliancekit.group.kernels import rank_acceptability_kernel
 from alliancekit.group.ratings import aggregate_ratings, apply_ratings
 from alliancekit.group.responses import GroupResponses
-from alliancekit.group.vocab import AggregationMethod, SelectionClass
+from alliancekit.group.vocab import AggregationMethod, SelectionClass, for_people
 from alliancekit.model import Workspace
 from alliancekit.results import Result, html_table
 
@@ -110,14 +110,10 @@ class GroupDecisionResult(Result):
 
     def html_tables(self) -> list[tuple[str, str]]:
         """Partners, then the weights of each view."""
+        weights = for_people(self.weights)
         return [
-            ("Partners", html_table(self.to_frame(), formats={"share": ".0%"})),
-            (
-                "Weights by view",
-                html_table(
-                    self.weights, formats=dict.fromkeys(map(str, self.weights.columns), ".3f")
-                ),
-            ),
+            ("Partners", html_table(for_people(self.to_frame()), formats={"share": ".0%"})),
+            ("Weights by view", html_table(weights, formats=dict.fromkeys(weights, ".3f"))),
         ]
 
 

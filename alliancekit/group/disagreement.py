@@ -23,7 +23,13 @@ from alliancekit.group.ahp import GroupAHPResult, aggregate_weights, group_ahp, 
 from alliancekit.group.concordance import ConcordanceResult, kendall_w
 from alliancekit.group.kernels import pairwise_consensus_kernel, silhouette_kernel
 from alliancekit.group.responses import GroupResponses
-from alliancekit.group.vocab import AggregationMethod, ConsensusLevel, SurveyMode, judgement_text
+from alliancekit.group.vocab import (
+    AggregationMethod,
+    ConsensusLevel,
+    SurveyMode,
+    for_people,
+    judgement_text,
+)
 from alliancekit.results import Result, html_table
 
 __all__ = ["DisagreementResult", "analyse_disagreement", "group_weights"]
@@ -157,11 +163,12 @@ class DisagreementResult(Result):
 
     def html_tables(self) -> list[tuple[str, str]]:
         """Participants, clusters, sides and the widest judgements."""
+        sides = for_people(self.sides)
         return [
-            ("Participants", html_table(self.to_frame())),
-            ("Clusters", html_table(self.cluster_summary)),
-            ("Weights by side", html_table(self.sides, formats=dict.fromkeys(self.sides, ".3f"))),
-            ("Widest spread", html_table(self.spread[["spread", "reading"]])),
+            ("Participants", html_table(for_people(self.to_frame()))),
+            ("Clusters", html_table(for_people(self.cluster_summary))),
+            ("Weights by side", html_table(sides, formats=dict.fromkeys(sides, ".3f"))),
+            ("Widest spread", html_table(self.spread[["reading"]])),
         ]
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from alliancekit.model.vocab import _StrEnum
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "ParticipantOrganisation",
     "SelectionClass",
     "SurveyMode",
+    "for_people",
     "judgement_text",
     "round_to_scale",
     "scale_phrase",
@@ -146,3 +149,16 @@ def judgement_text(a: str, b: str, value: float) -> str:
     if round_to_scale(value) == 1:
         return f"{a} and {b} are equally important"
     return f"{a} is {scale_phrase(value)} than {b}"
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as people read it: criterion codes with their names, headers in words.
+
+    ``C2`` becomes ``C2 Strategic value`` in the index; ``chosen_by`` becomes ``chosen by``.
+    """
+    from alliancekit.criteria import CRITERIA
+
+    out = frame.rename(columns=lambda c: str(c).replace("_", " "))
+    out.index = [f"{i} {CRITERIA[i].name}" if i in CRITERIA else i for i in out.index]
+    out.index.name = str(frame.index.name or "").replace("_", " ")
+    return out
