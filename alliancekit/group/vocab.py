@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from alliancekit.model.vocab import _StrEnum
+from alliancekit.model.vocab import Vocabulary
 
 __all__ = [
     "SCALE_PHRASES",
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-class ParticipantOrganisation(_StrEnum):
+class ParticipantOrganisation(Vocabulary):
     """Which side a participant speaks for (``organisation`` column of people.csv).
 
     ``own``: the focal organization; ``partner``: the alliance partner; ``other``: anyone else
@@ -39,7 +39,7 @@ class ParticipantOrganisation(_StrEnum):
     OTHER = "other"
 
 
-class AggregationMethod(_StrEnum):
+class AggregationMethod(Vocabulary):
     """How individual AHP judgements become one group result (Forman & Peniwati 1998).
 
     ``aij``: weighted geometric mean of the judgements, then the principal eigenvector (the
@@ -53,14 +53,14 @@ class AggregationMethod(_StrEnum):
     AIP_ARITHMETIC = "aip_arithmetic"
 
 
-class SurveyMode(_StrEnum):
+class SurveyMode(Vocabulary):
     """What a survey asks for: pairwise comparisons on the verbal AHP scale, or direct points."""
 
     PAIRWISE = "pairwise"
     DIRECT = "direct"
 
 
-class ConsensusLevel(_StrEnum):
+class ConsensusLevel(Vocabulary):
     """Goepel's (2018, Table 2) words for the AHP consensus indicator S*.
 
     very low S* ≤ 0.50; low 0.50–0.65; moderate 0.65–0.75; high 0.75–0.85; very high ≥ 0.85.
@@ -85,7 +85,7 @@ class ConsensusLevel(_StrEnum):
         return cls.VERY_HIGH
 
 
-class SelectionClass(_StrEnum):
+class SelectionClass(Vocabulary):
     """How a partner fares across the participants' portfolios.
 
     ``core``: chosen under every participant's weights; ``borderline``: under some;

@@ -47,6 +47,7 @@ from alliancekit.model.vocab import (
     Side,
     SizeClass,
     SolveStatus,
+    Vocabulary,
 )
 from alliancekit.model.workspace import Workspace
 

@@ -31,6 +31,7 @@ __all__ = [
     "Side",
     "SizeClass",
     "SolveStatus",
+    "Vocabulary",
 ]
 
 
@@ -44,7 +45,7 @@ def _lookup(cls: type[StrEnum]) -> dict[str, Any]:
     return table
 
 
-class _StrEnum(StrEnum):
+class Vocabulary(StrEnum):
     """String-valued Enum that prints as its value and parses case-insensitively."""
 
     def __str__(self) -> str:
@@ -91,7 +92,7 @@ class _StrEnum(StrEnum):
         return tuple(m.value for m in cls)
 
 
-class Relation(_StrEnum):
+class Relation(Vocabulary):
     """How the partner relates to the focal organization (docs/method.md §1.2).
 
     The relation sets the default relational-risk items when a candidate leaves them blank
@@ -107,7 +108,7 @@ class Relation(_StrEnum):
     INTERNAL = "internal"
 
 
-class AllianceForm(_StrEnum):
+class AllianceForm(Vocabulary):
     """Legal and organisational form, from contractual to equity (Das & Teng 1996).
 
     From loosest to tightest: a contractual agreement on one area, a network or consortium, a
@@ -126,7 +127,7 @@ class AllianceForm(_StrEnum):
         return self in (AllianceForm.JOINT_VENTURE, AllianceForm.EQUITY_ALLIANCE)
 
 
-class SizeClass(_StrEnum):
+class SizeClass(Vocabulary):
     """Partner size class (alliances tend to work better between partners of similar size).
 
     Informational: shown in tables and usable in diversification rules, not scored.
@@ -138,7 +139,7 @@ class SizeClass(_StrEnum):
     LARGE = "large"
 
 
-class Direction(_StrEnum):
+class Direction(Vocabulary):
     """Whether more of a criterion is better (benefit) or worse (cost).
 
     A cost criterion is turned around when normalised, so that a higher normalised value is
@@ -149,7 +150,7 @@ class Direction(_StrEnum):
     COST = "cost"
 
 
-class KPIDirection(_StrEnum):
+class KPIDirection(Vocabulary):
     """Whether a higher or a lower KPI actual is better.
 
     Lower-is-better KPIs (defect rates, days outstanding) are scored ``2 − actual/planned``.
@@ -159,7 +160,7 @@ class KPIDirection(_StrEnum):
     LOWER = "lower"
 
 
-class RiskAppetite(_StrEnum):
+class RiskAppetite(Vocabulary):
     """Organization's appetite for risk; maps to default portfolio caps (docs/method.md §3.5).
 
     Low, medium and high appetite cap the average total risk of new partners at 0.30, 0.38 and
@@ -171,7 +172,7 @@ class RiskAppetite(_StrEnum):
     HIGH = "high"
 
 
-class AllianceStatus(_StrEnum):
+class AllianceStatus(Vocabulary):
     """Status of a formed or proposed alliance.
 
     Closed alliances are kept for the record but neither reviewed nor counted in budgets.
@@ -186,7 +187,7 @@ class AllianceStatus(_StrEnum):
     CLOSED = "closed"
 
 
-class LifecycleStage(_StrEnum):
+class LifecycleStage(Vocabulary):
     """The ASAP seven-step alliance life cycle (Association of Strategic Alliance Professionals).
 
     Strategy → partner selection → negotiation and trust building → operational planning →
@@ -202,7 +203,7 @@ class LifecycleStage(_StrEnum):
     TRANSFORMATION = "transformation"
 
 
-class MilestoneStatus(_StrEnum):
+class MilestoneStatus(Vocabulary):
     """Status of an alliance milestone at the review.
 
     A met milestone counts fully in the milestone score, a late one half, a missed one not at
@@ -215,7 +216,7 @@ class MilestoneStatus(_StrEnum):
     MISSED = "missed"
 
 
-class Side(_StrEnum):
+class Side(Vocabulary):
     """Respondent side of a health survey: our own organization or the partner.
 
     Both sides answer the same items; the gap between their answers is the perception gap.
@@ -225,7 +226,7 @@ class Side(_StrEnum):
     PARTNER = "partner"
 
 
-class Perspective(_StrEnum):
+class Perspective(Vocabulary):
     """Balanced-scorecard perspective of a KPI (Kaplan et al. 2010; docs/method.md §1.3).
 
     A healthy scorecard mixes "ends" (financial, strategic) and "means" (operational,
@@ -239,7 +240,7 @@ class Perspective(_StrEnum):
     LEARNING = "learning"
 
 
-class KPISource(_StrEnum):
+class KPISource(Vocabulary):
     """Who reported a KPI observation (docs/method.md §1.4).
 
     Figures reported by the partner alone are listed in the report's data-quality appendix.
@@ -250,7 +251,7 @@ class KPISource(_StrEnum):
     JOINT = "joint"
 
 
-class Buyout(_StrEnum):
+class Buyout(Vocabulary):
     """Buy-out clause in an alliance's exit terms (Gulati et al. 2008; Tong & Li 2013).
 
     A call lets us buy the partner's share, a put lets us sell ours, a shotgun lets either side
@@ -263,7 +264,7 @@ class Buyout(_StrEnum):
     SHOTGUN = "shotgun"
 
 
-class DecisionRule(_StrEnum):
+class DecisionRule(Vocabulary):
     """How an alliance's steering body decides (docs/method.md §1.3 governance).
 
     Consensus protects both sides but is slow; a lead partner decides fastest.
@@ -274,7 +275,7 @@ class DecisionRule(_StrEnum):
     LEAD_PARTNER = "lead_partner"
 
 
-class IPSensitivity(_StrEnum):
+class IPSensitivity(Vocabulary):
     """How sensitive the intellectual property exposed to a partner is.
 
     Informational: high sensitivity with a competitor is a reason to look hard at leakage risk.
@@ -285,7 +286,7 @@ class IPSensitivity(_StrEnum):
     HIGH = "high"
 
 
-class Decision(_StrEnum):
+class Decision(Vocabulary):
     """Review decision, ordered EXIT < RESTRUCTURE < MAINTAIN < GROW by ``rank``."""
 
     EXIT = "EXIT"
@@ -319,7 +320,7 @@ class Decision(_StrEnum):
         return self.rank >= other.rank
 
 
-class SolveStatus(_StrEnum):
+class SolveStatus(Vocabulary):
     """Outcome of a portfolio solve."""
 
     OPTIMAL = "optimal"
@@ -329,6 +330,9 @@ class SolveStatus(_StrEnum):
     NOT_SOLVED = "not_solved"
     ERROR = "error"
 
+
+#: Former private name of ``Vocabulary`` (kept for imports written before it was public).
+_StrEnum = Vocabulary
 
 _LABELS: dict[StrEnum, str] = {
     AllianceForm.JOINT_VENTURE: "joint venture",
