@@ -233,3 +233,10 @@ def test_latest_period_and_lookups() -> None:
     with pytest.raises(KeyError):
         ws.candidate("Z1")
     assert isinstance(ws.candidate("C07"), Candidate)
+
+
+def test_model_package_exports_every_name_it_lists() -> None:
+    """``alliancekit.model.__all__`` is assembled from the submodules; each name is importable."""
+    import alliancekit.model as model
+
+    assert [n for n in model.__all__ if not hasattr(model, n)] == []

@@ -28,7 +28,7 @@ from alliancekit.model.periods import (
     period_indices,
     period_key,
 )
-from alliancekit.model.units import annuity_factor, likert, money_label
+from alliancekit.model.units import LIKERT_MAX, LIKERT_MIN, annuity_factor, likert, money_label
 from alliancekit.model.vocab import (
     AllianceForm,
     AllianceStatus,
