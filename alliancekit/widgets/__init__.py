@@ -1,0 +1,58 @@
+"""Interactive dashboards (ipywidgets) on the public API: scoring, portfolio, review, the app.
+
+Every explorer is an ``ipywidgets.VBox`` subclass that exposes its controls and its current
+result as attributes, so code and tests drive it exactly like a user would::
+
+    ex = ScoringExplorer(ws)
+    ex.weight_sliders["C1"].value = 0.4      # the other weights rescale to keep the sum at 1
+    ex.result.ranks                          # the ScoreResult after the change
+
+Results are shown in ``HTML`` widgets (tables, messages) and ``Image`` widgets (PNG figures from
+:mod:`alliancekit.plots`), which update from any callback, including debounced ones. Slider
+changes are debounced (``debounce`` seconds, default ``DEBOUNCE`` = 0.05 s) when a kernel event
+loop is running; without one (plain Python, tests) they apply at once. Errors never escape a
+callback: validation problems and infeasibility diagnoses are shown in the explorer's ``message``
+widget.
+
+``interactive=False`` in the ``*_explorer`` factory functions returns a static ``Snapshot``
+(HTML tables and embedded PNG figures) built by the same code, for headless (papermill) runs.
+
+Modules, lowest first (each imports only those above it): ``figures`` (matplotlib → PNG),
+``markup`` (stylesheet, messages, errors, tables), ``controls`` (sliders, weight sliders,
+pickers, the message area), ``explorer`` (the shared update/debounce/snapshot plumbing),
+``ahp``, ``frontier``, ``upload``, then the explorers ``scoring``, ``portfolio``, ``review``,
+and the app, ``dashboard``.
+"""
+
+from __future__ import annotations
+
+from alliancekit.widgets.ahp import SAATY_SCALE, AHPGrid
+from alliancekit.widgets.dashboard import Dashboard, dashboard
+from alliancekit.widgets.explorer import DEBOUNCE, Snapshot
+from alliancekit.widgets.figures import figure_png
+from alliancekit.widgets.portfolio import OBJECTIVES, PortfolioExplorer, portfolio_explorer
+from alliancekit.widgets.review import REVIEW_THRESHOLDS, ReviewExplorer, review_explorer
+from alliancekit.widgets.scoring import METHODS, ScoringExplorer, scoring_explorer
+from alliancekit.widgets.upload import MAX_UPLOAD_MEMBERS, MAX_UPLOAD_UNPACKED_BYTES, load_upload
+
+__all__ = [
+    "DEBOUNCE",
+    "MAX_UPLOAD_MEMBERS",
+    "MAX_UPLOAD_UNPACKED_BYTES",
+    "METHODS",
+    "OBJECTIVES",
+    "REVIEW_THRESHOLDS",
+    "SAATY_SCALE",
+    "AHPGrid",
+    "Dashboard",
+    "PortfolioExplorer",
+    "ReviewExplorer",
+    "ScoringExplorer",
+    "Snapshot",
+    "dashboard",
+    "figure_png",
+    "load_upload",
+    "portfolio_explorer",
+    "review_explorer",
+    "scoring_explorer",
+]

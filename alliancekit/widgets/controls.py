@@ -1,0 +1,215 @@
+"""Controls shared by the explorers: sliders, weight sliders, pickers, the message area, layouts.
+
+Every slider reports only when released (``continuous_update=False``): a drag is one
+recomputation, not dozens. CSS classes (``ak-…``) are the hooks the browser tests use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from alliancekit.model import Workspace
+from alliancekit.widgets.markup import error_html, info_html
+
+__all__ = [
+    "STYLE",
+    "WIDE",
+    "MessageArea",
+    "WeightSliders",
+    "enum_dropdown",
+    "fixed",
+    "flex",
+    "image",
+    "partner_options",
+    "partner_picker",
+    "slider",
+]
+
+#: Width of the description column of labelled controls.
+STYLE = {"description_width": "150px"}
+#: Width of a control in the settings column of the portfolio and review explorers.
+WIDE = "480px"
+
+
+def fixed(width: str) -> widgets.Layout:
+    """Layout of a control column that keeps its width next to a flexible result column."""
+    return widgets.Layout(width=width, min_width=width, flex="0 0 auto")
+
+
+def flex() -> widgets.Layout:
+    """Layout of the result column: takes the room the control column leaves."""
+    return widgets.Layout(flex="1 1 auto", min_width="0")
+
+
+def image() -> widgets.Image:
+    """A PNG ``Image`` at its natural size (shrunk only to fit), hidden while empty."""
+    img = widgets.Image(
+        format="png",
+        layout=widgets.Layout(max_width="100%", align_self="flex-start", display="none"),
+    )
+
+    def _toggle(change: dict) -> None:  # an empty Image shows a broken-image icon: hide it
+        img.layout.display = None if len(change["new"]) else "none"
+
+    img.observe(_toggle, names="value")
+    return img
+
+
+def slider(
+    description: str,
+    value: float,
+    lo: float,
+    hi: float,
+    step: float | None = None,
+    *,
+    css_class: str,
+    integer: bool = False,
+    label_width: str = "150px",
+) -> widgets.FloatSlider | widgets.IntSlider:
+    """A labelled, ``WIDE`` slider over [``lo``, ``hi``] that reports on release.
+
+    Parameters
+    ----------
+    description : str
+        The label on its left.
+    value, lo, hi, step : float
+        Start value, range and step, in the units of the setting (``step`` None: the default).
+    css_class : str
+        ``ak-…`` class, the hook for styles and browser tests.
+    integer : bool
+        An ``IntSlider`` (counts) instead of a ``FloatSlider``.
+    """
+    kind = widgets.IntSlider if integer else widgets.FloatSlider
+    steps = {} if step is None else {"step": step}
+    control = kind(
+        value=value,
+        min=lo,
+        max=hi,
+        description=description,
+        continuous_update=False,
+        style={"description_width": label_width},
+        layout=widgets.Layout(width=WIDE),
+        **steps,
+    )
+    control.add_class(css_class)
+    return control
+
+
+def enum_dropdown(members: type[Enum], value: Enum, description: str) -> widgets.Dropdown:
+    """A dropdown over a closed vocabulary: shows each member's ``label``, holds the member."""
+    return widgets.Dropdown(
+        options=[(getattr(m, "label", str(m)), m) for m in members],
+        value=value,
+        description=description,
+        style=STYLE,
+    )
+
+
+def partner_options(workspace: Workspace) -> list[tuple[str, str]]:
+    """(``"B01 Name"``, ``"B01"``) for every candidate: the options of the partner pickers."""
+    return [(f"{c.id} {c.name}", c.id) for c in workspace.candidates]
+
+
+def partner_picker(options: Sequence[tuple[str, str]], description: str) -> widgets.SelectMultiple:
+    """A list of candidates to pick several from (must include / must exclude)."""
+    return widgets.SelectMultiple(
+        options=list(options),
+        description=description,
+        rows=min(6, max(len(options), 1)),
+        style=STYLE,
+        layout=widgets.Layout(width=WIDE),
+    )
+
+
+class MessageArea(widgets.HTML):
+    """The line under an explorer's controls: what was computed, or what went wrong."""
+
+    def info(self, text: str) -> None:
+        """Show a plain message."""
+        self.value = info_html(text)
+
+    def error(self, problem: BaseException | str, *, context: str = "") -> None:
+        """Show an error (it renders itself; see ``markup.error_html``)."""
+        self.value = error_html(problem, context=context)
+
+
+class WeightSliders(widgets.VBox):
+    """One slider per criterion [0–1] whose values always sum to 1.
+
+    Moving one slider rescales the others in proportion, so they keep their ratios and the sum
+    stays 1; ``on_change`` is called after every change (a user's or ``set``).
+
+    Attributes
+    ----------
+    sliders : dict criterion -> FloatSlider
+    weights : Series
+        Current weights by criterion (sum 1).
+    """
+
+    def __init__(
+        self,
+        weights: pd.Series,
+        tooltips: Mapping[str, str],
+        on_change: Callable[[], None],
+    ) -> None:
+        super().__init__()
+        self._weights = weights.astype(float).copy()
+        self._on_change = on_change
+        self._syncing = False
+        self.sliders: dict[str, widgets.FloatSlider] = {}
+        for c in self._weights.index:
+            s = widgets.FloatSlider(
+                value=float(self._weights[c]),
+                min=0.0,
+                max=1.0,
+                step=0.01,
+                description=c,
+                tooltip=tooltips.get(c, c),
+                readout_format=".2f",
+                continuous_update=False,
+                layout=widgets.Layout(width="330px"),
+            )
+            s.add_class(f"ak-weight-{c}")
+            s.observe(self._moved, names="value")
+            self.sliders[c] = s
+        self.children = list(self.sliders.values())
+
+    @property
+    def weights(self) -> pd.Series:
+        """Current weights by criterion (sum 1)."""
+        return self._weights.copy()
+
+    def set(self, weights: pd.Series) -> None:
+        """Show ``weights`` (by criterion, summing to 1) on the sliders, then ``on_change``."""
+        self._weights = weights.reindex(self._weights.index).astype(float)
+        self._push()
+        self._on_change()
+
+    def _push(self) -> None:
+        self._syncing = True
+        try:
+            for c, s in self.sliders.items():
+                s.value = float(self._weights[c])
+        finally:
+            self._syncing = False
+
+    def _moved(self, change: dict) -> None:
+        if self._syncing:
+            return
+        changed = next(c for c, s in self.sliders.items() if s is change["owner"])
+        new = float(np.clip(change["new"], 0.0, 1.0))
+        others = self._weights.drop(changed)
+        rest = 1.0 - new
+        total = float(others.sum())
+        if total > 1e-12:
+            others = others * (rest / total)
+        else:
+            others = pd.Series(rest / len(others), index=others.index)
+        w = others.copy()
+        w[changed] = new
+        self.set(w)

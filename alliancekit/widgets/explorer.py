@@ -1,0 +1,177 @@
+"""What every explorer shares: safe two-phase updates, debouncing, errors shown, snapshots.
+
+An explorer recomputes its result from its controls in ``update()``: numbers, tables and lists
+first (``_compute``), figures on the next turn of the event loop (``_render``). Errors never
+escape a callback: they are kept in ``error`` and shown in the ``message`` area.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from alliancekit.model import Workspace
+from alliancekit.widgets.controls import MessageArea
+from alliancekit.widgets.figures import LayoutCache
+from alliancekit.widgets.markup import heading_html
+
+__all__ = ["DEBOUNCE", "Debounced", "Explorer", "Snapshot"]
+
+#: Seconds a control must be still before the explorer recomputes (in a running kernel).
+DEBOUNCE = 0.05
+
+
+class Debounced:
+    """Call ``func`` once, ``delay`` seconds after the last trigger (at once without a loop)."""
+
+    def __init__(self, func: Callable[[], None], delay: float) -> None:
+        self.func = func
+        self.delay = float(delay)
+        self._handle: asyncio.TimerHandle | None = None
+
+    def __call__(self, *_: Any) -> None:
+        if self.delay <= 0:
+            self.func()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.func()
+            return
+        if self._handle is not None:
+            self._handle.cancel()
+        self._handle = loop.call_later(self.delay, self._fire)
+
+    def _fire(self) -> None:
+        self._handle = None
+        self.func()
+
+
+class Snapshot:
+    """Static view of an explorer (HTML tables and PNG figures) for headless notebook runs.
+
+    Attributes
+    ----------
+    title : str
+    parts : list of (kind, payload)
+        ``("html", str)`` or ``("png", bytes)``, in display order.
+    """
+
+    def __init__(self, title: str, parts: Sequence[tuple[str, Any]]) -> None:
+        self.title = title
+        self.parts = list(parts)
+
+    def _repr_html_(self) -> str:
+        out = [heading_html(self.title)]
+        for kind, payload in self.parts:
+            if kind == "png":
+                b64 = base64.b64encode(payload).decode("ascii")
+                out.append(f'<img src="data:image/png;base64,{b64}" style="max-width:100%">')
+            else:
+                out.append(str(payload))
+        return "\n".join(out)
+
+    def __repr__(self) -> str:
+        return f"Snapshot({self.title!r}, {len(self.parts)} parts)"
+
+
+class Explorer(widgets.VBox):
+    """Shared plumbing of the explorers: message area, safe updates, debouncing, snapshots.
+
+    Attributes
+    ----------
+    workspace : Workspace
+    message : MessageArea
+        What was computed, or the error (never a traceback).
+    error : Exception or None
+        The error of the last update, if any.
+    update_count, render_count : int
+        How many times the numbers / the figures were recomputed.
+    """
+
+    title = "Explorer"
+
+    def __init__(self, workspace: Workspace, debounce: float = DEBOUNCE, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.workspace = workspace
+        self.message = MessageArea(value="")
+        self.error: BaseException | None = None
+        self.update_count = 0
+        self.render_count = 0
+        self._render_pending = False
+        self._schedule = Debounced(self.update, debounce)
+        self._layouts = LayoutCache()
+        self.add_class("ak-explorer")
+
+    def _compute(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _fail(self, exc: BaseException) -> None:
+        """Keep ``exc`` as the explorer's error and show it in the message area."""
+        self.error = exc
+        self.message.error(exc)
+
+    def _guarded(self, step: Callable[[], None]) -> None:
+        """Run ``step``; an exception is shown, never raised (the app must keep running)."""
+        try:
+            step()
+        except Exception as exc:
+            self._fail(exc)
+
+    def update(self) -> None:
+        """Recompute the result from the current controls and refresh every view (no raise).
+
+        Two phases: numbers, tables and lists first (``_compute``, fast), then the figures
+        (``_render``, matplotlib). In a running kernel the figures are drawn on the next turn of
+        the event loop, so the tables reach the browser before the slower PNGs; without a loop
+        both run at once.
+        """
+        self.error = None
+        self._guarded(self._compute)
+        self.update_count += 1
+        self._render_pending = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+        else:
+            loop.call_soon(self.flush)
+
+    def _render(self) -> None:
+        """Draw the figures of the current result (override)."""
+
+    def flush(self) -> None:
+        """Draw the figures now if an update left them pending (no-op otherwise)."""
+        if not self._render_pending:
+            return
+        self._render_pending = False
+        self._guarded(self._render)
+        self.render_count += 1
+
+    def _observe_all(self, controls: Sequence[widgets.Widget]) -> None:
+        for control in controls:
+            control.observe(self._schedule, names="value")
+
+    def _header(self) -> widgets.HTML:
+        """The explorer's title (with the stylesheet)."""
+        return widgets.HTML(heading_html(self.title))
+
+    def _views(self) -> Sequence[widgets.Widget]:  # pragma: no cover - abstract
+        """The HTML and Image widgets a snapshot copies, in display order."""
+        raise NotImplementedError
+
+    def snapshot(self) -> Snapshot:
+        """A static copy of what the explorer shows now (HTML, and the figures drawn)."""
+        self.flush()
+        parts: list[tuple[str, Any]] = []
+        for view in self._views():
+            if isinstance(view, widgets.Image):
+                if view.value:
+                    parts.append(("png", view.value))
+            else:
+                parts.append(("html", view.value))
+        return Snapshot(f"{self.title}: {self.workspace.organization.name}", parts)
