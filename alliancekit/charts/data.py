@@ -164,10 +164,11 @@ def partner_table(
         _add_details(frame, details)
     given = pd.Series(dict(names or {}), dtype=object)
     given.index = [str(i) for i in given.index]
-    name = frame["name"] if "name" in frame.columns else pd.Series(np.nan, index=frame.index)
-    frame["name"] = name.fillna(given.reindex(frame.index)).fillna(
-        pd.Series(frame.index, frame.index)
-    )
+    found = frame["name"] if "name" in frame.columns else pd.Series(None, index=frame.index)
+    frame["name"] = [
+        str(n) if _known(n) else str(given.get(i, i))
+        for i, n in zip(frame.index, found, strict=True)
+    ]
     frame["partner_id"] = frame.index
     frame["label"] = [partner_label(n, i) for n, i in zip(frame["name"], frame.index, strict=True)]
     reasons = _knockout_reasons(result, details)
@@ -188,6 +189,11 @@ def _knockout_reasons(result: Any, details: pd.DataFrame | None) -> dict[str, st
             if why:
                 reasons[str(pid)] = why if isinstance(why, str) else "; ".join(map(str, why))
     return reasons
+
+
+def _known(value: Any) -> bool:
+    """Whether ``value`` is a name (not None, NaN, NA or blank)."""
+    return _plain(value) is not None and str(value).strip() != ""
 
 
 def _ids(result: Any, workspace: Any, ids: Iterable[Any] | None) -> list[Any]:

@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from alliancekit.charts.data import money_of, partner_order, tooltips
+from alliancekit.charts.data import money_of, partner_order, score_axis, tooltips
 from alliancekit.charts.parts import (
     ROW_STEP,
     divider,
@@ -133,7 +133,7 @@ def topsis_distances(
     kinds = {"d_plus": "D+ distance to the ideal", "d_minus": "D− distance to the anti-ideal"}
     long = _long(frame, frame[list(kinds)].rename(columns=kinds), "distance_kind", "distance")
     money = money_of(workspace, money_label=money_label)
-    title = "Closeness D−/(D+ + D−) [0–1]"
+    title = score_axis("topsis")[0]
     extra = [
         alt.Tooltip("d_plus:Q", title="D+ to the ideal", format=".3f"),
         alt.Tooltip("d_minus:Q", title="D− to the anti-ideal", format=".3f"),
@@ -196,7 +196,7 @@ def promethee_flows(
     kinds = {"phi_plus": "φ+ outranks others", "phi_minus": "φ− is outranked (drawn left)"}
     long = _long(frame, frame[list(kinds)].rename(columns=kinds), "flow_kind", "flow")
     long.loc[long["flow_kind"] == kinds["phi_minus"], "flow"] *= -1
-    title = "PROMETHEE II net flow φ [−1 to 1]"
+    title = score_axis("promethee_ii")[0]
     extra = [
         alt.Tooltip("phi_plus:Q", title="φ+ positive flow [0–1]", format=".3f"),
         alt.Tooltip("phi_minus:Q", title="φ− negative flow [0–1]", format=".3f"),

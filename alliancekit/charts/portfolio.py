@@ -102,7 +102,7 @@ def _totals_frame(result: Any) -> pd.DataFrame:
 
 
 def totals_bars(result: Any, *, money_label: str | None = None) -> alt.TopLevelMixin:
-    """Every limit and requirement as % of its cap or required level, ``used / cap`` written.
+    """Every limit and requirement as a share [%] of its cap or required level, ``used / cap``.
 
     Parameters
     ----------
@@ -168,7 +168,7 @@ def frontier_plot(
     money_label: str | None = None,
     names: Mapping[Any, str] | None = None,
 ) -> alt.TopLevelMixin:
-    """The best objective as one limit varies (efficient frontier); infeasible points marked.
+    """The best objective [money or points] as one limit varies; infeasible settings marked.
 
     Parameters
     ----------
@@ -239,8 +239,8 @@ def frontier_plot(
 
 def _frontier_frame(frontier: Any, names: Mapping[Any, str] | None) -> tuple[pd.DataFrame, str]:
     """The frontier points with ``feasible``, ``kind`` and the selected partners in words."""
-    frame = frontier.to_frame() if hasattr(frontier, "to_frame") else pd.DataFrame(frontier)
-    frame = frame.reset_index(drop=True).copy()
+    points = frontier.to_frame() if hasattr(frontier, "to_frame") else frontier.points
+    frame = pd.DataFrame(points).reset_index(drop=True)
     xcol = "value" if "value" in frame.columns else str(frame.columns[0])
     if "feasible" in frame.columns:
         frame["feasible"] = frame["feasible"].fillna(False).astype(bool)

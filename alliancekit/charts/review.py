@@ -248,7 +248,7 @@ def perception_gap(health: Any, *, names: Mapping[str, str] | None = None) -> al
 
 
 def decision_counts(decisions: Any) -> alt.TopLevelMixin:
-    """Number of alliances per review decision, in the decision colours.
+    """Number of alliances [count] per review decision, in the decision colours.
 
     ``decisions``: a ReviewResult (its ``decisions``), or a Mapping/Series id -> decision.
     """
