@@ -9,9 +9,9 @@ import altair as alt
 import pandas as pd
 
 from alliancekit.charts.data import partner_label, text_of
-from alliancekit.charts.parts import WIDTH, finish
+from alliancekit.charts.parts import WIDTH, category_colour, finish, tooltip_of
 from alliancekit.charts.review import runs
-from alliancekit.charts.theme import DECISION_COLOURS, DECISION_ORDER, GREY, INK, PALETTE
+from alliancekit.charts.theme import DECISION_COLOURS, GREY, INK, group_colours
 
 __all__ = ["attainment_sparklines"]
 
@@ -67,6 +67,20 @@ def _attainment_frame(
     return pd.DataFrame(rows, columns=columns)
 
 
+def _threshold_rules(thresholds: Mapping[str, float], y: alt.Y) -> alt.Chart:
+    """The decision thresholds as grey lines: restructure dashed, the others dotted."""
+    dashes = [[6, 3] if n == "restructure" else [1.5, 2.5] for n in thresholds]
+    rules = alt.Chart().transform_filter("datum.kind == 'threshold'")  # data: the facet's
+    return rules.mark_rule(color=GREY, strokeWidth=1).encode(
+        y=y,
+        strokeDash=alt.StrokeDash(
+            "threshold:N",
+            scale=alt.Scale(domain=[f"{n} {v:.2f}" for n, v in thresholds.items()], range=dashes),
+            legend=alt.Legend(title="Threshold [share of plan]"),
+        ),
+    )
+
+
 def attainment_sparklines(
     attainment: pd.DataFrame,
     *,
@@ -96,15 +110,9 @@ def attainment_sparklines(
         attainment, thr, lookup, {str(k): str(v) for k, v in (names or {}).items()}
     )
     periods = [str(p) for p in attainment.columns]
-    present = [d for d in DECISION_ORDER if d in set(frame["decision"])]
-    colour = (
-        alt.Color(
-            "decision:N",
-            scale=alt.Scale(domain=present, range=[DECISION_COLOURS[d] for d in present]),
-            legend=alt.Legend(title="Decision"),
-        )
-        if present
-        else alt.value(PALETTE[0])
+    known = group_colours(d for d in frame["decision"] if d)
+    colour = category_colour(
+        "decision", known if set(known) <= set(DECISION_COLOURS) else {}, "Decision"
     )
     x = alt.X("period:O", sort=periods, title="Quarter", axis=alt.Axis(labelAngle=-45))
     y = alt.Y(
@@ -114,31 +122,19 @@ def attainment_sparklines(
         axis=alt.Axis(values=[0.6, 1.0], format=".1f", grid=False, titleFontSize=10),
     )
     values = alt.Chart().transform_filter("datum.kind == 'value'")  # data: the facet's
-    tips = [
-        alt.Tooltip("label:N", title="Alliance"),
-        alt.Tooltip("period:N", title="Quarter"),
-        alt.Tooltip("A:Q", title="Attainment A_t [share of plan]", format=".2f"),
-    ]
+    tips = tooltip_of(
+        ("label:N", "Alliance"),
+        ("period:N", "Quarter"),
+        ("A:Q", "Attainment A_t [share of plan]", ".2f"),
+    )
     line = values.mark_line(strokeWidth=1.8).encode(x=x, y=y, color=colour, detail="run:N")
     dots = values.mark_point(filled=True, size=22).encode(x=x, y=y, color=colour, tooltip=tips)
     last = values.mark_text(align="left", dx=6, fontSize=10, color=INK).encode(
         x=x, y=y, text="text:N"
     )
-    dashes = [[6, 3] if n == "restructure" else [1.5, 2.5] for n in thr]
-    rules = (
-        alt.Chart()
-        .transform_filter("datum.kind == 'threshold'")
-        .mark_rule(color=GREY, strokeWidth=1)
-    )
-    rules = rules.encode(
-        y=y,
-        strokeDash=alt.StrokeDash(
-            "threshold:N",
-            scale=alt.Scale(domain=[f"{n} {v:.2f}" for n, v in thr.items()], range=dashes),
-            legend=alt.Legend(title="Threshold [share of plan]"),
-        ),
-    )
-    chart = alt.layer(rules, line, dots, last, width=WIDTH - 60, height=56).facet(
+    chart = alt.layer(
+        _threshold_rules(thr, y), line, dots, last, width=WIDTH - 60, height=56
+    ).facet(
         data=alt.NamedData(name="attainment"),
         row=alt.Row(
             "label:N",

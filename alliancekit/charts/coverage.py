@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.charts.data import gap_labels, partner_label
-from alliancekit.charts.parts import ROW_STEP, finish, source
-from alliancekit.charts.theme import INK, PALETTE, text_colour
+from alliancekit.charts.parts import ROW_STEP, finish, heatmap, source, tooltip_of
+from alliancekit.charts.theme import PALETTE, text_colour
 
 __all__ = ["coverage_heatmap", "coverage_names"]
 
@@ -109,35 +109,30 @@ def _grid(cells: pd.DataFrame, order_x: list[str], axis: alt.Axis | None) -> alt
     """The coverage cells, coloured on a light scale and written out where above zero."""
     x = alt.X("gap_label:N", sort=order_x, title="Capability gap", axis=axis)
     y = alt.Y("label:N", sort=list(dict.fromkeys(cells["label"])), title="Partner / alliance (id)")
-    tips = [
-        alt.Tooltip("name:N", title="Partner"),
-        alt.Tooltip("row_id:N", title="Id"),
-        alt.Tooltip("gap_label:N", title="Gap"),
-        alt.Tooltip("coverage:Q", title="Coverage [0–1]", format=".2f"),
-    ]
-    rect = (
-        source("cells")
-        .mark_rect(stroke="white", strokeWidth=1)
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color(
-                "coverage:Q",
-                title="Coverage [0–1]",
-                scale=alt.Scale(scheme="greens", domain=[0, 1], clamp=True),
-                legend=alt.Legend(gradientLength=160, orient="right", direction="vertical"),
-            ),
-            tooltip=tips,
-        )
+    tips = tooltip_of(
+        ("name:N", "Partner"),
+        ("row_id:N", "Id"),
+        ("gap_label:N", "Gap"),
+        ("coverage:Q", "Coverage [0–1]", ".2f"),
     )
-    text = source("cells").transform_filter("datum.coverage > 0").mark_text(fontSize=10)
-    text = text.encode(
-        x=x,
-        y=y,
-        text=alt.Text("coverage:Q", format=".1f"),
-        color=alt.condition("datum.coverage >= 0.6", alt.value("white"), alt.value(INK)),
+    colour = alt.Color(
+        "coverage:Q",
+        title="Coverage [0–1]",
+        scale=alt.Scale(scheme="greens", domain=[0, 1], clamp=True),
+        legend=alt.Legend(gradientLength=160, orient="right", direction="vertical"),
     )
-    return alt.layer(rect, text, width=alt.Step(_CELL), height=alt.Step(ROW_STEP))
+    cells = heatmap(
+        "cells",
+        x,
+        y,
+        "coverage",
+        colour=colour,
+        fmt=".1f",
+        show_from=0.05,
+        dark_from=0.6,
+        tooltip=tips,
+    )
+    return alt.layer(*cells, width=alt.Step(_CELL), height=alt.Step(ROW_STEP))
 
 
 def _total_row(order_x: list[str], axis: alt.Axis) -> alt.LayerChart:
@@ -149,11 +144,11 @@ def _total_row(order_x: list[str], axis: alt.Axis) -> alt.LayerChart:
         scale=alt.Scale(domain=list(_STATUS), range=list(_STATUS.values())),
         legend=alt.Legend(title="Gap coverage vs required"),
     )
-    tips = [
-        alt.Tooltip("gap_label:N", title="Gap"),
-        alt.Tooltip("total:Q", title="Total coverage", format=".2f"),
-        alt.Tooltip("required:Q", title="Required", format=".2f"),
-    ]
+    tips = tooltip_of(
+        ("gap_label:N", "Gap"),
+        ("total:Q", "Total coverage", ".2f"),
+        ("required:Q", "Required", ".2f"),
+    )
     rect = source("totals").mark_rect(stroke="white", strokeWidth=1)
     rect = rect.encode(x=x, y=y, color=status, tooltip=tips)
     text = source("totals").mark_text(fontSize=10)

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from alliancekit.charts.theme import short_name
+from alliancekit.charts.theme import short_name, text_of
 
 __all__ = [
     "SCORE_AXES",
@@ -86,11 +86,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return _plain(value.item())
     return value
-
-
-def text_of(value: Any) -> str:
-    """An Enum's value or any object's text (``Decision.GROW`` -> ``"GROW"``)."""
-    return str(getattr(value, "value", value))
 
 
 def money_of(*sources: Any, money_label: str | None = None) -> str:

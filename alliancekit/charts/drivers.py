@@ -13,20 +13,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from alliancekit.charts import parts
 from alliancekit.charts.data import money_of, partner_order, score_axis, tooltips
-from alliancekit.charts.parts import (
-    ROW_STEP,
-    divider,
-    faded,
-    finish,
-    knockout_note,
-    partner_rows,
-    partner_y,
-    rows,
-    source,
-    status_colour,
-    value_text,
-)
 from alliancekit.charts.theme import INK, PALETTE, PALETTE_EXTENDED
 from alliancekit.errors import DataValidationError
 
@@ -60,7 +48,7 @@ def weighted_sum_contributions(
     The segments of a bar add up to the partner's score (written at the bar's end).
     Parameters as :func:`score_bars`.
     """
-    frame = partner_rows(result, workspace, top)
+    frame = parts.partner_rows(result, workspace, top)
     order = partner_order(frame)
     names = criterion_labels(result.contributions.columns)
     wide = result.contributions.set_axis(list(names.values()), axis=1)
@@ -72,15 +60,15 @@ def weighted_sum_contributions(
         money_of(workspace, money_label=money_label),
         score_title="Score [0–100]",
         score_format=".1f",
-        extra=[
-            alt.Tooltip("criterion:N", title="Criterion"),
-            alt.Tooltip("contribution:Q", title="Contribution [points]", format=".1f"),
-        ],
+        extra=parts.tooltip_of(
+            ("criterion:N", "Criterion"),
+            ("contribution:Q", "Contribution [points]", ".1f"),
+        ),
     )
     colours = [PALETTE_EXTENDED[i % len(PALETTE_EXTENDED)] for i in range(len(criteria))]
-    y = partner_y(order)
+    y = parts.partner_y(order)
     bars = (
-        source("contributions")
+        parts.source("contributions")
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
             x=alt.X("contribution:Q", title="Contribution to the score [points of 0–100]"),
@@ -91,18 +79,18 @@ def weighted_sum_contributions(
                 legend=alt.Legend(title="Criterion", columns=3, direction="vertical"),
             ),
             order=alt.Order("criterion_order:Q"),
-            opacity=faded(),
+            opacity=parts.faded(),
             tooltip=tips,
         )
     )
-    total = value_text(y, "score", ".1f")
-    line, line_data = divider(frame, order)
-    chart = rows(bars, total, *line)
-    return finish(
+    total = parts.value_text(y, "score", ".1f")
+    line, line_data = parts.divider(frame, order)
+    chart = parts.rows(bars, total, *line)
+    return parts.finish(
         chart,
         "What drives each partner's score (weighted sum)",
-        knockout_note(frame, "Each bar's segments add up to the score written at its end."),
-        data={"contributions": long, "partners": frame, "divider": line_data},
+        parts.knockout_note(frame, "Each bar's segments add up to the score written at its end."),
+        data={"contributions": long, "partners": frame, "parts.divider": line_data},
     )
 
 
@@ -125,7 +113,7 @@ def topsis_distances(
     right: the score, closeness D−/(D+ + D−) [0–1]. Parameters as :func:`score_bars`.
     """
     flows = _flows(result, ("d_plus", "d_minus"), "TOPSIS")
-    frame = partner_rows(result, workspace, top)
+    frame = parts.partner_rows(result, workspace, top)
     order = partner_order(frame)
     frame = frame.assign(
         d_plus=flows["d_plus"].reindex(frame.index), d_minus=flows["d_minus"].reindex(frame.index)
@@ -134,17 +122,17 @@ def topsis_distances(
     long = _long(frame, frame[list(kinds)].rename(columns=kinds), "distance_kind", "distance")
     money = money_of(workspace, money_label=money_label)
     title = score_axis("topsis")[0]
-    extra = [
-        alt.Tooltip("d_plus:Q", title="D+ to the ideal", format=".3f"),
-        alt.Tooltip("d_minus:Q", title="D− to the anti-ideal", format=".3f"),
-    ]
+    extra = parts.tooltip_of(
+        ("d_plus:Q", "D+ to the ideal", ".3f"),
+        ("d_minus:Q", "D− to the anti-ideal", ".3f"),
+    )
     tips = tooltips(frame, money, score_title=title, score_format=".3f", extra=extra)
-    y = partner_y(order)
+    y = parts.partner_y(order)
     x = alt.X("distance:Q", title="Distance [weighted normalised units]")
-    span = source("partners").mark_rule(color="#c8cdd0", strokeWidth=2)
+    span = parts.source("partners").mark_rule(color="#c8cdd0", strokeWidth=2)
     span = span.encode(x="d_plus:Q", x2="d_minus:Q", y=y)
     domain, legend = list(kinds.values()), alt.Legend(title=None)
-    dots = source("distances").mark_point(filled=True, size=90)
+    dots = parts.source("distances").mark_point(filled=True, size=90)
     dots = dots.encode(
         x=x,
         y=y,
@@ -158,25 +146,29 @@ def topsis_distances(
             scale=alt.Scale(domain=domain, range=["diamond", "circle"]),
             legend=legend,
         ),
-        opacity=faded(),
+        opacity=parts.faded(),
         tooltip=tips,
     )
-    line, line_data = divider(frame, order)
-    left = rows(span, dots, *line, width=260)
+    line, line_data = parts.divider(frame, order)
+    left = parts.rows(span, dots, *line, width=260)
     xs = alt.X("score:Q", title=title, scale=alt.Scale(domain=[0, 1]))
-    ys = partner_y(order, axis=False)
+    ys = parts.partner_y(order, axis=False)
     bars = (
-        source("partners").mark_bar().encode(x=xs, y=ys, color=status_colour(frame), tooltip=tips)
+        parts.source("partners")
+        .mark_bar()
+        .encode(x=xs, y=ys, color=parts.status_colour(frame), tooltip=tips)
     )
-    text = value_text(ys, "score", ".3f")
-    right = rows(bars, text, *line, width=200)
+    text = parts.value_text(ys, "score", ".3f")
+    right = parts.rows(bars, text, *line, width=200)
     chart = alt.hconcat(left, right, spacing=16)
     chart = chart.resolve_scale(color="independent", shape="independent")
-    return finish(
+    return parts.finish(
         chart,
         "TOPSIS: distance to the ideal and anti-ideal partner",
-        knockout_note(frame, "The closeness (right) is D−/(D+ + D−); it is not a sum of parts."),
-        data={"partners": frame, "distances": long, "divider": line_data},
+        parts.knockout_note(
+            frame, "The closeness (right) is D−/(D+ + D−); it is not a sum of parts."
+        ),
+        data={"partners": frame, "distances": long, "parts.divider": line_data},
     )
 
 
@@ -190,23 +182,23 @@ def promethee_flows(
     :func:`score_bars`.
     """
     flows = _flows(result, ("phi_plus", "phi_minus", "phi_net"), "PROMETHEE")
-    frame = partner_rows(result, workspace, top)
+    frame = parts.partner_rows(result, workspace, top)
     order = partner_order(frame)
     frame = frame.assign(**{c: flows[c].reindex(frame.index) for c in flows.columns})
     kinds = {"phi_plus": "φ+ outranks others", "phi_minus": "φ− is outranked (drawn left)"}
     long = _long(frame, frame[list(kinds)].rename(columns=kinds), "flow_kind", "flow")
     long.loc[long["flow_kind"] == kinds["phi_minus"], "flow"] *= -1
     title = score_axis("promethee_ii")[0]
-    extra = [
-        alt.Tooltip("phi_plus:Q", title="φ+ positive flow [0–1]", format=".3f"),
-        alt.Tooltip("phi_minus:Q", title="φ− negative flow [0–1]", format=".3f"),
-    ]
+    extra = parts.tooltip_of(
+        ("phi_plus:Q", "φ+ positive flow [0–1]", ".3f"),
+        ("phi_minus:Q", "φ− negative flow [0–1]", ".3f"),
+    )
     money = money_of(workspace, money_label=money_label)
     tips = tooltips(frame, money, score_title=title, score_format="+.3f", extra=extra)
-    y = partner_y(order)
+    y = parts.partner_y(order)
     x = alt.X("flow:Q", title="Flow [−1 to 1]", scale=alt.Scale(domain=[-1, 1]))
     bars = (
-        source("flows")
+        parts.source("flows")
         .mark_bar(height={"band": 0.7})
         .encode(
             x=x,
@@ -216,23 +208,23 @@ def promethee_flows(
                 scale=alt.Scale(domain=list(kinds.values()), range=[PALETTE[0], PALETTE[1]]),
                 legend=alt.Legend(title=None),
             ),
-            opacity=faded(),
+            opacity=parts.faded(),
             tooltip=tips,
         )
     )
-    net = source("partners").mark_tick(color=INK, thickness=3, size=ROW_STEP - 4)
+    net = parts.source("partners").mark_tick(color=INK, thickness=3, size=parts.ROW_STEP - 4)
     net = net.encode(x=alt.X("phi_net:Q"), y=y, tooltip=tips)
-    zero = source("zero").mark_rule(color=INK, strokeWidth=1).encode(x="x:Q")
-    line, line_data = divider(frame, order)
-    chart = rows(bars, zero, net, *line)
-    return finish(
+    zero = parts.source("zero").mark_rule(color=INK, strokeWidth=1).encode(x="x:Q")
+    line, line_data = parts.divider(frame, order)
+    chart = parts.rows(bars, zero, net, *line)
+    return parts.finish(
         chart,
         "PROMETHEE II: positive, negative and net flows",
-        knockout_note(frame, "Black tick: net flow φ = φ+ − φ− (the score)."),
+        parts.knockout_note(frame, "Black tick: net flow φ = φ+ − φ− (the score)."),
         data={
             "flows": long,
             "partners": frame,
             "zero": pd.DataFrame({"x": [0.0]}),
-            "divider": line_data,
+            "parts.divider": line_data,
         },
     )

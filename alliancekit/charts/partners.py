@@ -32,16 +32,18 @@ from alliancekit.charts.parts import (
     divider,
     faded,
     finish,
+    heatmap,
     knockout_note,
     partner_rows,
     partner_y,
     rows,
     source,
     status_colour,
+    tooltip_of,
     value_text,
     with_status,
 )
-from alliancekit.charts.theme import GREY, INK, MUTED, PALETTE
+from alliancekit.charts.theme import GREY, MUTED, PALETTE
 
 __all__ = [
     "METHOD_NAMES",
@@ -145,34 +147,32 @@ def acceptability_heatmap(
     long["position"] = long["position"].astype(int)
     y = partner_y(order)
     x = alt.X("position:O", title="Rank (1 = best)", axis=alt.Axis(labelAngle=0, orient="top"))
-    extra = [
-        alt.Tooltip("position:O", title="Rank in the draws"),
-        alt.Tooltip("share:Q", title="Share of weight draws [%]", format=".1f"),
-        alt.Tooltip("expected_rank:Q", title="Expected rank", format=".2f"),
-    ]
+    extra = tooltip_of(
+        ("position:O", "Rank in the draws"),
+        ("share:Q", "Share of weight draws [%]", ".1f"),
+        ("expected_rank:Q", "Expected rank", ".2f"),
+    )
     tips = tooltips(long, money_of(workspace, money_label=money_label), extra=extra)
-    cells = source("cells").mark_rect(stroke="white", strokeWidth=1)
-    cells = cells.encode(
-        x=x,
-        y=y,
-        color=alt.Color(
-            "share:Q",
-            title="Share of weight draws [%]",
-            scale=alt.Scale(scheme="blues", domain=[0, 100]),
-            legend=alt.Legend(gradientLength=220),
-        ),
+    colour = alt.Color(
+        "share:Q",
+        title="Share of weight draws [%]",
+        scale=alt.Scale(scheme="blues", domain=[0, 100]),
+        legend=alt.Legend(gradientLength=220),
+    )
+    cells = heatmap(
+        "cells",
+        x,
+        y,
+        "share",
+        colour=colour,
+        fmt=".0f",
+        show_from=0.5,
+        dark_from=60,
         opacity=faded(),
         tooltip=tips,
     )
-    text = source("cells").transform_filter("datum.share >= 0.5").mark_text(fontSize=10)
-    text = text.encode(
-        x=x,
-        y=y,
-        text=alt.Text("share:Q", format=".0f"),
-        color=alt.condition("datum.share >= 60", alt.value("white"), alt.value(INK)),
-    )
     line, line_data = divider(frame, order)
-    chart = alt.layer(cells, text, *line, width=alt.Step(30), height=alt.Step(22))
+    chart = alt.layer(*cells, *line, width=alt.Step(30), height=alt.Step(22))
     n = getattr(smaa_result, "n_samples", None)
     return finish(
         chart,

@@ -9,20 +9,23 @@ import altair as alt
 import pandas as pd
 
 from alliancekit.charts.data import partner_table, records
-from alliancekit.charts.theme import CONFIG, GREY, MUTED, PALETTE, enable_offline_rendering
+from alliancekit.charts.theme import CONFIG, GREY, INK, MUTED, PALETTE, enable_offline_rendering
 
 __all__ = [
     "ROW_STEP",
     "WIDTH",
+    "category_colour",
     "divider",
     "faded",
     "finish",
+    "heatmap",
     "knockout_note",
     "partner_rows",
     "partner_y",
     "rows",
     "source",
     "status_colour",
+    "tooltip_of",
     "value_text",
     "with_status",
 ]
@@ -91,15 +94,27 @@ def with_status(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(status=[KNOCKED_OUT if k else ELIGIBLE for k in frame["knocked_out"]])
 
 
-def status_colour(frame: pd.DataFrame, colour: str = PALETTE[0]) -> alt.Color:
+def category_colour(
+    field: str, colours: Mapping[str, str], title: str | None = None, *, legend: bool = True
+) -> Any:
+    """Colour by ``field`` with fixed ``colours`` (category -> colour), legend in their order.
+
+    No categories: every mark in the first palette colour.
+    """
+    if not colours:
+        return alt.value(PALETTE[0])
+    return alt.Color(
+        f"{field}:N",
+        scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+        legend=alt.Legend(title=title) if legend else None,
+    )
+
+
+def status_colour(frame: pd.DataFrame, colour: str = PALETTE[0]) -> Any:
     """Colour by status: eligible partners in ``colour``, knocked-out ones grey."""
     present = [s for s in (ELIGIBLE, KNOCKED_OUT) if s in set(frame["status"])]
-    rng = [colour if s == ELIGIBLE else GREY for s in present]
-    return alt.Color(
-        "status:N",
-        scale=alt.Scale(domain=present, range=rng),
-        legend=alt.Legend(title=None) if len(present) > 1 else None,
-    )
+    colours = {s: colour if s == ELIGIBLE else GREY for s in present}
+    return category_colour("status", colours, legend=len(present) > 1)
 
 
 def partner_y(
@@ -159,3 +174,37 @@ def value_text(y: alt.Y, field: str, fmt: str, name: str = "partners") -> alt.Ch
         .mark_text(align="left", dx=4)
         .encode(x=f"{field}_at:Q", y=y, text=alt.Text(f"{field}:Q", format=fmt))
     )
+
+
+def tooltip_of(*fields: tuple[str, str] | tuple[str, str, str]) -> list[alt.Tooltip]:
+    """Tooltips from ``(shorthand, title)`` or ``(shorthand, title, format)`` triples."""
+    return [
+        alt.Tooltip(f[0], title=f[1], **({"format": f[2]} if len(f) > 2 else {})) for f in fields
+    ]
+
+
+def heatmap(
+    name: str,
+    x: alt.X,
+    y: alt.Y,
+    field: str,
+    *,
+    colour: alt.Color,
+    fmt: str,
+    show_from: float,
+    dark_from: float,
+    **encodings: Any,
+) -> list[alt.Chart]:
+    """Cells coloured by ``field`` with the value written in each (from ``show_from`` up).
+
+    The number is ink on light cells and white from ``dark_from`` up, so it stays readable on
+    the light sequential scales the heatmaps use. ``encodings`` go to the cells (tooltip,
+    opacity).
+    """
+    cells = source(name).mark_rect(stroke="white", strokeWidth=1)
+    text = source(name).transform_filter(f"datum.{field} >= {show_from!r}").mark_text(fontSize=10)
+    ink = alt.condition(f"datum.{field} >= {dark_from!r}", alt.value("white"), alt.value(INK))
+    return [
+        cells.encode(x=x, y=y, color=colour, **encodings),
+        text.encode(x=x, y=y, text=alt.Text(f"{field}:Q", format=fmt), color=ink),
+    ]

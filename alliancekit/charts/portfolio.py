@@ -14,13 +14,20 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.charts.data import constraint_labels, money_of, partner_label, text_of
-from alliancekit.charts.parts import ROW_STEP, WIDTH, finish, source
+from alliancekit.charts.parts import (
+    ROW_STEP,
+    WIDTH,
+    category_colour,
+    finish,
+    source,
+    tooltip_of,
+)
 from alliancekit.charts.theme import (
     DECISION_COLOURS,
-    DECISION_ORDER,
     INK,
     MUTED,
     PALETTE,
+    group_colours,
     text_colour,
 )
 
@@ -126,14 +133,14 @@ def totals_bars(result: Any, *, money_label: str | None = None) -> alt.TopLevelM
             domain=[0, max(130.0, 1.1 * float(np.max(frame["share"].to_numpy(), initial=0.0)))]
         ),
     )
-    tips = [
-        alt.Tooltip("label:N", title="Constraint"),
-        alt.Tooltip("key:N", title="Key"),
-        alt.Tooltip("used:Q", title="Used", format=",.3f"),
-        alt.Tooltip("cap:Q", title="Cap or requirement", format=",.3f"),
-        alt.Tooltip("slack:Q", title="Slack", format=",.3f"),
-        alt.Tooltip("share:Q", title="Share [%]", format=".1f"),
-    ]
+    tips = tooltip_of(
+        ("label:N", "Constraint"),
+        ("key:N", "Key"),
+        ("used:Q", "Used", ",.3f"),
+        ("cap:Q", "Cap or requirement", ",.3f"),
+        ("slack:Q", "Slack", ",.3f"),
+        ("share:Q", "Share [%]", ".1f"),
+    )
     bars = (
         source("totals")
         .mark_bar()
@@ -203,12 +210,12 @@ def frontier_plot(
     legend = alt.Legend(title=None)
     colour = alt.Color("kind:N", scale=kinds, legend=legend)
     shape = alt.Shape("kind:N", scale=shapes, legend=legend)
-    tips = [
-        alt.Tooltip(f"{xcol}:Q", title=xtitle, format=",.2f"),
-        alt.Tooltip("objective:Q", title=ytitle, format=",.2f"),
-        alt.Tooltip("n_selected:Q", title="Partners selected"),
-        alt.Tooltip("partners:N", title="Selected"),
-    ]
+    tips = tooltip_of(
+        (f"{xcol}:Q", xtitle, ",.2f"),
+        ("objective:Q", ytitle, ",.2f"),
+        ("n_selected:Q", "Partners selected"),
+        ("partners:N", "Selected"),
+    )
     ok = source("frontier").transform_filter("datum.feasible")
     line = ok.mark_line(interpolate="step-after", color=PALETTE[0]).encode(x=x, y=y)
     dots = ok.mark_point(filled=True, size=50).encode(
@@ -260,15 +267,6 @@ def _frontier_frame(frontier: Any, names: Mapping[Any, str] | None) -> tuple[pd.
     return frame[keep], xcol
 
 
-def group_colours(groups: Any) -> dict[str, str]:
-    """Colour per distinct group in order of appearance; review decisions get their fixed
-    colours, in the order GROW, MAINTAIN, RESTRUCTURE, EXIT."""
-    distinct = [str(g) for g in dict.fromkeys(text_of(g) for g in groups)]
-    if distinct and all(g in DECISION_COLOURS for g in distinct):
-        return {g: DECISION_COLOURS[g] for g in DECISION_ORDER if g in distinct}
-    return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(distinct)}
-
-
 def spend_title(title: str, spent: float, budget: float) -> str:
     """``"<title>: <spent> of <budget> (<share>%)"``, the title of a spend-vs-budget chart."""
     return f"{title}: {spent:,.1f} of {budget:,.1f} ({100 * spent / max(budget, 1e-9):.0f}%)"
@@ -303,27 +301,20 @@ def budget_bars(
     unit = f"{money_label or 'money'}/yr"
     gcol = group_colours(frame["group"]) if "group" in items.columns else {}
     frame["ink"] = [text_colour(gcol.get(g, PALETTE[0])) for g in frame["group"]]
-    colour = (
-        alt.Color(
-            "group:N",
-            scale=alt.Scale(domain=list(gcol), range=list(gcol.values())),
-            legend=alt.Legend(title="Decision" if set(gcol) <= set(DECISION_COLOURS) else None),
-        )
-        if gcol
-        else alt.value(PALETTE[0])
-    )
+    decisions = set(gcol) <= set(DECISION_COLOURS)
+    colour = category_colour("group", gcol, "Decision" if decisions else None)
     x = alt.X(
         "start:Q",
         title=f"Annual cost [{unit}]",
         scale=alt.Scale(domain=[0, 1.12 * max(spent, budget, 1e-9)], nice=False),
     )
-    tips = [
-        alt.Tooltip("name:N", title="Name"),
-        alt.Tooltip("item_id:N", title="Id"),
-        alt.Tooltip("cost:Q", title=f"Annual cost [{unit}]", format=",.1f"),
-        alt.Tooltip("share:Q", title="Share of budget [%]", format=".1f"),
-        *([alt.Tooltip("group:N", title="Group")] if gcol else []),
-    ]
+    tips = tooltip_of(
+        ("name:N", "Name"),
+        ("item_id:N", "Id"),
+        ("cost:Q", f"Annual cost [{unit}]", ",.1f"),
+        ("share:Q", "Share of budget [%]", ".1f"),
+        *([("group:N", "Group")] if gcol else []),
+    )
     bars = source("items").mark_bar(stroke="white", strokeWidth=1, height=40)
     bars = bars.encode(x=x, x2="end:Q", color=colour, tooltip=tips)
     ids = (

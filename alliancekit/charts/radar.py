@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.charts.data import partner_label
-from alliancekit.charts.parts import finish, source
+from alliancekit.charts.parts import finish, source, tooltip_of
 from alliancekit.charts.review import alliance_names
 from alliancekit.charts.theme import INK, MUTED, PALETTE
 
@@ -93,6 +93,29 @@ def _radar_frames(
     }
 
 
+def _grid(x: alt.X, y: alt.Y) -> list[alt.Chart]:
+    """Rings with their values, spokes, and the dimension names around the outer ring."""
+    rings = (
+        source("rings")
+        .mark_line(color="#d5dadd", strokeWidth=1)
+        .encode(x=x, y=y, order="order:Q", detail="ring:N")
+    )
+    spokes = source("spokes").mark_rule(color="#d5dadd").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    ring_text = (
+        source("ring_text")
+        .mark_text(align="left", fontSize=9, color=MUTED)
+        .encode(x=x, y=y, text="text:N")
+    )
+    labels = [
+        source("labels")
+        .transform_filter(f"datum.align == '{a}'")
+        .mark_text(align=a, fontSize=11, color=INK)
+        .encode(x=x, y=y, text="text:N")
+        for a in ("left", "center", "right")
+    ]
+    return [rings, spokes, ring_text, *labels]
+
+
 def health_radar(
     review: Any, alliance_ids: str | Sequence[str], *, names: Mapping[str, str] | None = None
 ) -> alt.TopLevelMixin:
@@ -114,24 +137,7 @@ def health_radar(
     frames = _radar_frames(review.table, ids, {**alliance_names(review), **dict(names or {})})
     x = alt.X("x:Q", scale=alt.Scale(domain=[-_HALF_X, _HALF_X]), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[-_HALF_Y, _HALF_Y]), axis=None)
-    rings = (
-        source("rings")
-        .mark_line(color="#d5dadd", strokeWidth=1)
-        .encode(x=x, y=y, order="order:Q", detail="ring:N")
-    )
-    spokes = source("spokes").mark_rule(color="#d5dadd").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
-    ring_text = (
-        source("ring_text")
-        .mark_text(align="left", fontSize=9, color=MUTED)
-        .encode(x=x, y=y, text="text:N")
-    )
-    labels = [
-        source("labels")
-        .transform_filter(f"datum.align == '{a}'")
-        .mark_text(align=a, fontSize=11, color=INK)
-        .encode(x=x, y=y, text="text:N")
-        for a in ("left", "center", "right")
-    ]
+    grid = _grid(x, y)
     alliances = list(dict.fromkeys(frames["polygons"]["alliance"]))
     colour = alt.Color(
         "alliance:N",
@@ -140,13 +146,13 @@ def health_radar(
         ),
         legend=alt.Legend(title="Alliance · health H [0–100]", columns=1, direction="vertical"),
     )
-    tips = [
-        alt.Tooltip("alliance:N", title="Alliance"),
-        alt.Tooltip("dim:N", title="Dimension"),
-        alt.Tooltip("dim_name:N", title="Meaning"),
-        alt.Tooltip("value:Q", title="Score [0–100]", format=".0f"),
-        alt.Tooltip("H:Q", title="Health H [0–100]", format=".0f"),
-    ]
+    tips = tooltip_of(
+        ("alliance:N", "Alliance"),
+        ("dim:N", "Dimension"),
+        ("dim_name:N", "Meaning"),
+        ("value:Q", "Score [0–100]", ".0f"),
+        ("H:Q", "Health H [0–100]", ".0f"),
+    )
     shapes = (
         source("polygons")
         .mark_line(strokeWidth=2.5)
@@ -158,10 +164,7 @@ def health_radar(
         .encode(x=x, y=y, color=colour, tooltip=tips)
     )
     chart = alt.layer(
-        rings,
-        spokes,
-        ring_text,
-        *labels,
+        *grid,
         shapes,
         points,
         width=round(2 * _HALF_X * _PX),

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.charts.data import partner_label, text_of
-from alliancekit.charts.parts import ROW_STEP, WIDTH, finish, source
+from alliancekit.charts.parts import ROW_STEP, WIDTH, category_colour, finish, source, tooltip_of
 from alliancekit.charts.theme import (
-    DECISION_COLOURS,
     DECISION_ORDER,
     GREY,
     MUTED,
     PALETTE,
+    group_colours,
     short_name,
 )
 
@@ -73,13 +73,13 @@ def _kpi_panel(name: str, long: pd.DataFrame, periods: list[str], title: str, un
     words = f"Value [{short_name(unit, 20)}]" if unit else "Value"
     y = alt.Y("value:Q", title=words, scale=alt.Scale(zero=False))
     colour = alt.Color("series:N", scale=_SERIES, legend=alt.Legend(title=None))
-    tips = [
-        alt.Tooltip("series:N", title="Series"),
-        alt.Tooltip("period:N", title="Quarter"),
-        alt.Tooltip("value:Q", title=f"Value [{unit}]" if unit else "Value", format=",.2f"),
-        alt.Tooltip("attainment:Q", title="Attainment [share of plan]", format=".2f"),
-        alt.Tooltip("status:N", title="Status"),
-    ]
+    tips = tooltip_of(
+        ("series:N", "Series"),
+        ("period:N", "Quarter"),
+        ("value:Q", words, ",.2f"),
+        ("attainment:Q", "Attainment [share of plan]", ".2f"),
+        ("status:N", "Status"),
+    )
     line = (
         source(name)
         .mark_line(strokeWidth=2)
@@ -205,13 +205,13 @@ def perception_gap(health: Any, *, names: Mapping[str, str] | None = None) -> al
         .mark_rule(color=GREY, strokeWidth=3)
         .encode(x=alt.X("own:Q", scale=alt.Scale(domain=[1, 5])), x2="partner:Q", y=y)
     )
-    tips = [
-        alt.Tooltip("name:N", title="Partner"),
-        alt.Tooltip("alliance_id:N", title="Alliance"),
-        alt.Tooltip("side:N", title="Side"),
-        alt.Tooltip("trust:Q", title="Trust [1–5]", format=".1f"),
-        alt.Tooltip("gap:Q", title="Gap |own − partner| [1–5 pts]", format=".1f"),
-    ]
+    tips = tooltip_of(
+        ("name:N", "Partner"),
+        ("alliance_id:N", "Alliance"),
+        ("side:N", "Side"),
+        ("trust:Q", "Trust [1–5]", ".1f"),
+        ("gap:Q", "Gap |own − partner| [1–5 pts]", ".1f"),
+    )
     dots = (
         source("sides")
         .mark_point(filled=True, size=110, opacity=1)
@@ -267,13 +267,7 @@ def decision_counts(decisions: Any) -> alt.TopLevelMixin:
         scale=alt.Scale(domain=[0, top * 1.25]),
         axis=alt.Axis(values=list(range(top + 1)), format="d"),
     )
-    colour = alt.Color(
-        "decision:N",
-        scale=alt.Scale(
-            domain=list(DECISION_ORDER), range=[DECISION_COLOURS[d] for d in DECISION_ORDER]
-        ),
-        legend=None,
-    )
+    colour = category_colour("decision", group_colours(DECISION_ORDER), legend=False)
     bars = (
         source("counts")
         .mark_bar(width=48)
@@ -281,10 +275,10 @@ def decision_counts(decisions: Any) -> alt.TopLevelMixin:
             x=x,
             y=y,
             color=colour,
-            tooltip=[
-                alt.Tooltip("decision:N", title="Decision"),
-                alt.Tooltip("count:Q", title="Alliances"),
-            ],
+            tooltip=tooltip_of(
+                ("decision:N", "Decision"),
+                ("count:Q", "Alliances"),
+            ),
         )
     )
     text = source("counts").mark_text(dy=-8, fontSize=12).encode(x=x, y=y, text="count:Q")

@@ -24,8 +24,10 @@ __all__ = [
     "PALETTE",
     "PALETTE_EXTENDED",
     "enable_offline_rendering",
+    "group_colours",
     "short_name",
     "text_colour",
+    "text_of",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -102,6 +104,11 @@ CONFIG: Mapping[str, Any] = {
 }
 
 
+def text_of(value: Any) -> str:
+    """An Enum's value or any object's text (``Decision.GROW`` -> ``"GROW"``)."""
+    return str(getattr(value, "value", value))
+
+
 def short_name(text: Any, max_chars: int = 24) -> str:
     """``text`` cut to ``max_chars`` characters plus "…" when longer (whitespace trimmed).
 
@@ -136,3 +143,12 @@ def text_colour(fill: str) -> str:
     lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
     return "white" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else INK
+
+
+def group_colours(groups: Any) -> dict[str, str]:
+    """Colour per distinct group in order of appearance; review decisions get their fixed
+    colours, in the order GROW, MAINTAIN, RESTRUCTURE, EXIT."""
+    distinct = [str(g) for g in dict.fromkeys(text_of(g) for g in groups)]
+    if distinct and all(g in DECISION_COLOURS for g in distinct):
+        return {g: DECISION_COLOURS[g] for g in DECISION_ORDER if g in distinct}
+    return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(distinct)}
