@@ -585,6 +585,13 @@ def test_charts_render_offline_through_the_vegalite_mimetype() -> None:
         assert "text/html" not in bundle  # Altair's HTML output loads JavaScript from a CDN
 
 
+def test_mimebundle_is_the_validated_spec_for_the_app() -> None:
+    chart = charts.decision_counts({"A": "GROW"})
+    bundle = charts.mimebundle(chart)
+    assert bundle[charts.VEGALITE_MIMETYPE] == chart.to_dict(validate=True)
+    assert bundle["text/plain"] == "Review decisions"
+
+
 def test_import_alliancekit_does_not_import_altair() -> None:
     code = (
         "import sys, alliancekit; "

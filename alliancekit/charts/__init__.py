@@ -37,7 +37,14 @@ from alliancekit.charts.portfolio import (
     totals_bars,
 )
 from alliancekit.charts.radar import health_radar
-from alliancekit.charts.render import chart_title, svg_data_uri, to_svg, warm_up
+from alliancekit.charts.render import (
+    VEGALITE_MIMETYPE,
+    chart_title,
+    mimebundle,
+    svg_data_uri,
+    to_svg,
+    warm_up,
+)
 from alliancekit.charts.review import (
     alliance_names,
     decision_counts,
@@ -56,6 +63,7 @@ __all__ = [
     "DECISION_COLOURS",
     "FONT",
     "PALETTE",
+    "VEGALITE_MIMETYPE",
     "acceptability_heatmap",
     "alliance_names",
     "attainment_sparklines",
@@ -73,6 +81,7 @@ __all__ = [
     "group_colours",
     "health_radar",
     "kpi_chart",
+    "mimebundle",
     "partner_label",
     "partner_table",
     "perception_gap",

@@ -152,5 +152,5 @@ def _total_row(order_x: list[str], axis: alt.Axis) -> alt.LayerChart:
     rect = source("totals").mark_rect(stroke="white", strokeWidth=1)
     rect = rect.encode(x=x, y=y, color=status, tooltip=tips)
     text = source("totals").mark_text(fontSize=10)
-    text = text.encode(x=x, y=y, text="text:N", color=alt.Color("ink:N", scale=None))
+    text = text.encode(x=x, y=y, text="text:N", fill=alt.Fill("ink:N", scale=None))
     return alt.layer(rect, text, width=alt.Step(_CELL), height=alt.Step(ROW_STEP + 4))

@@ -320,7 +320,7 @@ def budget_bars(
     ids = (
         source("items")
         .mark_text(fontSize=10)
-        .encode(x="middle:Q", text="inside:N", color=alt.Color("ink:N", scale=None))
+        .encode(x="middle:Q", text="inside:N", fill=alt.Fill("ink:N", scale=None))
     )
     rule = source("budget").mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=1.5)
     label = source("budget").mark_text(align="left", dx=4, color=INK)
