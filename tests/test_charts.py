@@ -42,7 +42,7 @@ CATEGORY_AXES = {
     "Rank (1 = best)",
 }
 #: Field names the charts use internally; none may reach the picture.
-INTERNAL = {"score_at", "share_at", "A_shown", "label", "status", "kind", "ink", "run", "_key"}
+INTERNAL = {"score_at", "share_at", "A_shown", "label", "status", "kind", "ink", "run", "opacity"}
 
 
 # -- fixtures ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from alliancekit.charts.data import partner_label, text_of
-from alliancekit.charts.parts import WIDTH, category_colour, finish, tooltip_of
+from alliancekit.charts.parts import WIDTH, category_colour, finish, layer, tooltip_of
 from alliancekit.charts.review import runs
 from alliancekit.charts.theme import DECISION_COLOURS, GREY, INK, group_colours
 
@@ -127,14 +127,14 @@ def attainment_sparklines(
         ("period:N", "Quarter"),
         ("A:Q", "Attainment A_t [share of plan]", ".2f"),
     )
-    line = values.mark_line(strokeWidth=1.8).encode(x=x, y=y, color=colour, detail="run:N")
+    line = values.mark_line(strokeWidth=1.8).encode(
+        x=x, y=y, color=colour, detail=alt.Detail("run:N")
+    )
     dots = values.mark_point(filled=True, size=22).encode(x=x, y=y, color=colour, tooltip=tips)
     last = values.mark_text(align="left", dx=6, fontSize=10, color=INK).encode(
-        x=x, y=y, text="text:N"
+        x=x, y=y, text=alt.Text("text:N")
     )
-    chart = alt.layer(
-        _threshold_rules(thr, y), line, dots, last, width=WIDTH - 60, height=56
-    ).facet(
+    chart = layer(_threshold_rules(thr, y), line, dots, last, width=WIDTH - 60, height=56).facet(
         data=alt.NamedData(name="attainment"),
         row=alt.Row(
             "label:N",

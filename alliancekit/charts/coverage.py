@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.charts.data import gap_labels, partner_label
-from alliancekit.charts.parts import ROW_STEP, finish, heatmap, source, tooltip_of
+from alliancekit.charts.parts import ROW_STEP, concat, finish, heatmap, layer, source, tooltip_of
 from alliancekit.charts.theme import PALETTE, text_colour
 
 __all__ = ["coverage_heatmap", "coverage_names"]
@@ -94,9 +94,12 @@ def coverage_heatmap(
     axis = alt.Axis(labelAngle=-35)
     if required is None:
         return finish(_grid(cells, order_x, axis), title, None, data={"cells": cells})
-    chart = alt.vconcat(
-        _grid(cells, order_x, None), _total_row(order_x, axis), spacing=6
-    ).resolve_scale(color="independent")
+    chart = concat(
+        "vconcat",
+        [_grid(cells, order_x, None), _total_row(order_x, axis)],
+        independent=["color"],
+        spacing=6,
+    )
     return finish(
         chart,
         title,
@@ -132,7 +135,7 @@ def _grid(cells: pd.DataFrame, order_x: list[str], axis: alt.Axis | None) -> alt
         dark_from=0.6,
         tooltip=tips,
     )
-    return alt.layer(*cells, width=alt.Step(_CELL), height=alt.Step(ROW_STEP))
+    return layer(*cells, width=alt.Step(_CELL), height=alt.Step(ROW_STEP))
 
 
 def _total_row(order_x: list[str], axis: alt.Axis) -> alt.LayerChart:
@@ -152,5 +155,5 @@ def _total_row(order_x: list[str], axis: alt.Axis) -> alt.LayerChart:
     rect = source("totals").mark_rect(stroke="white", strokeWidth=1)
     rect = rect.encode(x=x, y=y, color=status, tooltip=tips)
     text = source("totals").mark_text(fontSize=10)
-    text = text.encode(x=x, y=y, text="text:N", fill=alt.Fill("ink:N", scale=None))
-    return alt.layer(rect, text, width=alt.Step(_CELL), height=alt.Step(ROW_STEP + 4))
+    text = text.encode(x=x, y=y, text=alt.Text("text:N"), fill=alt.Fill("ink:N", scale=None))
+    return layer(rect, text, width=alt.Step(_CELL), height=alt.Step(ROW_STEP + 4))

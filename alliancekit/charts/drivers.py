@@ -130,7 +130,7 @@ def topsis_distances(
     y = parts.partner_y(order)
     x = alt.X("distance:Q", title="Distance [weighted normalised units]")
     span = parts.source("partners").mark_rule(color="#c8cdd0", strokeWidth=2)
-    span = span.encode(x="d_plus:Q", x2="d_minus:Q", y=y)
+    span = span.encode(x=alt.X("d_plus:Q"), x2=alt.X2("d_minus:Q"), y=y)
     domain, legend = list(kinds.values()), alt.Legend(title=None)
     dots = parts.source("distances").mark_point(filled=True, size=90)
     dots = dots.encode(
@@ -160,8 +160,7 @@ def topsis_distances(
     )
     text = parts.value_text(ys, "score", ".3f")
     right = parts.rows(bars, text, *line, width=200)
-    chart = alt.hconcat(left, right, spacing=16)
-    chart = chart.resolve_scale(color="independent", shape="independent")
+    chart = parts.concat("hconcat", [left, right], independent=["color", "shape"], spacing=16)
     return parts.finish(
         chart,
         "TOPSIS: distance to the ideal and anti-ideal partner",
@@ -214,7 +213,7 @@ def promethee_flows(
     )
     net = parts.source("partners").mark_tick(color=INK, thickness=3, size=parts.ROW_STEP - 4)
     net = net.encode(x=alt.X("phi_net:Q"), y=y, tooltip=tips)
-    zero = parts.source("zero").mark_rule(color=INK, strokeWidth=1).encode(x="x:Q")
+    zero = parts.source("zero").mark_rule(color=INK, strokeWidth=1).encode(x=alt.X("x:Q"))
     line, line_data = parts.divider(frame, order)
     chart = parts.rows(bars, zero, net, *line)
     return parts.finish(

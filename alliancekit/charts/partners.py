@@ -34,6 +34,7 @@ from alliancekit.charts.parts import (
     finish,
     heatmap,
     knockout_note,
+    layer,
     partner_rows,
     partner_y,
     rows,
@@ -172,7 +173,7 @@ def acceptability_heatmap(
         tooltip=tips,
     )
     line, line_data = divider(frame, order)
-    chart = alt.layer(*cells, *line, width=alt.Step(30), height=alt.Step(22))
+    chart = layer(*cells, *line, width=alt.Step(30), height=alt.Step(22))
     n = getattr(smaa_result, "n_samples", None)
     return finish(
         chart,
@@ -242,16 +243,19 @@ def risk_scatter(
         ),
     )
     ids = source("partners").mark_text(align="left", dx=7, dy=-6, fontSize=10, color=MUTED)
-    layers = [points, ids.encode(x=x, y=y, text="partner_id:N")]
+    layers = [points, ids.encode(x=x, y=y, text=alt.Text("partner_id:N"))]
     cap = getattr(caps, "max_relational_per_partner", None) if caps is not None else None
     cap_data = pd.DataFrame({"cap": [] if cap is None else [float(cap)]})
     cap_data["text"] = [f"max relational risk per partner {c:.2f}" for c in cap_data["cap"]]
     if cap is not None:
-        rule = source("cap").mark_rule(color=PALETTE[3], strokeDash=[6, 3]).encode(y="cap:Q")
+        rule = source("cap").mark_rule(color=PALETTE[3], strokeDash=[6, 3]).encode(y=alt.Y("cap:Q"))
         label = source("cap").mark_text(align="right", dy=-7, color=PALETTE[3])
-        layers += [rule, label.encode(y="cap:Q", x=alt.value(WIDTH - 40), text="text:N")]
+        layers += [
+            rule,
+            label.encode(y=alt.Y("cap:Q"), x=alt.XValue(WIDTH - 40), text=alt.Text("text:N")),
+        ]
     return finish(
-        alt.layer(*layers, width=WIDTH - 40, height=360),
+        layer(*layers, width=WIDTH - 40, height=360),
         "Risk profile of candidate partners",
         "Lower left is safer; hover a point for the partner.",
         data={"partners": frame, "cap": cap_data},

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from alliancekit.charts.data import partner_table, records
@@ -15,11 +16,13 @@ __all__ = [
     "ROW_STEP",
     "WIDTH",
     "category_colour",
+    "concat",
     "divider",
     "faded",
     "finish",
     "heatmap",
     "knockout_note",
+    "layer",
     "partner_rows",
     "partner_y",
     "rows",
@@ -81,17 +84,46 @@ def finish(
     return chart
 
 
-def rows(*layers: alt.Chart, width: int = WIDTH) -> alt.LayerChart:
-    """``layers`` on top of each other, ``width`` px wide, ``ROW_STEP`` px per partner row.
+def layer(*layers: alt.Chart, **properties: Any) -> alt.LayerChart:
+    """``layers`` drawn on top of each other, with ``properties`` (width, height, title).
 
-    The size goes into the constructor: ``.properties()`` would copy and re-validate the chart.
+    Like ``alt.layer`` without its parameter merging, which deep-copies every layer twice
+    (most of a chart's build time); the charts here define no parameters (selections).
     """
-    return alt.layer(*layers, width=width, height=alt.Step(ROW_STEP))
+    chart = alt.LayerChart(**properties)
+    chart.layer = list(layers)
+    return chart
+
+
+def concat(
+    how: str, charts: Sequence[Any], *, independent: Sequence[str] = (), **properties: Any
+) -> Any:
+    """Charts side by side (``how="hconcat"``), stacked (``vconcat``) or wrapped (``concat``).
+
+    ``independent``: channels whose scales (and legends) each chart keeps to itself. Built
+    without copying the charts, as :func:`layer`.
+    """
+    kind = {"hconcat": alt.HConcatChart, "vconcat": alt.VConcatChart, "concat": alt.ConcatChart}
+    chart = kind[how](**properties)
+    setattr(chart, how, list(charts))
+    if independent:
+        chart.resolve = alt.Resolve(
+            scale=alt.ScaleResolveMap(**dict.fromkeys(independent, "independent"))
+        )
+    return chart
+
+
+def rows(*layers: alt.Chart, width: int = WIDTH) -> alt.LayerChart:
+    """``layers`` on top of each other, ``width`` px wide, ``ROW_STEP`` px per partner row."""
+    return layer(*layers, width=width, height=alt.Step(ROW_STEP))
 
 
 def with_status(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with a ``status`` column: eligible or knocked out (from ``knocked_out``)."""
-    return frame.assign(status=[KNOCKED_OUT if k else ELIGIBLE for k in frame["knocked_out"]])
+    """``frame`` with ``status`` (eligible or knocked out) and ``opacity`` (0.35 if out)."""
+    out = frame["knocked_out"].astype(bool)
+    return frame.assign(
+        status=[KNOCKED_OUT if k else ELIGIBLE for k in out], opacity=np.where(out, 0.35, 1.0)
+    )
 
 
 def category_colour(
@@ -102,7 +134,7 @@ def category_colour(
     No categories: every mark in the first palette colour.
     """
     if not colours:
-        return alt.value(PALETTE[0])
+        return alt.ColorValue(PALETTE[0])
     return alt.Color(
         f"{field}:N",
         scale=alt.Scale(domain=list(colours), range=list(colours.values())),
@@ -159,9 +191,13 @@ def knockout_note(frame: pd.DataFrame, *lines: str) -> list[str]:
     return [line for line in (*lines, *note) if line]
 
 
-def faded() -> Any:
-    """Opacity: knocked-out partners faded (for charts whose colour means something else)."""
-    return alt.condition("datum.knocked_out", alt.value(0.35), alt.value(1.0))
+def faded() -> alt.Opacity:
+    """Opacity: knocked-out partners faded (for charts whose colour means something else).
+
+    Reads the ``opacity`` column that :func:`with_status` adds (an identity scale: no
+    expression, and no dict for Altair to convert, which costs milliseconds per channel).
+    """
+    return alt.Opacity("opacity:Q", scale=None)
 
 
 def value_text(y: alt.Y, field: str, fmt: str, name: str = "partners") -> alt.Chart:
@@ -172,7 +208,7 @@ def value_text(y: alt.Y, field: str, fmt: str, name: str = "partners") -> alt.Ch
     return (
         source(name)
         .mark_text(align="left", dx=4)
-        .encode(x=f"{field}_at:Q", y=y, text=alt.Text(f"{field}:Q", format=fmt))
+        .encode(x=alt.X(f"{field}_at:Q"), y=y, text=alt.Text(f"{field}:Q", format=fmt))
     )
 
 
@@ -203,7 +239,9 @@ def heatmap(
     """
     cells = source(name).mark_rect(stroke="white", strokeWidth=1)
     text = source(name).transform_filter(f"datum.{field} >= {show_from!r}").mark_text(fontSize=10)
-    ink = alt.condition(f"datum.{field} >= {dark_from!r}", alt.value("white"), alt.value(INK))
+    ink = alt.ColorValue(
+        INK, condition={"test": f"datum.{field} >= {dark_from!r}", "value": "white"}
+    )
     return [
         cells.encode(x=x, y=y, color=colour, **encodings),
         text.encode(x=x, y=y, text=alt.Text(f"{field}:Q", format=fmt), color=ink),

@@ -19,6 +19,7 @@ from alliancekit.charts.parts import (
     WIDTH,
     category_colour,
     finish,
+    layer,
     source,
     tooltip_of,
 )
@@ -156,9 +157,9 @@ def totals_bars(result: Any, *, money_label: str | None = None) -> alt.TopLevelM
         )
     )
     text = source("totals").mark_text(align="left", dx=4, fontSize=10, color=INK)
-    text = text.encode(x="share_at:Q", y=y, text="amount:N")
-    hundred = source("hundred").mark_rule(color=INK, strokeDash=[5, 3]).encode(x="x:Q")
-    chart = alt.layer(bars, text, hundred, width=WIDTH, height=alt.Step(ROW_STEP))
+    text = text.encode(x=alt.X("share_at:Q"), y=y, text=alt.Text("amount:N"))
+    hundred = source("hundred").mark_rule(color=INK, strokeDash=[5, 3]).encode(x=alt.X("x:Q"))
+    chart = layer(bars, text, hundred, width=WIDTH, height=alt.Step(ROW_STEP))
     return finish(
         chart,
         "Portfolio against its limits",
@@ -223,10 +224,10 @@ def frontier_plot(
     )
     none = source("frontier").transform_filter("!datum.feasible")
     crosses = none.mark_point(filled=True, size=140, clip=False).encode(
-        x=x, y=alt.value("height"), color=colour, shape=shape, tooltip=tips[:1]
+        x=x, y=alt.YValue("height"), color=colour, shape=shape, tooltip=tips[:1]
     )
     note = source("first_infeasible").mark_text(align="left", dx=8, dy=-10, color=PALETTE[3])
-    note = note.encode(x=x, y=alt.value("height"), text=alt.value("no feasible portfolio"))
+    note = note.encode(x=x, y=alt.YValue("height"), text=alt.TextValue("no feasible portfolio"))
     layers = [line, dots, crosses, note]
     at = current if current is not None else getattr(frontier, "current", None)
     marker = pd.DataFrame({xcol: [] if at is None else [float(at)]})
@@ -234,10 +235,10 @@ def frontier_plot(
     if at is not None:
         rule = source("current").mark_rule(color=PALETTE[1], strokeDash=[6, 3], strokeWidth=2)
         text = source("current").mark_text(align="left", dx=4, color=MUTED)
-        layers += [rule.encode(x=x), text.encode(x=x, y=alt.value(8), text="text:N")]
+        layers += [rule.encode(x=x), text.encode(x=x, y=alt.YValue(8), text=alt.Text("text:N"))]
     first = frame[~frame["feasible"]].iloc[:1]
     return finish(
-        alt.layer(*layers, width=WIDTH, height=300),
+        layer(*layers, width=WIDTH, height=300),
         f"Efficient frontier: {ywords} vs {xwords.lower()}",
         "Each point is the best portfolio at that setting; hover for its partners.",
         data={"frontier": frame, "first_infeasible": first, "current": marker},
@@ -316,23 +317,23 @@ def budget_bars(
         *([("group:N", "Group")] if gcol else []),
     )
     bars = source("items").mark_bar(stroke="white", strokeWidth=1, height=40)
-    bars = bars.encode(x=x, x2="end:Q", color=colour, tooltip=tips)
+    bars = bars.encode(x=x, x2=alt.X2("end:Q"), color=colour, tooltip=tips)
     ids = (
         source("items")
         .mark_text(fontSize=10)
-        .encode(x="middle:Q", text="inside:N", fill=alt.Fill("ink:N", scale=None))
+        .encode(x=alt.X("middle:Q"), text=alt.Text("inside:N"), fill=alt.Fill("ink:N", scale=None))
     )
     rule = source("budget").mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=1.5)
     label = source("budget").mark_text(align="left", dx=4, color=INK)
     layers = [
         bars,
         ids,
-        rule.encode(x="budget:Q"),
-        label.encode(x="budget:Q", y=alt.value(6), text="text:N"),
+        rule.encode(x=alt.X("budget:Q")),
+        label.encode(x=alt.X("budget:Q"), y=alt.YValue(6), text=alt.Text("text:N")),
     ]
     line = pd.DataFrame({"budget": [budget], "text": [f"budget {budget:,.1f}"]})
     return finish(
-        alt.layer(*layers, width=WIDTH + 60, height=70),
+        layer(*layers, width=WIDTH + 60, height=70),
         spend_title(title, spent, budget),
         "Hover a segment for the alliance or partner; ids written where they fit.",
         data={"items": frame, "budget": line},

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.charts.data import partner_label
-from alliancekit.charts.parts import finish, source, tooltip_of
+from alliancekit.charts.parts import finish, layer, source, tooltip_of
 from alliancekit.charts.review import alliance_names
 from alliancekit.charts.theme import INK, MUTED, PALETTE
 
@@ -98,19 +98,23 @@ def _grid(x: alt.X, y: alt.Y) -> list[alt.Chart]:
     rings = (
         source("rings")
         .mark_line(color="#d5dadd", strokeWidth=1)
-        .encode(x=x, y=y, order="order:Q", detail="ring:N")
+        .encode(x=x, y=y, order=alt.Order("order:Q"), detail=alt.Detail("ring:N"))
     )
-    spokes = source("spokes").mark_rule(color="#d5dadd").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    spokes = (
+        source("spokes")
+        .mark_rule(color="#d5dadd")
+        .encode(x=x, y=y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"))
+    )
     ring_text = (
         source("ring_text")
         .mark_text(align="left", fontSize=9, color=MUTED)
-        .encode(x=x, y=y, text="text:N")
+        .encode(x=x, y=y, text=alt.Text("text:N"))
     )
     labels = [
         source("labels")
         .transform_filter(f"datum.align == '{a}'")
         .mark_text(align=a, fontSize=11, color=INK)
-        .encode(x=x, y=y, text="text:N")
+        .encode(x=x, y=y, text=alt.Text("text:N"))
         for a in ("left", "center", "right")
     ]
     return [rings, spokes, ring_text, *labels]
@@ -156,14 +160,16 @@ def health_radar(
     shapes = (
         source("polygons")
         .mark_line(strokeWidth=2.5)
-        .encode(x=x, y=y, order="order:Q", color=colour, detail="alliance_id:N")
+        .encode(
+            x=x, y=y, order=alt.Order("order:Q"), color=colour, detail=alt.Detail("alliance_id:N")
+        )
     )
     points = (
         source("polygons")
         .mark_point(filled=True, size=45)
         .encode(x=x, y=y, color=colour, tooltip=tips)
     )
-    chart = alt.layer(
+    chart = layer(
         *grid,
         shapes,
         points,

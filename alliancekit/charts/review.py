@@ -13,7 +13,16 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.charts.data import partner_label, text_of
-from alliancekit.charts.parts import ROW_STEP, WIDTH, category_colour, finish, source, tooltip_of
+from alliancekit.charts.parts import (
+    ROW_STEP,
+    WIDTH,
+    category_colour,
+    concat,
+    finish,
+    layer,
+    source,
+    tooltip_of,
+)
 from alliancekit.charts.theme import (
     DECISION_ORDER,
     GREY,
@@ -88,14 +97,14 @@ def _kpi_panel(name: str, long: pd.DataFrame, periods: list[str], title: str, un
             y=y,
             color=colour,
             strokeDash=alt.StrokeDash("series:N", scale=_DASHES, legend=None),
-            detail="run:N",
+            detail=alt.Detail("run:N"),
         )
     )
     dots = (
         source(name).mark_point(filled=True, size=40).encode(x=x, y=y, color=colour, tooltip=tips)
     )
     heading = alt.TitleParams(short_name(title, 40), fontSize=12, anchor="middle")
-    return alt.layer(line, dots, width=200, height=150, title=heading)
+    return layer(line, dots, width=200, height=150, title=heading)
 
 
 def kpi_chart(
@@ -140,9 +149,9 @@ def kpi_chart(
     heading = f"{partner_label(name, alliance_id)}: KPI plan vs actual"
     if not panels:
         data["none"] = pd.DataFrame({"text": ["no KPI data"]})
-        empty = source("none").mark_text(color=MUTED).encode(text="text:N")
-        return finish(alt.layer(empty, width=WIDTH, height=60), heading, None, data=data)
-    chart = alt.concat(*panels, columns=max(int(columns), 1), spacing=24)
+        empty = source("none").mark_text(color=MUTED).encode(text=alt.Text("text:N"))
+        return finish(layer(empty, width=WIDTH, height=60), heading, None, data=data)
+    chart = concat("concat", panels, columns=max(int(columns), 1), spacing=24)
     return finish(
         chart, heading, "Dashed grey: planned; blue: actual. Units on each panel.", data=data
     )
@@ -203,7 +212,7 @@ def perception_gap(health: Any, *, names: Mapping[str, str] | None = None) -> al
     span = (
         source("gaps")
         .mark_rule(color=GREY, strokeWidth=3)
-        .encode(x=alt.X("own:Q", scale=alt.Scale(domain=[1, 5])), x2="partner:Q", y=y)
+        .encode(x=alt.X("own:Q", scale=alt.Scale(domain=[1, 5])), x2=alt.X2("partner:Q"), y=y)
     )
     tips = tooltip_of(
         ("name:N", "Partner"),
@@ -236,9 +245,9 @@ def perception_gap(health: Any, *, names: Mapping[str, str] | None = None) -> al
     text = (
         source("gaps")
         .mark_text(align="left", dx=12, fontSize=10, color=MUTED)
-        .encode(x=alt.value(WIDTH), y=y, text="gap_text:N")
+        .encode(x=alt.XValue(WIDTH), y=y, text=alt.Text("gap_text:N"))
     )
-    chart = alt.layer(span, dots, text, width=WIDTH, height=alt.Step(ROW_STEP + 4))
+    chart = layer(span, dots, text, width=WIDTH, height=alt.Step(ROW_STEP + 4))
     return finish(
         chart,
         "Perception gap: own vs partner view of the relationship",
@@ -281,9 +290,9 @@ def decision_counts(decisions: Any) -> alt.TopLevelMixin:
             ),
         )
     )
-    text = source("counts").mark_text(dy=-8, fontSize=12).encode(x=x, y=y, text="count:Q")
+    text = source("counts").mark_text(dy=-8, fontSize=12).encode(x=x, y=y, text=alt.Text("count:Q"))
     return finish(
-        alt.layer(bars, text, width=320, height=200),
+        layer(bars, text, width=320, height=200),
         "Review decisions",
         None,
         data={"counts": frame},
