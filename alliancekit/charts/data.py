@@ -261,11 +261,12 @@ def tooltips(
             continue
         if col == "score":
             title, fmt = score_title or title, score_format
-        kind = "quantitative" if fmt else "nominal"
-        tip = alt.Tooltip(col, type=kind, title=title.format(money=money))
-        if fmt:
-            tip = alt.Tooltip(col, type=kind, title=title.format(money=money), format=fmt)
-        out.append(tip)
+        words = title.format(money=money)
+        out.append(
+            alt.Tooltip(col, type="quantitative", title=words, format=fmt)
+            if fmt
+            else alt.Tooltip(col, type="nominal", title=words)
+        )
         if col == "partner_id":
             out.extend(extra)
     return out
