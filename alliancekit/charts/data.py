@@ -280,10 +280,9 @@ def constraint_labels(result: Any) -> pd.Series:
     """
     totals = result.totals
     column = totals["label"] if "label" in totals.columns else [None] * len(totals)
-    constraints = getattr(result, "constraints", None) or ()
-    if isinstance(constraints, Mapping):
-        constraints = constraints.values()
-    typed = {str(getattr(c, "key", "")): getattr(c, "label", None) for c in constraints}
+    found = getattr(result, "constraints", None) or ()
+    found = found.values() if isinstance(found, Mapping) else found
+    typed = {str(getattr(c, "key", "")): getattr(c, "label", None) for c in found}
     labels = {}
     for key, label in zip(totals.index, column, strict=True):
         text = "" if label is None or (isinstance(label, float) and label != label) else label

@@ -29,6 +29,7 @@ from alliancekit.charts.theme import (
     MUTED,
     PALETTE,
     group_colours,
+    short_name,
     text_colour,
 )
 
@@ -61,15 +62,26 @@ OBJECTIVE_LABELS: Mapping[str, tuple[str, str]] = {
 _KINDS = {"limit": PALETTE[0], "binding limit": PALETTE[3], "requirement": PALETTE[2]}
 
 
+_SIGNS = {"<=": "≤", ">=": "≥", "==": "="}
+
+
 def _sense(value: Any) -> str:
-    """``>=`` for requirements (at least), ``<=`` for caps, from text or a Sense enum."""
+    """``>=`` (requirements), ``==`` (fixed) or ``<=`` (caps), from text or a Sense enum."""
     text = text_of(value).strip().lower()
-    return ">=" if text in {">=", "≥", "ge", "min", "at_least", "at least"} else "<="
+    if text in {">=", "≥", "ge", "min", "at_least", "at least"}:
+        return ">="
+    return "==" if text in {"==", "=", "eq"} else "<="
 
 
 def _titled(words: str, unit: str, money: str) -> str:
     unit = unit.format(money=money)
     return f"{words} [{unit}]" if unit else words
+
+
+def _typed(result: Any) -> list[Any]:
+    """The result's typed constraints (``PortfolioResult.constraints``), if it has them."""
+    found = getattr(result, "constraints", None) or ()
+    return list(found.values() if isinstance(found, Mapping) else found)
 
 
 def _totals_frame(result: Any) -> pd.DataFrame:
@@ -85,6 +97,7 @@ def _totals_frame(result: Any) -> pd.DataFrame:
     share = np.divide(100 * used, cap, out=np.zeros_like(used), where=np.abs(cap) > 1e-12)
     binding = {str(b) for b in (getattr(result, "binding", ()) or ())}
     labels = constraint_labels(result)
+    units = {str(getattr(c, "key", "")): getattr(c, "unit", "") for c in _typed(result)}
     seen = pd.Series([labels[k] for k in keys]).duplicated(keep=False).to_numpy()
     words = {
         k: f"{labels[k]} ({k})" if dup else labels[k] for k, dup in zip(keys, seen, strict=True)
@@ -93,8 +106,10 @@ def _totals_frame(result: Any) -> pd.DataFrame:
         {
             "key": keys,
             "label": [
-                f"{words[k]} {'≥' if s == '>=' else '≤'}" for k, s in zip(keys, senses, strict=True)
+                f"{short_name(words[k], 40)} {_SIGNS[s]}" for k, s in zip(keys, senses, strict=True)
             ],
+            "name": [labels[k] for k in keys],
+            "unit": [units.get(k) or "" for k in keys],
             "used": used,
             "cap": cap,
             "slack": slack,
@@ -135,11 +150,12 @@ def totals_bars(result: Any, *, money_label: str | None = None) -> alt.TopLevelM
         ),
     )
     tips = tooltip_of(
-        ("label:N", "Constraint"),
+        ("name:N", "Constraint"),
         ("key:N", "Key"),
         ("used:Q", "Used", ",.3f"),
         ("cap:Q", "Cap or requirement", ",.3f"),
         ("slack:Q", "Slack", ",.3f"),
+        ("unit:N", "Unit"),
         ("share:Q", "Share [%]", ".1f"),
     )
     bars = (
