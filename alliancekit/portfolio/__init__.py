@@ -3,9 +3,9 @@
 Layers, lowest first (a module imports only from those above it):
 
 - ``constraints``: typed constraint groups (``Constraint``: kind, target, sense, bound, label,
-  unit, stable ``key``) and how they are worded (``Wording``);
-- ``problem``: the validated ``PortfolioProblem`` and ``GroupLimit``; ``problem.constraints``
-  creates the constraint groups once;
+  unit, stable ``key``), how they are worded (``Wording``) and ``GroupLimit``;
+- ``problem``: the validated ``PortfolioProblem``; ``problem.constraints`` creates the
+  constraint groups once;
 - ``evaluate``: numpy kernels over a 0/1 selection (rows, usage, totals, objective, screening);
 - ``inputs``: validation of every input into a problem (``DataValidationError`` otherwise);
 - ``results``: ``PortfolioResult``, ``FrontierResult``, ``RobustnessResult``;
@@ -26,14 +26,15 @@ import sys
 import types
 
 from alliancekit.portfolio import milp
-from alliancekit.portfolio.constraints import Constraint, ConstraintKind, Sense, Wording
+from alliancekit.portfolio.constraints import Constraint, ConstraintKind, GroupLimit, Sense, Wording
 from alliancekit.portfolio.diagnose import diagnose_infeasibility
 from alliancekit.portfolio.explain import explain_selection
 from alliancekit.portfolio.frontier import efficient_frontier
 from alliancekit.portfolio.inputs import make_problem
 from alliancekit.portfolio.milp import set_solver_log
-from alliancekit.portfolio.plan import OBJECTIVES, Objective, PlanOptions, plan_portfolio
-from alliancekit.portfolio.problem import SOLVERS, GroupLimit, PortfolioProblem, Solver
+from alliancekit.portfolio.options import OBJECTIVES, Objective, PlanOptions
+from alliancekit.portfolio.plan import plan_portfolio
+from alliancekit.portfolio.problem import SOLVERS, PortfolioProblem, Solver
 from alliancekit.portfolio.results import (
     CORE_SHARE,
     EXTERIOR_SHARE,

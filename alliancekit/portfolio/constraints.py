@@ -6,7 +6,8 @@ the binding list, the infeasibility diagnosis, explanations, the app and the rep
 the stable name that results, widgets and tests have always used (``limit[cost_annual]``,
 ``count.max``, ``coverage[G3]`` …); it is an identity only, never parsed back into meaning.
 ``label`` (``"Annual budget"``, ``"Coverage of G3 — Mobile payments"``) and ``unit`` are for
-people. docs/method.md §4 lists the constraint groups.
+people. docs/method.md §4 lists the constraint groups. ``GroupLimit`` is the input of the
+diversification groups; ``Wording`` says how a problem names its columns, limits and gaps.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from alliancekit.errors import DataValidationError
+from alliancekit.model import Relation
 from alliancekit.model.vocab import _StrEnum
 
-if TYPE_CHECKING:
-    from alliancekit.portfolio.problem import GroupLimit
-
-__all__ = ["Constraint", "ConstraintKind", "Sense", "Wording"]
+__all__ = ["Constraint", "ConstraintKind", "GroupLimit", "Sense", "Wording"]
 
 
 class Sense(_StrEnum):
@@ -207,3 +207,44 @@ def join_ids(ids: tuple[str, ...] | list[str]) -> str:
     if len(ids) <= 1:
         return "".join(ids)
     return ", ".join(ids[:-1]) + " and " + ids[-1]
+
+
+@dataclass(frozen=True)
+class GroupLimit:
+    """Diversification limit on the partners whose ``column`` equals ``value``.
+
+    Parameters
+    ----------
+    column, value : str
+        Group membership, e.g. ``GroupLimit("relation", "competitor", max_count=1)``.
+    min_count, max_count : int, optional
+        Bounds on the number of selected partners in the group.
+    max_cost_share : float, optional
+        Largest share [0–1] of ``cost_column`` (summed over the selection) the group may take,
+        linearised as ``Σ_i (1[i∈G] − θ)·cost_i·x_i ≤ 0`` (docs/method.md §3.5).
+    cost_column : str
+        Cost used by ``max_cost_share`` [money/yr by default].
+    """
+
+    column: str
+    value: Any
+    min_count: int | None = None
+    max_count: int | None = None
+    max_cost_share: float | None = None
+    cost_column: str = "cost_annual"
+
+    @property
+    def label(self) -> str:
+        """Readable group name such as ``relation=competitor`` (the key of its constraints)."""
+        return f"{self.column}={self.value}"
+
+    def nouns(self, wording: Wording | None = None) -> tuple[str, str]:
+        """The group's members in words, singular and plural ("competitor", "competitors")."""
+        if self.column == "relation":
+            try:
+                word = Relation.parse(self.value).label
+            except DataValidationError:  # a generic table may use its own relation values
+                word = str(self.value).replace("_", " ")
+            return word, plural(word, 2)
+        column = (wording or Wording()).column(self.column)
+        return f"partner with {column} {self.value}", f"partners with {column} {self.value}"

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancekit.portfolio.constraints import Constraint, ConstraintKind
-from alliancekit.portfolio.problem import GroupLimit, PortfolioProblem
+from alliancekit.portfolio.constraints import Constraint, ConstraintKind, GroupLimit
+from alliancekit.portfolio.problem import PortfolioProblem
 from alliancekit.risk import cvar
 
 __all__ = [

@@ -22,7 +22,8 @@ from alliancekit.portfolio.constraints import Constraint, ConstraintKind
 from alliancekit.portfolio.evaluate import column, measure, offset, screened
 from alliancekit.portfolio.inputs import bad
 from alliancekit.portfolio.milp import optimise
-from alliancekit.portfolio.plan import Plan, PlanOptions, plan_problem
+from alliancekit.portfolio.options import PlanOptions
+from alliancekit.portfolio.plan import Plan, plan_problem
 from alliancekit.portfolio.problem import PortfolioProblem
 from alliancekit.portfolio.results import FrontierResult, PortfolioResult
 from alliancekit.portfolio.solve import solve_problem

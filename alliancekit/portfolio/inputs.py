@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.errors import DataValidationError
-from alliancekit.portfolio.constraints import Wording
-from alliancekit.portfolio.problem import SOLVERS, GroupLimit, PortfolioProblem, Solver
+from alliancekit.portfolio.constraints import GroupLimit, Wording
+from alliancekit.portfolio.problem import SOLVERS, PortfolioProblem, Solver
 
 __all__ = ["make_problem"]
 
@@ -99,7 +99,7 @@ def candidate_table(candidates: pd.DataFrame) -> pd.DataFrame:
     if candidates.empty or len(candidates.index) == 0:
         raise bad("the candidate table is empty: there is nothing to select from")
     table = candidates.copy()
-    table.index = table.index.map(str)
+    table.index = table.index.map(str).rename("partner_id")
     if table.index.has_duplicates:
         dup = ", ".join(sorted(set(table.index[table.index.duplicated()])))
         raise bad(f"duplicate partner id(s) in the candidate table: {dup}")
@@ -172,7 +172,7 @@ def _coverage_fields(
         cov = coverage.copy()
         cov.index = cov.index.map(str)
         cov.columns = cov.columns.map(str)
-        cov = cov.reindex(list(ids)).fillna(0.0).astype(float)
+        cov = cov.reindex(pd.Index(ids, name="partner_id")).fillna(0.0).astype(float)
         if (cov.to_numpy() < 0).any():
             raise bad("coverage levels must not be negative")
     if (req or rew) and cov is None:
@@ -289,6 +289,8 @@ def _scenario_fields(
             loss = np.asarray(scenario_loss, dtype=float)
             if loss.ndim != 2 or loss.shape[1] != len(ids):
                 raise bad("scenario_loss must be scenarios x partners")
+        if loss.shape[0] == 0:
+            raise bad("scenario_loss has no scenarios (rows)")
         if not np.isfinite(loss).all():
             raise bad("scenario_loss has non-finite values")
         if not 0 < beta < 1:

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from alliancekit.model import Alliance, AllianceStatus, Decision, RiskAppetite, RiskCaps, Workspace
 from alliancekit.portfolio.constraints import Wording
 from alliancekit.portfolio.inputs import bad
-
-if TYPE_CHECKING:
-    from alliancekit.portfolio.plan import PlanOptions
+from alliancekit.portfolio.options import PlanOptions
 
 __all__ = [
     "Existing",
@@ -126,11 +124,11 @@ class Existing:
     closed: set[str] = field(default_factory=set)  # status "closed": no longer in the portfolio
     base: dict[str, float] = field(default_factory=dict)  # limits they already use
     coverage: dict[str, float] = field(default_factory=dict)  # coverage they already give
-    screen: dict[str, str] = field(default_factory=dict)  # candidates they block
+    screen: dict[str, list[str]] = field(default_factory=dict)  # candidates screened, why
 
     def add_screen(self, cid: str, reason: str) -> None:
         """Screen candidate ``cid`` for ``reason`` (after any reason it already has)."""
-        self.screen[cid] = f"{self.screen[cid]}; {reason}" if cid in self.screen else reason
+        self.screen.setdefault(cid, []).append(reason)
 
 
 def existing_alliances(
@@ -163,7 +161,7 @@ def existing_alliances(
             out.coverage[gap] = out.coverage.get(gap, 0.0) + level
         for cid in a.conflicts_with:
             if cid in ids:
-                out.screen[cid] = f"conflicts with kept alliance {a.alliance_id}"
+                out.screen[cid] = [f"conflicts with kept alliance {a.alliance_id}"]
     return out
 
 
@@ -187,7 +185,7 @@ def knockout_caps(
     for cid, reasons in ko.items():
         other = [r for r in reasons if not r.startswith("K3")]
         if other:  # keep an earlier reason (a conflict with a kept alliance) as well
-            e.screen[cid] = "; ".join([*other, *([e.screen[cid]] if cid in e.screen else [])])
+            e.screen[cid] = [*other, *e.screen.get(cid, [])]
     each = {"R": caps.max_total_per_partner, "R_rel": caps.max_relational_per_partner}
     average = {"R": caps.avg_total, "R_rel": caps.avg_relational, "R_perf": caps.avg_performance}
     max_each = {k: float(v) for k, v in each.items() if o.apply_knockouts and v is not None}

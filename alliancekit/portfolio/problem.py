@@ -17,19 +17,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancekit.errors import DataValidationError
-from alliancekit.model import Relation
 from alliancekit.model.vocab import _StrEnum
 from alliancekit.portfolio.constraints import (
     Constraint,
     ConstraintKind,
+    GroupLimit,
     Sense,
     Wording,
     join_ids,
-    plural,
 )
 
-__all__ = ["SOLVERS", "GroupLimit", "PortfolioProblem", "Solver"]
+__all__ = ["SOLVERS", "PortfolioProblem", "Solver"]
 
 K = ConstraintKind
 
@@ -42,47 +40,6 @@ class Solver(_StrEnum):
 
 
 SOLVERS = Solver.values()
-
-
-@dataclass(frozen=True)
-class GroupLimit:
-    """Diversification limit on the partners whose ``column`` equals ``value``.
-
-    Parameters
-    ----------
-    column, value : str
-        Group membership, e.g. ``GroupLimit("relation", "competitor", max_count=1)``.
-    min_count, max_count : int, optional
-        Bounds on the number of selected partners in the group.
-    max_cost_share : float, optional
-        Largest share [0–1] of ``cost_column`` (summed over the selection) the group may take,
-        linearised as ``Σ_i (1[i∈G] − θ)·cost_i·x_i ≤ 0`` (docs/method.md §3.5).
-    cost_column : str
-        Cost used by ``max_cost_share`` [money/yr by default].
-    """
-
-    column: str
-    value: Any
-    min_count: int | None = None
-    max_count: int | None = None
-    max_cost_share: float | None = None
-    cost_column: str = "cost_annual"
-
-    @property
-    def label(self) -> str:
-        """Readable group name such as ``relation=competitor`` (the key of its constraints)."""
-        return f"{self.column}={self.value}"
-
-    def nouns(self, wording: Wording | None = None) -> tuple[str, str]:
-        """The group's members in words, singular and plural ("competitor", "competitors")."""
-        if self.column == "relation":
-            try:
-                word = Relation.parse(self.value).label
-            except DataValidationError:  # a generic table may use its own relation values
-                word = str(self.value).replace("_", " ")
-            return word, plural(word, 2)
-        column = (wording or Wording()).column(self.column)
-        return f"partner with {column} {self.value}", f"partners with {column} {self.value}"
 
 
 def _summary(**metadata: Any) -> dict[str, Any]:

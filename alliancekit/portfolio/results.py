@@ -99,8 +99,8 @@ class PortfolioResult(Result):
     @property
     def binding_constraints(self) -> tuple[Constraint, ...]:
         """The binding constraint groups, typed (``binding`` holds their keys)."""
-        keys = set(self.binding)
-        return tuple(c for c in self.constraints if c.key in keys)
+        by_key = {c.key: c for c in self.constraints}
+        return tuple(by_key[k] for k in self.binding)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per candidate: selected, objective coefficient and screening reason."""

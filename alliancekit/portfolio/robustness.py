@@ -18,7 +18,8 @@ import pandas as pd
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import Workspace
 from alliancekit.portfolio.inputs import bad
-from alliancekit.portfolio.plan import PlanOptions, plan_problem
+from alliancekit.portfolio.options import PlanOptions
+from alliancekit.portfolio.plan import plan_problem
 from alliancekit.portfolio.problem import PortfolioProblem
 from alliancekit.portfolio.results import CORE_SHARE, EXTERIOR_SHARE, RobustnessResult
 from alliancekit.portfolio.solve import solve_problem

@@ -17,12 +17,12 @@ import pandas as pd
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import SolveStatus
-from alliancekit.portfolio.constraints import Wording
+from alliancekit.portfolio.constraints import GroupLimit, Wording
 from alliancekit.portfolio.diagnose import diagnose_infeasibility
 from alliancekit.portfolio.evaluate import binding, objective_at, screened, totals
 from alliancekit.portfolio.inputs import make_problem
 from alliancekit.portfolio.milp import build, solve
-from alliancekit.portfolio.problem import GroupLimit, PortfolioProblem
+from alliancekit.portfolio.problem import PortfolioProblem
 from alliancekit.portfolio.results import PortfolioResult
 
 __all__ = ["select_portfolio", "solve_problem"]
@@ -63,6 +63,7 @@ def select_portfolio(
     limit_labels: Mapping[str, str] | None = None,
     diagnose: bool = True,
 ) -> PortfolioResult:
+    # > 80 lines only by its documented public signature, each input passed on by name.
     """Choose the partner set maximising ``objective`` under every limit (docs/method.md §3.5, §4).
 
     Parameters
