@@ -12,6 +12,7 @@ diversification groups; ``Wording`` says how a problem names its columns, limits
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 from alliancekit.errors import DataValidationError
 from alliancekit.model import Relation
 from alliancekit.model.vocab import _StrEnum
+from alliancekit.results import jsonable
 
 __all__ = ["Constraint", "ConstraintKind", "GroupLimit", "Sense", "Wording"]
 
@@ -128,10 +130,11 @@ class Constraint:
         return f"{text} {self.unit}" if self.unit else text
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe description (key, kind, label, sense, bound, unit)."""
+        """JSON-safe description (key, kind, target, label, sense, bound, unit, soft)."""
         return {
             "key": self.key,
             "kind": self.kind.value,
+            "target": jsonable(self.target),
             "label": self.label,
             "sense": self.sense.value,
             "bound": self.bound if math.isfinite(self.bound) else None,
@@ -240,11 +243,10 @@ class GroupLimit:
 
     def nouns(self, wording: Wording | None = None) -> tuple[str, str]:
         """The group's members in words, singular and plural ("competitor", "competitors")."""
+        value = str(self.value).replace("_", " ")
         if self.column == "relation":
-            try:
-                word = Relation.parse(self.value).label
-            except DataValidationError:  # a generic table may use its own relation values
-                word = str(self.value).replace("_", " ")
-            return word, plural(word, 2)
+            with contextlib.suppress(DataValidationError):  # a table's own relation values
+                value = Relation.parse(self.value).label
+            return value, plural(value, 2)
         column = (wording or Wording()).column(self.column)
-        return f"partner with {column} {self.value}", f"partners with {column} {self.value}"
+        return f"partner with {column} {value}", f"partners with {column} {value}"

@@ -57,7 +57,7 @@ def plan_problem(ws: Workspace, o: PlanOptions) -> Plan:
     table, ids = scored[0], list(scored[0].index)
     decided = stages.decisions(o.review)
     existing = stages.existing_alliances(ws, ids, decided, o)
-    ko, max_each, max_average = stages.knockout_caps(ws, scored, (caps, ko_caps), o, existing)
+    ko, max_each, max_average = stages.knockout_caps(ws, scored, caps, ko_caps, o, existing)
     limits = stages.limits(ws, caps, o)
     links = stages.links(ws, ids, existing)
     notes: list[str] = []

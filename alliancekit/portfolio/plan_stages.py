@@ -168,7 +168,8 @@ def existing_alliances(
 def knockout_caps(
     ws: Workspace,
     scored: tuple[pd.DataFrame, pd.DataFrame, pd.Series],
-    caps: tuple[RiskCaps, RiskCaps | None],
+    caps: RiskCaps,
+    ko_caps: RiskCaps | None,
     o: PlanOptions,
     e: Existing,
 ) -> tuple[Mapping[str, tuple[str, ...]], dict[str, float], dict[str, float]]:
@@ -180,7 +181,6 @@ def knockout_caps(
     from alliancekit.criteria import knockouts
 
     _table, risk, scores = scored
-    caps, ko_caps = caps
     ko = knockouts(ws, scores, risk, ko_caps) if o.apply_knockouts else {}
     for cid, reasons in ko.items():
         other = [r for r in reasons if not r.startswith("K3")]
