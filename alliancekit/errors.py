@@ -193,12 +193,17 @@ class DataValidationError(AllianceKitError, ValueError):
 
 @dataclass(frozen=True)
 class Relaxation:
-    """How far one constraint group would have to move to restore feasibility."""
+    """How far one constraint group would have to move to restore feasibility.
+
+    ``constraint`` is the group's key (``limit[cost_annual]``); ``label`` names it for people
+    ("Annual budget"); ``current`` and ``needed`` are its bound now and the bound it would need.
+    """
 
     constraint: str
     current: float
     needed: float
     message: str
+    label: str = ""
 
 
 class InfeasiblePortfolioError(AllianceKitError):
@@ -207,9 +212,11 @@ class InfeasiblePortfolioError(AllianceKitError):
     Attributes
     ----------
     conflicting : tuple of str
-        Names of a minimal set of constraint groups that cannot hold together.
+        Keys of a minimal set of constraint groups that cannot hold together.
     relaxations : tuple of Relaxation
         For each conflicting group, the value it would need to take to make the problem feasible.
+    constraints : tuple of Constraint
+        The conflicting groups, typed (``alliancekit.portfolio.Constraint``: kind, label, bound).
     """
 
     exit_code = 3
@@ -220,9 +227,11 @@ class InfeasiblePortfolioError(AllianceKitError):
         message: str,
         conflicting: Sequence[str] = (),
         relaxations: Sequence[Relaxation] = (),
+        constraints: Sequence[Any] = (),
     ) -> None:
         self.conflicting: tuple[str, ...] = tuple(conflicting)
         self.relaxations: tuple[Relaxation, ...] = tuple(relaxations)
+        self.constraints: tuple[Any, ...] = tuple(constraints)
         super().__init__(message)
 
 
