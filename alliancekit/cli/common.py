@@ -1,0 +1,125 @@
+"""What every sub-command shares: exit codes, the parser's look, option helpers, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from alliancekit.errors import AllianceKitError
+
+__all__ = [
+    "EXIT_CODES_EPILOG",
+    "EXIT_INFEASIBLE",
+    "EXIT_INTERNAL",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_REPORT_FAILED",
+    "WORKSPACE_HELP",
+    "Parser",
+    "UsageError",
+    "add_command",
+    "count_text",
+    "format_option",
+    "period_options",
+    "print_json",
+    "seconds_option",
+]
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+EXIT_INFEASIBLE = 3
+EXIT_REPORT_FAILED = 4
+EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug or a broken installation, never bad input
+
+#: Shown at the end of every ``--help``.
+EXIT_CODES_EPILOG = """exit codes:
+  0   success
+  2   invalid input (the message names the file, row and column)
+  3   no portfolio satisfies every constraint (the message says what to relax)
+  4   a report failed (the failing cell and where the failed notebook was kept)
+  70  internal error (a bug, or a file missing from the installation)"""
+
+WORKSPACE_HELP = (
+    "workspace folder (organization.yaml + CSV files) or .xlsx workbook; a bare name such as "
+    "'greenscape' means the bundled sample of that name"
+)
+
+#: A sub-command: parsed arguments -> exit code.
+Command = Callable[[argparse.Namespace], int]
+
+
+class UsageError(AllianceKitError):
+    """A command line that cannot be run as given (exit 2, one line on stderr)."""
+
+    exit_code = EXIT_INVALID
+
+
+class Parser(argparse.ArgumentParser):
+    """Reports a bad command line as one line naming the command, not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the epilog's line breaks and shows each option's default where it has one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (
+            "default" in text
+            or default in (None, False, [], argparse.SUPPRESS)
+            or not action.option_strings
+        ):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def add_command(
+    sub: Any, name: str, run: Command, help: str, description: str
+) -> argparse.ArgumentParser:
+    """Add sub-command ``name`` (its ``--help`` ends with the exit codes); ``run`` runs it."""
+    p = sub.add_parser(
+        name,
+        help=help,
+        description=textwrap.fill(description, 78),
+        epilog=EXIT_CODES_EPILOG,
+        formatter_class=HelpFormatter,
+    )
+    p.set_defaults(func=run)
+    return p
+
+
+def format_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--format table|json``; ``what`` says what the JSON holds."""
+    p.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help=f"'table' for people, 'json' for programs ({what} on stdout)",
+    )
+
+
+def seconds_option(p: argparse.ArgumentParser, flag: str, default: float, help: str) -> None:
+    """An option holding a duration [s]."""
+    p.add_argument(flag, type=float, default=default, metavar="SECONDS", help=help)
+
+
+def period_options(p: argparse.ArgumentParser, previous_help: str) -> None:
+    """``--period`` (a quarter or 'latest') and ``--previous-period`` to compare with."""
+    p.add_argument("--period", default="latest", help="quarter to review, YYYY-Qn, or 'latest'")
+    p.add_argument("--previous-period", default=None, metavar="YYYY-Qn", help=previous_help)
+
+
+def print_json(obj: object) -> None:
+    """``obj`` as indented JSON on stdout (non-ASCII kept)."""
+    print(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+def count_text(n: int, word: str) -> str:
+    """``1 event``, ``2 events``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
