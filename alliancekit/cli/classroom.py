@@ -5,20 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from alliancekit.cli.common import EXIT_OK, add_command
+from alliancekit.cli import common
 
 __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
     """Add ``app``, ``new-case`` and ``teach`` to the sub-command parsers."""
-    p = add_command(
-        sub,
-        "app",
-        run_app,
-        "serve the web app (Voila) on 127.0.0.1",
-        "Serve the alliancekit web app on this machine only (127.0.0.1) until Ctrl-C.",
-    )
+    p = common.add_command(sub, "app", run_app)
     p.add_argument("--port", type=int, default=8866, help="TCP port to listen on")
     p.add_argument(
         "--no-browser",
@@ -26,14 +20,7 @@ def register(sub: Any) -> None:
         help="accepted for compatibility; the app never opens a browser itself",
     )
 
-    p = add_command(
-        sub,
-        "new-case",
-        run_new_case,
-        "write a random classroom workspace",
-        "Write a new random but solvable workspace for a class exercise (a folder, or an "
-        ".xlsx workbook when OUT_DIR ends in .xlsx). The same seed always gives the same case.",
-    )
+    p = common.add_command(sub, "new-case", run_new_case)
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder (or .xlsx file) to write")
     p.add_argument("--seed", type=int, required=True, help="random seed (any integer)")
     p.add_argument(
@@ -44,20 +31,19 @@ def register(sub: Any) -> None:
         help="number of candidate partners (3 or more)",
     )
 
-    p = add_command(
-        sub,
-        "teach",
-        run_teach,
-        "teaching material: the student notebook",
-        "Write the student version of the teaching notebook, with the solutions removed.",
-    )
+    p = common.add_command(sub, "teach", run_teach)
     p.add_argument(
         "--student", metavar="OUT", required=True, help="output notebook (.ipynb) or folder"
     )
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Serve the dashboard until Ctrl-C or SIGTERM."""
+    """serve the web app (Voila) on 127.0.0.1
+
+    Serve the alliancekit web app on this machine only (127.0.0.1) until Ctrl-C.
+
+    A SIGTERM stops the Voilà server too.
+    """
     from alliancekit.app import run_forever
 
     # the server never opens a browser itself; ``--no-browser`` is accepted for compatibility
@@ -65,7 +51,11 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def run_new_case(args: argparse.Namespace) -> int:
-    """Write a random classroom workspace and say what it holds."""
+    """write a random classroom workspace
+
+    Write a new random but solvable workspace for a class exercise (a folder, or an .xlsx
+    workbook when OUT_DIR ends in .xlsx). The same seed always gives the same case.
+    """
     from alliancekit.teaching import new_case
 
     ws = new_case(args.out_dir, seed=args.seed, n_candidates=args.candidates)
@@ -75,13 +65,16 @@ def run_new_case(args: argparse.Namespace) -> int:
         f"{len(ws.alliances)} existing alliances, {len(org.capability_gaps)} gaps; "
         f"money in {org.money_label}"
     )
-    return EXIT_OK
+    return common.EXIT_OK
 
 
 def run_teach(args: argparse.Namespace) -> int:
-    """Write the student version of the teaching notebook."""
+    """teaching material: the student notebook
+
+    Write the student version of the teaching notebook, with the solutions removed.
+    """
     from alliancekit.teaching import student_notebook
 
     path = student_notebook(out=args.student)
     print(f"wrote the student notebook (solution cells removed): {path}")
-    return EXIT_OK
+    return common.EXIT_OK

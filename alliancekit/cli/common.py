@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from alliancekit.errors import AllianceKitError
-
-__all__ = [
-    "EXIT_CODES_EPILOG",
-    "EXIT_INFEASIBLE",
-    "EXIT_INTERNAL",
-    "EXIT_INVALID",
-    "EXIT_OK",
-    "EXIT_REPORT_FAILED",
-    "WORKSPACE_HELP",
-    "Parser",
-    "UsageError",
-    "add_command",
-    "count_text",
-    "format_option",
-    "period_options",
-    "print_json",
-    "seconds_option",
-]
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -79,14 +62,18 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{text} (default: %(default)s)"
 
 
-def add_command(
-    sub: Any, name: str, run: Command, help: str, description: str
-) -> argparse.ArgumentParser:
-    """Add sub-command ``name`` (its ``--help`` ends with the exit codes); ``run`` runs it."""
+def add_command(sub: Any, name: str, run: Command) -> argparse.ArgumentParser:
+    """Add sub-command ``name``, run by ``run``, and return its parser.
+
+    ``run``'s docstring speaks to users: its first line is the one-line help that
+    ``alliancekit --help`` lists, its second paragraph the description of ``alliancekit NAME
+    --help`` (the exit codes follow); later paragraphs are for developers.
+    """
+    paragraphs = inspect.cleandoc(run.__doc__ or "").split("\n\n")
     p = sub.add_parser(
         name,
-        help=help,
-        description=textwrap.fill(description, 78),
+        help=paragraphs[0],
+        description=textwrap.fill(" ".join(paragraphs[1].split()), 78),
         epilog=EXIT_CODES_EPILOG,
         formatter_class=HelpFormatter,
     )
@@ -94,14 +81,26 @@ def add_command(
     return p
 
 
+def workspace_argument(p: argparse.ArgumentParser, nargs: str | None = None) -> None:
+    """The ``workspace`` positional argument (``nargs`` "+" or "*" for several)."""
+    p.add_argument("workspace", nargs=nargs, help=WORKSPACE_HELP)
+
+
+def choice_option(
+    p: argparse.ArgumentParser,
+    flag: str,
+    choices: Iterable[str],
+    help: str,
+    default: str | None = None,
+) -> None:
+    """An option taking one of ``choices``."""
+    p.add_argument(flag, choices=list(choices), default=default, help=help)
+
+
 def format_option(p: argparse.ArgumentParser, what: str) -> None:
     """``--format table|json``; ``what`` says what the JSON holds."""
-    p.add_argument(
-        "--format",
-        choices=["table", "json"],
-        default="table",
-        help=f"'table' for people, 'json' for programs ({what} on stdout)",
-    )
+    help = f"'table' for people, 'json' for programs ({what} on stdout)"
+    choice_option(p, "--format", ["table", "json"], help, default="table")
 
 
 def seconds_option(p: argparse.ArgumentParser, flag: str, default: float, help: str) -> None:

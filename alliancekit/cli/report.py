@@ -7,58 +7,37 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from alliancekit.cli.common import (
-    EXIT_INTERNAL,
-    EXIT_INVALID,
-    EXIT_OK,
-    EXIT_REPORT_FAILED,
-    WORKSPACE_HELP,
-    UsageError,
-    add_command,
-    format_option,
-    period_options,
-    print_json,
-    seconds_option,
-)
+from alliancekit.cli import common
 from alliancekit.errors import AllianceKitError, ReportError
 
 __all__ = ["register"]
 
 #: ``status`` of the JSON outcome for each exit code.
 _STATUS_WORDS = {
-    EXIT_OK: "ok",
-    EXIT_INVALID: "invalid_input",
-    EXIT_REPORT_FAILED: "report_failed",
-    EXIT_INTERNAL: "internal_error",
+    common.EXIT_OK: "ok",
+    common.EXIT_INVALID: "invalid_input",
+    common.EXIT_REPORT_FAILED: "report_failed",
+    common.EXIT_INTERNAL: "internal_error",
 }
 
 
 def register(sub: Any) -> None:
     """Add ``report`` to the sub-command parsers."""
-    p = add_command(
-        sub,
-        "report",
-        run,
-        "publish review reports (HTML, JSON, CSV) into reports/",
-        "Run the review report notebook for each workspace and publish "
-        "<out>/<workspace>/<period>/review.html, results.json and summary.csv, the decision "
-        "log <out>/<workspace>/decisions.csv and <out>/index.html. A failed run leaves the "
-        "previous report untouched and keeps the failed notebook under <out>/<workspace>/_failed/.",
-    )
-    p.add_argument("workspace", nargs="*", help=WORKSPACE_HELP)
+    p = common.add_command(sub, "report", run)
+    common.workspace_argument(p, "*")
     p.add_argument("--all", action="store_true", help="every workspace in the --data folder")
     p.add_argument("--data", default="data", help="folder holding workspaces (for --all)")
-    period_options(p, "quarter to compare with (default: the one before --period)")
+    common.period_options(p, "quarter to compare with (default: the one before --period)")
     p.add_argument("--out", default="reports", help="folder the reports are published into")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="reports run in parallel")
-    seconds_option(p, "--timeout", 600.0, "longest time one notebook cell may run")
-    format_option(p, "the published files and any failures")
+    common.seconds_option(p, "--timeout", 600.0, "longest time one notebook cell may run")
+    common.format_option(p, "the published files and any failures")
 
 
 def _workspaces_in(data: Path) -> list[Path]:
     """Every workspace in ``data``: folders holding organization.yaml, and .xlsx workbooks."""
     if not data.is_dir():
-        raise UsageError(f"--all: data folder not found: {data}")
+        raise common.UsageError(f"--all: data folder not found: {data}")
     found = [
         p
         for p in sorted(data.iterdir())
@@ -66,7 +45,9 @@ def _workspaces_in(data: Path) -> list[Path]:
         or (p.is_file() and p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
     ]
     if not found:
-        raise UsageError(f"--all: no workspace (folder with organization.yaml or .xlsx) in {data}")
+        raise common.UsageError(
+            f"--all: no workspace (folder with organization.yaml or .xlsx) in {data}"
+        )
     return found
 
 
@@ -76,9 +57,9 @@ def _workspace_paths(args: argparse.Namespace) -> list[str]:
     if args.all:
         paths += [str(p) for p in _workspaces_in(Path(args.data)) if str(p) not in paths]
     if not paths:
-        raise UsageError("report: give one or more WORKSPACE paths, or --all")
+        raise common.UsageError("report: give one or more WORKSPACE paths, or --all")
     if args.jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+        raise common.UsageError(f"--jobs must be at least 1, got {args.jobs}")
     return paths
 
 
@@ -126,7 +107,12 @@ def _batch_json(batch: Any, status: int) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the review report for each workspace (or every workspace under ``--data``).
+    """publish review reports (HTML, JSON, CSV) into reports/
+
+    Run the review report notebook for each workspace and publish
+    <out>/<workspace>/<period>/review.html, results.json and summary.csv, the decision log
+    <out>/<workspace>/decisions.csv and <out>/index.html. A failed run leaves the previous
+    report untouched and keeps the failed notebook under <out>/<workspace>/_failed/.
 
     Prints where each report went; a failed report prints the failing cell, the error and the
     kept notebook on stderr. The exit code is the most serious failure's (4 a report failed,
@@ -144,9 +130,9 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         progress=sys.stderr.isatty(),
     )
-    status = max((err.exit_code for _, err in batch.failures), default=EXIT_OK)
+    status = max((err.exit_code for _, err in batch.failures), default=common.EXIT_OK)
     if args.format == "json":
-        print_json(_batch_json(batch, status))
+        common.print_json(_batch_json(batch, status))
         return status
     for run_ in batch.runs:
         print(f"OK {run_.summary()}")

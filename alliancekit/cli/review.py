@@ -5,31 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from alliancekit.cli.common import (
-    EXIT_OK,
-    WORKSPACE_HELP,
-    add_command,
-    format_option,
-    period_options,
-    print_json,
-)
+from alliancekit.cli import common
 
 __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
     """Add ``review`` to the sub-command parsers."""
-    p = add_command(
-        sub,
-        "review",
-        run,
-        "periodic review of existing alliances",
-        "Review every existing alliance for one quarter: attainment against plan, trend, "
-        "health, and the decision GROW, MAINTAIN, RESTRUCTURE or EXIT with the rules that fired.",
-    )
-    p.add_argument("workspace", help=WORKSPACE_HELP)
-    period_options(p, "also review this quarter and list the decisions that changed")
-    format_option(p, "one record per alliance")
+    p = common.add_command(sub, "review", run)
+    common.workspace_argument(p)
+    common.period_options(p, "also review this quarter and list the decisions that changed")
+    common.format_option(p, "one record per alliance")
 
 
 def _print_review(ws: Any, result: Any, previous: Any) -> None:
@@ -52,7 +38,14 @@ def _print_review(ws: Any, result: Any, previous: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Review existing alliances at ``--period``: a table (or JSON) of decisions and rules."""
+    """periodic review of existing alliances
+
+    Review every existing alliance for one quarter: attainment against plan, trend, health, and
+    the decision GROW, MAINTAIN, RESTRUCTURE or EXIT with the rules that fired.
+
+    A table of decisions and rules (with ``--previous-period`` the decisions that changed), or
+    with ``--format json`` the ``ReviewResult`` as JSON.
+    """
     from alliancekit.results import jsonable
     from alliancekit.review import review_alliances
     from alliancekit.workspace import load_workspace
@@ -64,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
         previous = review_alliances(ws, period=args.previous_period)
     if args.format != "json":
         _print_review(ws, result, previous)
-        return EXIT_OK
+        return common.EXIT_OK
     out = result.to_dict()
     if previous is not None:
         out["comparison"] = jsonable(result.compare(previous))
-    print_json(out)
-    return EXIT_OK
+    common.print_json(out)
+    return common.EXIT_OK

@@ -5,14 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from alliancekit.cli.common import (
-    EXIT_OK,
-    WORKSPACE_HELP,
-    add_command,
-    count_text,
-    format_option,
-    print_json,
-)
+from alliancekit.cli import common
 
 __all__ = ["register"]
 
@@ -21,28 +14,22 @@ def register(sub: Any) -> None:
     """Add ``score`` to the sub-command parsers."""
     from alliancekit.criteria import WEIGHT_PRESETS
 
-    p = add_command(
-        sub,
-        "score",
-        run,
-        "score candidate partners on criteria C1-C11",
-        "Score and rank the candidate partners on the eleven alliance criteria, with their risk, "
-        "failure probability, risk-adjusted value E[NPV] and the knockout screens they fail.",
-    )
-    p.add_argument("workspace", help=WORKSPACE_HELP)
-    p.add_argument(
+    p = common.add_command(sub, "score", run)
+    common.workspace_argument(p)
+    common.choice_option(
+        p,
         "--method",
+        ["weighted_sum", "topsis", "promethee_ii"],
+        "how criteria are combined into one score",
         default="weighted_sum",
-        choices=["weighted_sum", "topsis", "promethee_ii"],
-        help="how criteria are combined into one score",
     )
-    p.add_argument(
+    common.choice_option(
+        p,
         "--weights",
-        default=None,
-        choices=sorted(WEIGHT_PRESETS),
-        help="a weight preset (default: the workspace's own weights, else the default weights)",
+        sorted(WEIGHT_PRESETS),
+        "a weight preset (default: the workspace's own weights, else the default weights)",
     )
-    format_option(p, "scores, ranks, risks and knockouts")
+    common.format_option(p, "scores, ranks, risks and knockouts")
 
 
 def _print_table(ws: Any, result: Any) -> None:
@@ -54,10 +41,9 @@ def _print_table(ws: Any, result: Any) -> None:
     score_fmt = {"weighted_sum": "{:6.1f}", "topsis": "{:6.4f}"}.get(result.method, "{:+6.3f}")
     order = result.to_frame().index
     name_w = min(32, max([4, *(len(str(details.loc[i, "name"])) for i in order)]))
-    print(
-        f"{ws.organization.name}: {count_text(len(order), 'candidate')}, method {result.method}"
-        + ("" if result.method != "weighted_sum" else " (score 0-100)")
-    )
+    scale = "" if result.method != "weighted_sum" else " (score 0-100)"
+    candidates = common.count_text(len(order), "candidate")
+    print(f"{ws.organization.name}: {candidates}, method {result.method}{scale}")
     header = (
         f"{'rank':>4}  {'id':<6} {'name':<{name_w}} {'score':>6} {'R':>5} {'p_fail':>6} "
         f"{'E[NPV] [' + unit + ']':>20}  knockouts"
@@ -83,14 +69,20 @@ def _print_table(ws: Any, result: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Rank the candidates on C1–C11 with risk, E[NPV] and knockouts (table or JSON)."""
+    """score candidate partners on criteria C1-C11
+
+    Score and rank the candidate partners on the eleven alliance criteria, with their risk,
+    failure probability, risk-adjusted value E[NPV] and the knockout screens they fail.
+
+    A table in rank order, or with ``--format json`` the ``ScoreResult`` as JSON.
+    """
     from alliancekit.criteria import score_partners
     from alliancekit.workspace import load_workspace
 
     ws = load_workspace(args.workspace)
     result = score_partners(ws, method=args.method, preset=args.weights)
     if args.format == "json":
-        print_json(result.to_dict())
+        common.print_json(result.to_dict())
     else:
         _print_table(ws, result)
-    return EXIT_OK
+    return common.EXIT_OK

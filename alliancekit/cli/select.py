@@ -9,40 +9,24 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from alliancekit.cli.common import (
-    EXIT_OK,
-    WORKSPACE_HELP,
-    add_command,
-    format_option,
-    print_json,
-    seconds_option,
-)
+from alliancekit.cli import common
+from alliancekit.model import RiskAppetite
 
 __all__ = ["register"]
+
+_OBJECTIVE_HELP = (
+    "what to maximise: risk-adjusted value, total score, a blend of both, value minus a "
+    "tail-loss penalty, or value plus a reward for closing capability gaps"
+)
 
 
 def register(sub: Any) -> None:
     """Add ``select`` and its planning options to the sub-command parsers."""
-    p = add_command(
-        sub,
-        "select",
-        run,
-        "choose the best partner portfolio (optimisation)",
-        "Choose the set of new partners that maximises the objective within the budgets, risk "
-        "caps, counts and coverage requirements of the workspace. Existing alliances are kept "
-        "unless this quarter's review says EXIT. Options override the workspace's settings.",
-    )
-    p.add_argument("workspace", help=WORKSPACE_HELP)
-    p.add_argument(
-        "--objective",
-        default="expected_npv",
-        choices=["expected_npv", "score", "blend", "mean_cvar", "coverage"],
-        help="what to maximise: risk-adjusted value, total score, a blend of both, value "
-        "minus a tail-loss penalty, or value plus a reward for closing capability gaps",
-    )
-    p.add_argument(
-        "--solver", choices=["highs", "cbc"], default="highs", help="optimisation solver"
-    )
+    p = common.add_command(sub, "select", run)
+    common.workspace_argument(p)
+    objectives = ["expected_npv", "score", "blend", "mean_cvar", "coverage"]
+    common.choice_option(p, "--objective", objectives, _OBJECTIVE_HELP, default=objectives[0])
+    common.choice_option(p, "--solver", ["highs", "cbc"], "optimisation solver", default="highs")
     for flag, what in (
         ("--budget-annual", "annual budget for all alliances [money/yr]"),
         ("--budget-one-off", "one-off budget for formation and exit costs [money]"),
@@ -54,11 +38,11 @@ def register(sub: Any) -> None:
             metavar="MONEY",
             help=f"{what} (default: the workspace's)",
         )
-    p.add_argument(
+    common.choice_option(
+        p,
         "--risk-appetite",
-        choices=["low", "medium", "high"],
-        default=None,
-        help="sets the default risk caps (default: the workspace's)",
+        [m.value for m in RiskAppetite],
+        "sets the default risk caps (default: the workspace's)",
     )
     p.add_argument(
         "--max-count",
@@ -75,13 +59,13 @@ def register(sub: Any) -> None:
             metavar="ID",
             help=f"partner that {what} (repeat for several)",
         )
-    seconds_option(
+    common.seconds_option(
         p,
         "--time-limit",
         30.0,
         "stop the solver after this long and report the best plan found with its gap",
     )
-    format_option(p, "the plan, totals against limits and explanations")
+    common.format_option(p, "the plan, totals against limits and explanations")
 
 
 @contextlib.contextmanager
@@ -131,7 +115,11 @@ def _print_plan(ws: Any, result: Any, objective: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Plan the partner portfolio: selection, totals against caps, kept/exited alliances.
+    """choose the best partner portfolio (optimisation)
+
+    Choose the set of new partners that maximises the objective within the budgets, risk caps,
+    counts and coverage requirements of the workspace. Existing alliances are kept unless this
+    quarter's review says EXIT. Options override the workspace's settings.
 
     Existing alliances follow the periodic review at the latest period (EXIT ones are exited,
     docs/method.md §10.7); an infeasible plan raises InfeasiblePortfolioError (exit 3).
@@ -159,8 +147,8 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.format != "json":
         _print_plan(ws, plan_portfolio(ws, **settings), args.objective)
-        return EXIT_OK
+        return common.EXIT_OK
     with _stdout_to_stderr():
         result = plan_portfolio(ws, **settings)
-    print_json(result.to_dict())
-    return EXIT_OK
+    common.print_json(result.to_dict())
+    return common.EXIT_OK

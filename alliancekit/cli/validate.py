@@ -6,15 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from alliancekit.cli.common import (
-    EXIT_INVALID,
-    EXIT_OK,
-    WORKSPACE_HELP,
-    add_command,
-    count_text,
-    format_option,
-    print_json,
-)
+from alliancekit.cli import common
 from alliancekit.errors import DataValidationError
 
 __all__ = ["register"]
@@ -34,16 +26,9 @@ _COUNT_WORDS = {
 
 def register(sub: Any) -> None:
     """Add ``validate`` to the sub-command parsers."""
-    p = add_command(
-        sub,
-        "validate",
-        run,
-        "check a workspace and print what it holds",
-        "Check one or more workspaces against every rule the other commands rely on. Prints OK "
-        "with what each holds, or every problem with its file, row and column.",
-    )
-    p.add_argument("workspace", nargs="+", help=WORKSPACE_HELP)
-    format_option(p, "every workspace's status and problems")
+    p = common.add_command(sub, "validate", run)
+    common.workspace_argument(p, "+")
+    common.format_option(p, "every workspace's status and problems")
 
 
 def _workspace_counts(ws: Any) -> dict[str, int]:
@@ -88,7 +73,7 @@ def _valid(path: str, ws: Any, as_json: bool) -> dict[str, Any]:
     counts = _workspace_counts(ws)
     notes = workspace_notes(path)
     if not as_json:
-        text = ", ".join(count_text(n, _COUNT_WORDS[key]) for key, n in counts.items())
+        text = ", ".join(common.count_text(n, _COUNT_WORDS[key]) for key, n in counts.items())
         print(f"OK {path}: {org.name} ({org.money_label}); {text}")
         for note in notes:
             print(f"  note: {note}")
@@ -103,10 +88,14 @@ def _valid(path: str, ws: Any, as_json: bool) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate workspaces: ``OK`` with counts and notes on stdout, or every problem on stderr.
+    """check a workspace and print what it holds
 
-    All workspaces are checked even when one fails; the exit code is 2 if any was invalid.
-    With ``--format json`` one JSON document lists every workspace's status on stdout.
+    Check one or more workspaces against every rule the other commands rely on. Prints OK with
+    what each holds, or every problem with its file, row and column.
+
+    ``OK`` lines (counts and notes) go to stdout, problems to stderr. All workspaces are
+    checked even when one fails; the exit code is 2 if any was invalid. With ``--format json``
+    one JSON document lists every workspace's status on stdout.
     """
     from alliancekit.workspace import load_workspace
 
@@ -120,9 +109,9 @@ def run(args: argparse.Namespace) -> int:
             continue
         records.append(_valid(path, ws, as_json))
     failed = any(r["status"] == "invalid" for r in records)
-    status = EXIT_INVALID if failed else EXIT_OK
+    status = common.EXIT_INVALID if failed else common.EXIT_OK
     if as_json:
-        print_json(
+        common.print_json(
             {"status": "invalid" if failed else "ok", "exit_code": status, "workspaces": records}
         )
     return status
