@@ -115,16 +115,21 @@ class AppServer:
         self.stop()
 
 
+def _give_up(server: AppServer, why: str) -> AllianceKitError:
+    """Stop ``server`` (its temp folder and any kernel left in its group go too) and say why,
+    with the end of its log."""
+    log = server.log()[-3000:]
+    server.stop()
+    return AllianceKitError(f"{why}; its log:\n{log}")
+
+
 def _wait_until_up(server: AppServer, timeout: float) -> None:
+    """Return once the server answers HTTP; raise if it exits or ``timeout`` [s] passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not server.running():
-            log = server.log()[-3000:]
-            server.stop()  # remove its temp folder (and any kernel left in its group)
-            raise AllianceKitError(
-                f"the Voilà server exited with code {server.process.returncode} before "
-                f"answering; its log:\n{log}"
-            )
+            code = server.process.returncode
+            raise _give_up(server, f"the Voilà server exited with code {code} before answering")
         try:
             with urllib.request.urlopen(server.url + "api", timeout=2) as resp:
                 if resp.status < 500:
@@ -135,10 +140,8 @@ def _wait_until_up(server: AppServer, timeout: float) -> None:
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.25)
-    log = server.log()[-3000:]
-    server.stop()
-    raise AllianceKitError(
-        f"the Voilà server did not answer on {server.url} within {timeout:.0f} s; its log:\n{log}"
+    raise _give_up(
+        server, f"the Voilà server did not answer on {server.url} within {timeout:.0f} s"
     )
 
 

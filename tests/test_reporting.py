@@ -204,6 +204,27 @@ def test_batch_collects_invalid_workspaces_and_cli_exits_2(
     assert "no workspace" in capsys.readouterr().err
 
 
+def test_batch_failures_render_themselves_and_a_broken_install_exits_70(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A missing packaged notebook is an internal error (exit 70, like every other command),
+    and ``ReportBatch.to_dict`` holds each failure as the error describes itself."""
+    from alliancekit import resources
+    from alliancekit.errors import PackagedFileMissingError
+
+    def missing(*parts: str):
+        raise PackagedFileMissingError("/site-packages/alliancekit/data/" + "/".join(parts))
+
+    monkeypatch.setattr(resources, "packaged", missing)
+    batch = reporting.run_reports([DATA / "greenscape"], out_dir=tmp_path, progress=False)
+    failure = batch.to_dict()["failures"][0]
+    assert failure["workspace"] == str(DATA / "greenscape")
+    assert failure["error"] == "PackagedFileMissingError" and failure["exit_code"] == 70
+    assert cli.main(["report", str(DATA / "greenscape"), "--out", str(tmp_path)]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: ") and "reinstall alliancekit" in err
+
+
 def test_report_run_summary_and_frame(tmp_path: Path) -> None:
     run = reporting.ReportRun(
         workspace="w",
