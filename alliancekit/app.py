@@ -145,6 +145,21 @@ def _wait_until_up(server: AppServer, timeout: float) -> None:
     )
 
 
+def _server_env(base: Path, extra: dict[str, str] | None) -> dict[str, str]:
+    """The server's environment: Jupyter's directories under ``base`` unless already set."""
+    child_env = dict(os.environ)
+    for var, sub in _JUPYTER_DIRS:
+        if var not in child_env:
+            (base / sub).mkdir()
+            child_env[var] = str(base / sub)
+    child_env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    child_env.setdefault("MPLBACKEND", "Agg")
+    child_env["PYTHONUNBUFFERED"] = "1"
+    if extra:
+        child_env.update(extra)
+    return child_env
+
+
 def serve(
     port: int | None = None,
     host: str = "127.0.0.1",
@@ -194,18 +209,6 @@ def serve(
     port = int(port) if port else find_free_port(host)
     tmp = tempfile.TemporaryDirectory(prefix="alliancekit-app-")
     base = Path(tmp.name)
-    child_env = dict(os.environ)
-    for var, sub in _JUPYTER_DIRS:
-        if var not in child_env:
-            (base / sub).mkdir()
-            child_env[var] = str(base / sub)
-    child_env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    child_env.setdefault("MPLBACKEND", "Agg")
-    child_env["PYTHONUNBUFFERED"] = "1"
-    if env:
-        child_env.update(env)
-    # relative paths typed in the app (an uploaded or named workspace) resolve from here
-    workdir = Path(cwd) if cwd is not None else Path.cwd()
     cmd = [
         sys.executable,
         "-m",
@@ -222,8 +225,9 @@ def serve(
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             cmd,
-            cwd=workdir,
-            env=child_env,
+            # relative paths typed in the app (an uploaded or named workspace) resolve from here
+            cwd=Path(cwd) if cwd is not None else Path.cwd(),
+            env=_server_env(base, env),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

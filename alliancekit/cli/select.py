@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
     common.choice_option(
         p,
         "--risk-appetite",
-        [m.value for m in RiskAppetite],
+        RiskAppetite.values(),
         "sets the default risk caps (default: the workspace's)",
     )
     p.add_argument(
