@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from alliancekit.errors import InfeasiblePortfolioError
+from alliancekit.errors import InfeasiblePortfolioError, Relaxation
 from alliancekit.model import Workspace
 from alliancekit.results import Result, html_table
 
@@ -25,15 +24,16 @@ class Infeasible(Result):
         What conflicts and what to relax (from :class:`InfeasiblePortfolioError`).
     conflicting : tuple of str
         The conflicting constraint groups.
-    relaxations : tuple
-        ``Relaxation`` records (constraint, current, needed, message).
+    relaxations : tuple of Relaxation
+        How far each conflicting group would have to move (constraint, current, needed,
+        message).
     settings : Mapping
         The ``plan_portfolio`` keyword arguments that were tried.
     """
 
     message: str
     conflicting: tuple[str, ...]
-    relaxations: tuple[Any, ...]
+    relaxations: tuple[Relaxation, ...]
     settings: dict
 
     title = "Infeasible: no portfolio satisfies every limit"
@@ -52,10 +52,10 @@ class Infeasible(Result):
         """One row per suggested relaxation."""
         rows = [
             {
-                "constraint": getattr(r, "constraint", ""),
-                "current": getattr(r, "current", np.nan),
-                "needed": getattr(r, "needed", np.nan),
-                "what to do": getattr(r, "message", str(r)),
+                "constraint": r.constraint,
+                "current": r.current,
+                "needed": r.needed,
+                "what to do": r.message,
             }
             for r in self.relaxations
         ]
