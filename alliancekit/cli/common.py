@@ -9,13 +9,19 @@ import textwrap
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from alliancekit.errors import AllianceKitError
+from alliancekit.errors import (
+    AllianceKitError,
+    InfeasiblePortfolioError,
+    PackagedFileMissingError,
+    ReportError,
+)
 
+# each error class knows its exit code; these names are the command line's view of them
 EXIT_OK = 0
-EXIT_INVALID = 2
-EXIT_INFEASIBLE = 3
-EXIT_REPORT_FAILED = 4
-EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug or a broken installation, never bad input
+EXIT_INVALID = AllianceKitError.exit_code  # 2: invalid input
+EXIT_INFEASIBLE = InfeasiblePortfolioError.exit_code  # 3
+EXIT_REPORT_FAILED = ReportError.exit_code  # 4
+EXIT_INTERNAL = PackagedFileMissingError.exit_code  # 70: a bug or a broken installation
 
 #: Shown at the end of every ``--help``.
 EXIT_CODES_EPILOG = """exit codes:
