@@ -620,6 +620,21 @@ def test_report_sections_leave_closed_alliances_out() -> None:
         assert f"<td>{100 * ws.alliance(aid).cost_annual / cost:,.1f}</td>" in risk
 
 
+def test_section_tables_are_drawn_by_the_one_table_renderer() -> None:
+    """Section tables come from ``results.html_table``: the index name heads its column, a count
+    stays an integer beside floats, yes/no for booleans, KPI and milestone ids as columns."""
+    ws = ak.sample_workspace("greenscape")
+    review = ak.review_alliances(ws)
+    overview = reporting.portfolio_overview(ws, review).html
+    assert "<th>group</th><th>alliances</th>" in overview
+    assert re.search(r"<tr><th>relation=[\w ]+</th><td>\d+</td><td>[\d,]+\.\d</td>", overview)
+    card = reporting.scorecard(ws, review).html
+    assert "<th>alliance_id</th><th>kpi_id</th>" in card
+    assert "<th>alliance_id</th><th>milestone_id</th>" in card
+    assert re.search(r"<td>(yes|no)</td></tr>", card)  # turning_point, the last column
+    assert "True" not in card and "False" not in card
+
+
 def test_report_objective_of_a_score_plan_is_not_money() -> None:
     """A plan with objective="score" reports Σ score [points], not an amount of money."""
     ws = ak.sample_workspace("norden-pumpen")
