@@ -115,16 +115,21 @@ class AppServer:
         self.stop()
 
 
+def _give_up(server: AppServer, why: str) -> AllianceKitError:
+    """Stop ``server`` (its temp folder and any kernel left in its group go too) and say why,
+    with the end of its log."""
+    log = server.log()[-3000:]
+    server.stop()
+    return AllianceKitError(f"{why}; its log:\n{log}")
+
+
 def _wait_until_up(server: AppServer, timeout: float) -> None:
+    """Return once the server answers HTTP; raise if it exits or ``timeout`` [s] passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not server.running():
-            log = server.log()[-3000:]
-            server.stop()  # remove its temp folder (and any kernel left in its group)
-            raise AllianceKitError(
-                f"the Voilà server exited with code {server.process.returncode} before "
-                f"answering; its log:\n{log}"
-            )
+            code = server.process.returncode
+            raise _give_up(server, f"the Voilà server exited with code {code} before answering")
         try:
             with urllib.request.urlopen(server.url + "api", timeout=2) as resp:
                 if resp.status < 500:
@@ -135,11 +140,24 @@ def _wait_until_up(server: AppServer, timeout: float) -> None:
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.25)
-    log = server.log()[-3000:]
-    server.stop()
-    raise AllianceKitError(
-        f"the Voilà server did not answer on {server.url} within {timeout:.0f} s; its log:\n{log}"
+    raise _give_up(
+        server, f"the Voilà server did not answer on {server.url} within {timeout:.0f} s"
     )
+
+
+def _server_env(base: Path, extra: dict[str, str] | None) -> dict[str, str]:
+    """The server's environment: Jupyter's directories under ``base`` unless already set."""
+    child_env = dict(os.environ)
+    for var, sub in _JUPYTER_DIRS:
+        if var not in child_env:
+            (base / sub).mkdir()
+            child_env[var] = str(base / sub)
+    child_env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    child_env.setdefault("MPLBACKEND", "Agg")
+    child_env["PYTHONUNBUFFERED"] = "1"
+    if extra:
+        child_env.update(extra)
+    return child_env
 
 
 def serve(
@@ -191,18 +209,6 @@ def serve(
     port = int(port) if port else find_free_port(host)
     tmp = tempfile.TemporaryDirectory(prefix="alliancekit-app-")
     base = Path(tmp.name)
-    child_env = dict(os.environ)
-    for var, sub in _JUPYTER_DIRS:
-        if var not in child_env:
-            (base / sub).mkdir()
-            child_env[var] = str(base / sub)
-    child_env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    child_env.setdefault("MPLBACKEND", "Agg")
-    child_env["PYTHONUNBUFFERED"] = "1"
-    if env:
-        child_env.update(env)
-    # relative paths typed in the app (an uploaded or named workspace) resolve from here
-    workdir = Path(cwd) if cwd is not None else Path.cwd()
     cmd = [
         sys.executable,
         "-m",
@@ -219,8 +225,9 @@ def serve(
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             cmd,
-            cwd=workdir,
-            env=child_env,
+            # relative paths typed in the app (an uploaded or named workspace) resolve from here
+            cwd=Path(cwd) if cwd is not None else Path.cwd(),
+            env=_server_env(base, env),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

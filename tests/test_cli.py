@@ -181,6 +181,22 @@ def test_score_on_invalid_workspace_exits_2(
     assert "Traceback" not in err
 
 
+def test_validate_json_with_notes_is_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notes (here an ignored, misspelt column) are located records in ``--format json``."""
+    folder = tmp_path / "notes"
+    shutil.copytree(DATA / "greenscape", folder)
+    cand = folder / "candidates.csv"
+    cand.write_text(cand.read_text("utf-8").replace(",reputation,", ",reputaton,", 1), "utf-8")
+    assert main(["validate", str(folder), "--format", "json"]) == 0
+    d = _strict_json(capsys.readouterr().out)
+    assert isinstance(d, dict) and d["status"] == "ok"
+    note = d["workspaces"][0]["notes"][0]
+    assert note["file"] == "candidates.csv" and note["column"] == "reputaton"
+    assert "did you mean 'reputation'?" in note["message"]
+
+
 # ---------------------------------------------------------------------------------------------
 # score: every method, table and JSON, equal to the API
 # ---------------------------------------------------------------------------------------------

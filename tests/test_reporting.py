@@ -204,6 +204,27 @@ def test_batch_collects_invalid_workspaces_and_cli_exits_2(
     assert "no workspace" in capsys.readouterr().err
 
 
+def test_batch_failures_render_themselves_and_a_broken_install_exits_70(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A missing packaged notebook is an internal error (exit 70, like every other command),
+    and ``ReportBatch.to_dict`` holds each failure as the error describes itself."""
+    from alliancekit import resources
+    from alliancekit.errors import PackagedFileMissingError
+
+    def missing(*parts: str):
+        raise PackagedFileMissingError("/site-packages/alliancekit/data/" + "/".join(parts))
+
+    monkeypatch.setattr(resources, "packaged", missing)
+    batch = reporting.run_reports([DATA / "greenscape"], out_dir=tmp_path, progress=False)
+    failure = batch.to_dict()["failures"][0]
+    assert failure["workspace"] == str(DATA / "greenscape")
+    assert failure["error"] == "PackagedFileMissingError" and failure["exit_code"] == 70
+    assert cli.main(["report", str(DATA / "greenscape"), "--out", str(tmp_path)]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: ") and "reinstall alliancekit" in err
+
+
 def test_report_run_summary_and_frame(tmp_path: Path) -> None:
     run = reporting.ReportRun(
         workspace="w",
@@ -597,6 +618,21 @@ def test_report_sections_leave_closed_alliances_out() -> None:
     risk = reporting.risk_update(ws, review).html
     for aid in review.table.index:
         assert f"<td>{100 * ws.alliance(aid).cost_annual / cost:,.1f}</td>" in risk
+
+
+def test_section_tables_are_drawn_by_the_one_table_renderer() -> None:
+    """Section tables come from ``results.html_table``: the index name heads its column, a count
+    stays an integer beside floats, yes/no for booleans, KPI and milestone ids as columns."""
+    ws = ak.sample_workspace("greenscape")
+    review = ak.review_alliances(ws)
+    overview = reporting.portfolio_overview(ws, review).html
+    assert "<th>group</th><th>alliances</th>" in overview
+    assert re.search(r"<tr><th>relation=[\w ]+</th><td>\d+</td><td>[\d,]+\.\d</td>", overview)
+    card = reporting.scorecard(ws, review).html
+    assert "<th>alliance_id</th><th>kpi_id</th>" in card
+    assert "<th>alliance_id</th><th>milestone_id</th>" in card
+    assert re.search(r"<td>(yes|no)</td></tr>", card)  # turning_point, the last column
+    assert "True" not in card and "False" not in card
 
 
 def test_report_objective_of_a_score_plan_is_not_money() -> None:

@@ -33,6 +33,35 @@ def test_carpool_is_valid() -> None:
     assert validate_workspace(carpool_workspace(review=True)) == []
 
 
+def test_carpool_is_the_packaged_case_folder() -> None:
+    """The carpool is a workspace folder in the package, loaded like the samples; the planning
+    version drops the formed carpool (alliances, KPIs, survey) and keeps everything else."""
+    from alliancekit.resources import packaged
+
+    folder = packaged("cases", "carpool")
+    assert (folder / "organization.yaml").is_file() and (folder / "candidates.csv").is_file()
+    ws, formed = carpool_workspace(), carpool_workspace(review=True)
+    assert ws.name == formed.name == "carpool"
+    assert ws.organization == formed.organization == load_workspace(folder).organization
+    org = ws.organization
+    assert (org.currency, org.money_unit, org.budget_one_off, org.budget_annual) == (
+        "PKR",
+        "thousand",
+        10.0,
+        60.0,
+    )
+    assert [g.gap_id for g in org.capability_gaps] == ["G1", "G2", "G3"]
+    assert ws.candidate_ids == ("ANIL", "BHAVANA", "CHANDU", "DIVYA")
+    assert ws.candidate("BHAVANA").requires_any == ("ANIL",)
+    assert dict(ws.candidate("DIVYA").coverage) == {"G1": 0.8, "G2": 1.0, "G3": 0.5}
+    assert ws.alliances == () and ws.kpis.empty and ws.health.empty
+    assert formed.alliance_ids == ("AL-ANIL", "AL-BHAVANA")
+    assert formed.periods() == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    assert len(formed.kpis) == 16 and len(formed.health) == 4
+    bhavana = formed.kpis[formed.kpis["alliance_id"] == "AL-BHAVANA"]
+    assert list(bhavana["actual"].iloc[:4]) == [80.0, 78.0, 75.0, 70.0]
+
+
 def test_carpool_story_screening_and_selection() -> None:
     """docs/method.md §7: Chandu fails K2 (goals/temperament 1); Anil and Divya will not ride
     together; Bhavana comes only if Anil does; the car seats three companions."""

@@ -1,0 +1,64 @@
+"""Small file utilities of the report runner: atomic writes, CSV rows, time stamps, safe names."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = ["atomic_write_text", "safe_name", "utc_now", "write_csv"]
+
+
+def utc_now() -> str:
+    """The current UTC time, ISO 8601 to the second (``2025-07-01T09:30:00Z``)."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def safe_name(name: str) -> str:
+    """A workspace name usable as one folder name (no separators, no leading dot)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name)).strip("-.")
+    return cleaned or "workspace"
+
+
+def _temp_beside(path: Path) -> Path:
+    """A hidden, unique temporary file next to ``path`` (same file system: rename is atomic)."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_beside(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave a half-written temp file behind
+        raise
+
+
+def _csv_value(value: Any) -> Any:
+    """A cell as written: floats to 6 significant digits, lists joined by ``;``, None blank."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write ``rows`` (only ``columns``, in that order) as CSV, atomically."""
+    tmp = _temp_beside(path)
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _csv_value(row.get(c)) for c in columns})
+    os.replace(tmp, path)

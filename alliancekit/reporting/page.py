@@ -1,0 +1,220 @@
+"""The report as a web page: an executed notebook to self-contained HTML (no code, no script).
+
+``notebook_to_html`` converts with nbconvert's ``basic`` template and wraps the body in
+``page`` — the one HTML page of the package's reports (the index uses it too), with its own
+screen and print stylesheet.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from alliancekit.reporting.files import utc_now
+
+__all__ = ["notebook_to_html", "page"]
+
+_SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+_EXTERNAL_LINK_RE = re.compile(
+    r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.IGNORECASE | re.DOTALL
+)
+_EXTERNAL_IFRAME_RE = re.compile(r"<iframe\b[^>]*>.*?</iframe\s*>", re.IGNORECASE | re.DOTALL)
+_DROP_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell"}
+
+_CSS = """
+:root { --ink: #1d2327; --muted: #5f6b73; --rule: #d5dadd; --accent: #1f5f8b; }
+html { font-size: 15px; }
+body { font-family: "DejaVu Sans", "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  color: var(--ink); line-height: 1.45; max-width: 1100px; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.7rem; border-bottom: 3px solid var(--accent); padding-bottom: .3rem; }
+h2 { font-size: 1.35rem; color: var(--accent); border-bottom: 1px solid var(--rule);
+  margin-top: 2.2rem; padding-bottom: .2rem; }
+h3 { font-size: 1.1rem; margin-top: 1.4rem; }
+h4 { font-size: 1rem; margin: .8rem 0 .3rem; }
+a.anchor-link { display: none; }
+p, li { max-width: 75ch; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .85rem; }
+th, td { border: 1px solid var(--rule); padding: .25rem .5rem; text-align: left;
+  vertical-align: top; }
+th { background: #f2f5f7; }
+table.dataframe td { white-space: normal; }
+.ak-section { overflow-x: auto; }
+img { max-width: 100%; height: auto; display: block; margin: .5rem 0 1rem; }
+pre { white-space: pre-wrap; font-size: .85rem; background: #f7f9fa; padding: .5rem;
+  border: 1px solid var(--rule); }
+.ak-report-meta { color: var(--muted); font-size: .85rem; }
+.ak-decision-GROW { color: #1b7f3a; font-weight: bold; }
+.ak-decision-MAINTAIN { color: #35586f; font-weight: bold; }
+.ak-decision-RESTRUCTURE { color: #a86400; font-weight: bold; }
+.ak-decision-EXIT { color: #b3261e; font-weight: bold; }
+.ak-callout { border-left: 4px solid var(--accent); background: #f2f7fb; padding: .4rem .8rem;
+  margin: .6rem 0; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  html { font-size: 10pt; }
+  table { font-size: 8pt; }
+  .ak-section { overflow: visible; }
+  body { max-width: none; padding: 0; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  h2 { break-before: auto; }
+  table, img, figure, .ak-callout, .alliancekit-result { break-inside: avoid;
+    page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+  .ak-no-print { display: none; }
+}
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="alliancekit {version}">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+{body}
+<hr>
+<p class="ak-report-meta">{footer}</p>
+</body>
+</html>
+"""
+
+
+def page(title: str, body: str, footer: str) -> str:
+    """A complete HTML document: ``title`` (escaped here), ``body`` and ``footer`` as markup."""
+    from alliancekit import __version__
+
+    return _PAGE.format(
+        version=html.escape(__version__),
+        title=html.escape(title),
+        css=_CSS,
+        body=body,
+        footer=footer,
+    )
+
+
+def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | None = None) -> str:
+    """Convert an executed notebook to a self-contained HTML page without code.
+
+    Uses nbconvert's ``basic`` template (body only; no require.js, MathJax or widget CDN) with
+    code inputs and prompts excluded, drops the parameter cells and stderr streams, embeds every
+    figure as a ``data:`` URI (nbconvert's default for image outputs), removes every
+    ``<script>`` element and any external ``<link>``/``<iframe>`` (the report needs no
+    JavaScript and must open offline), and wraps the body in a page with its own screen and
+    print stylesheet.
+
+    Parameters
+    ----------
+    notebook : path or NotebookNode
+        Executed notebook.
+    title : str, optional
+        Page title (HTML-escaped); default: the notebook file name.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    from alliancekit import __version__
+
+    nb, default_title = _read_notebook(notebook)
+    nb.cells = [_shown(cell) for cell in nb.cells if not _hidden(cell)]
+    body, _ = _html_exporter().from_notebook_node(nb)
+    footer = f"Generated {html.escape(utc_now())} by alliancekit {html.escape(__version__)}."
+    return page(title or default_title, _strip_active_content(body), footer)
+
+
+def _read_notebook(notebook: str | os.PathLike[str] | Any) -> tuple[Any, str]:
+    """The notebook (a copy when given a node) and its default title (file name or "report")."""
+    import nbformat
+
+    if not isinstance(notebook, (str, os.PathLike)):
+        return nbformat.from_dict(json.loads(json.dumps(notebook))), "report"
+    text = Path(notebook).read_text(encoding="utf-8")
+    # a v4 notebook (what papermill writes) is parsed without nbformat.read's schema
+    # validation (~30 ms for a report); anything else goes through nbformat.reads
+    data = json.loads(text)
+    if isinstance(data, dict) and data.get("nbformat") == 4:
+        return nbformat.v4.to_notebook_json(data), Path(notebook).stem
+    return nbformat.reads(text, as_version=4), Path(notebook).stem
+
+
+def _hidden(cell: Any) -> bool:
+    """Parameter cells and cells tagged to be removed are left out of the page."""
+    return bool(set(cell.get("metadata", {}).get("tags", [])) & _DROP_TAGS)
+
+
+def _shown(cell: Any) -> Any:
+    """The cell without its stderr streams (warnings, progress bars)."""
+    if cell.get("cell_type") == "code":
+        cell["outputs"] = [
+            o
+            for o in cell.get("outputs", [])
+            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+        ]
+    return cell
+
+
+@cache
+def _html_exporter() -> Any:
+    """The report's nbconvert exporter, made once per process (its Jinja templates compile once).
+
+    nbconvert's ``HTMLExporter`` (``basic`` template: body only, no require.js, MathJax or widget
+    CDN; code inputs and prompts excluded). Its ``from_notebook_node`` ends by re-parsing the
+    whole page with BeautifulSoup only to add ``alt`` text to images that lack it and
+    ``tabindex`` to JupyterLab-template cells (the ``basic`` template has none): that pass took
+    longer than the conversion itself. This subclass skips it and adds the missing ``alt``
+    text with a regular expression. If a future nbconvert renames the internals it relies on,
+    it falls back to the unmodified exporter.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class _ReportHTMLExporter(HTMLExporter):
+        def from_notebook_node(  # type: ignore[override]
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[str, dict[str, Any]]:
+            try:
+                from nbconvert.filters.highlight import Highlight2HTML
+                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+                langinfo = nb.metadata.get("language_info", {})
+                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+                highlight = self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                )
+                resources = self._init_resources(resources)
+                data_type = WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                )
+            except (ImportError, AttributeError):  # pragma: no cover - other nbconvert versions
+                return super().from_notebook_node(nb, resources, **kw)
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_type)
+            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _IMG_NO_ALT_RE.sub('<img alt="figure" ', body), resources
+
+    return _ReportHTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    )
+
+
+_IMG_NO_ALT_RE = re.compile(r"<img\b(?![^>]*\balt\s*=)\s*", re.IGNORECASE)
+
+
+def _strip_active_content(body: str) -> str:
+    """Remove scripts and external references so the page renders offline and runs no code."""
+    body = _SCRIPT_RE.sub("", body)
+    body = _EXTERNAL_LINK_RE.sub("", body)
+    return _EXTERNAL_IFRAME_RE.sub("", body)

@@ -1,0 +1,176 @@
+"""The portfolio sections: the overview of existing alliances (§5.7 item 2) and the portfolio
+re-planned with this review's decisions (item 10)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from alliancekit.model import Decision, SolveStatus
+from alliancekit.reporting.sections.base import (
+    ReportSection,
+    escape,
+    new_partners,
+    objective_value,
+    section,
+    table,
+)
+
+if TYPE_CHECKING:
+    from alliancekit.model import Workspace
+    from alliancekit.portfolio import PortfolioResult
+    from alliancekit.review import ReviewResult
+
+__all__ = ["portfolio_overview", "replanned_portfolio"]
+
+#: Columns of the selected partners' table and their headings (``{money}`` is the unit).
+_PARTNER_COLUMNS = {
+    "name": "partner",
+    "relation": "relation",
+    "form": "form",
+    "cost_one_off": "one-off cost [{money}]",
+    "cost_annual": "annual cost [{money}/yr]",
+    "expected_npv": "E[NPV] [{money}]",
+    "e_npv": "E[NPV] [{money}]",
+    "R": "risk R [0–1]",
+    "R_rel": "relational risk R_rel [0–1]",
+    "score": "score [0–100]",
+}
+
+
+def _spend(ws: Workspace, review: ReviewResult, total: float) -> pd.DataFrame:
+    """Annual cost of all reviewed alliances and of those kept, against the annual budget."""
+    budget = ws.organization.budget_annual
+    kept = float(
+        sum(
+            ws.alliance(aid).cost_annual
+            for aid, d in review.table["decision"].items()
+            if d != Decision.EXIT
+        )
+    )
+    share = [100 * x / budget if budget else float("nan") for x in (total, kept)]
+    return pd.DataFrame(
+        {
+            f"amount [{ws.organization.money_label}/yr]": [total, kept, budget],
+            "share of budget [%]": [*share, 100.0],
+        },
+        index=pd.Index(
+            ["cost of all existing alliances", "cost of alliances kept", "annual budget"],
+            name="spend",
+        ),
+    )
+
+
+def _risk_limits(plan: PortfolioResult) -> pd.DataFrame:
+    """The plan's risk limits (average and per-partner caps), used vs cap [0–1]."""
+    # the risk groups are recognised by their constraint keys (``average[R]``, ``each[R_rel]``)
+    rows = [r for r in plan.totals.index if str(r).startswith(("average[", "each["))]
+    risk = plan.totals.loc[rows, ["used", "cap", "slack"]].astype(float)
+    risk.index.name = "risk limit (re-planned new partners) [0–1]"
+    return risk
+
+
+def _concentration(frame: pd.DataFrame, total: float, money: str) -> pd.DataFrame | None:
+    """Count, cost and share of spend per relation, form, sector and region."""
+    groups = []
+    for attr in ("relation", "form", "sector", "region"):
+        if attr not in frame.columns or not len(frame):
+            continue
+        g = frame.groupby(frame[attr].astype(str))["cost_annual"].agg(["count", "sum"])
+        g["share of spend [%]"] = 100 * g["sum"] / total if total else float("nan")
+        g = g.rename(columns={"count": "alliances", "sum": f"cost [{money}/yr]"})
+        g.index = [f"{attr}={v}" for v in g.index]
+        groups.append(g)
+    if not groups:
+        return None
+    out = pd.concat(groups)
+    out.index.name = "group"
+    return out
+
+
+def _conflicts(ws: Workspace, alliance_ids: pd.Index) -> str:
+    """The declared conflicts between existing alliances, as a list."""
+    pairs = [(aid, c) for aid in alliance_ids for c in ws.alliance(aid).conflicts_with if c]
+    if not pairs:
+        return "<h3>Conflicts</h3><p>No declared conflicts between existing alliances.</p>"
+    items = "".join(f"<li>{escape(a)} conflicts with {escape(c)}</li>" for a, c in pairs)
+    return f"<h3>Conflicts</h3><ul>{items}</ul>"
+
+
+def portfolio_overview(
+    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None = None
+) -> ReportSection:
+    """§5.7 item 2: count, spend vs budget, risk vs cap, concentration, conflicts."""
+    org = ws.organization
+    money = org.money_label
+    frame = ws.alliances_frame()
+    frame = frame.loc[frame.index.isin(review.table.index)]  # the reviewed: not closed or future
+    total = float(frame["cost_annual"].sum()) if len(frame) else 0.0
+    parts = [
+        f"<p>{len(frame)} existing alliance(s); annual spend {total:,.1f} {escape(money)}/yr of a "
+        f"budget of {org.budget_annual:,.1f} {escape(money)}/yr; one-off budget for new alliances "
+        f"{org.budget_one_off:,.1f} {escape(money)}.</p>",
+        "<h3>Spend vs budget</h3>",
+        table(_spend(ws, review, total), floats=",.1f"),
+    ]
+    if plan is not None and len(plan.totals):
+        risk = _risk_limits(plan)
+        if len(risk):
+            parts += ["<h3>Risk vs cap</h3>", table(risk, floats=".3f")]
+    concentration = _concentration(frame, total, money)
+    if concentration is not None:
+        parts += [
+            "<h3>Concentration by relation, form, sector and region</h3>",
+            table(concentration, floats=",.1f"),
+        ]
+    parts.append(_conflicts(ws, frame.index))
+    return section("portfolio overview", *parts)
+
+
+def _new_partners_table(plan: PortfolioResult, money: str) -> pd.DataFrame:
+    """The new partners the plan selects, with costs, value, risk and score."""
+    frame = plan.to_frame()
+    new = [p for p in new_partners(plan) if p in frame.index]
+    have = [c for c in _PARTNER_COLUMNS if c in frame.columns]
+    have = [c for c in have if not (c == "e_npv" and "expected_npv" in have)]
+    names = {c: _PARTNER_COLUMNS[c].format(money=money) for c in have}
+    chosen = frame.loc[new, have].rename(columns=names)
+    chosen.index.name = "new partner"
+    return chosen
+
+
+def replanned_portfolio(ws: Workspace, plan: PortfolioResult) -> ReportSection:
+    """§5.7: the portfolio re-planned with this review's decisions (``plan_portfolio``).
+
+    New partners selected, existing alliances kept and exited, every limit used vs its cap,
+    and the candidates screened out with the reason; all money in the workspace unit.
+    """
+    money = ws.organization.money_label
+    chosen = _new_partners_table(plan, money)
+    gap = f", MIP gap {plan.mip_gap:.2%}" if plan.status != SolveStatus.OPTIMAL else ""
+    parts = [
+        f"<p>Solver status <b>{escape(plan.status)}</b>{escape(gap)} ({escape(plan.solver)}); "
+        f"objective {escape(plan.objective_name)} = {escape(objective_value(plan))}. Existing "
+        f"alliances kept: {escape(', '.join(plan.kept) or 'none')}; exited: "
+        f"{escape(', '.join(plan.exited) or 'none')}.</p>",
+        "<h3>New partners selected</h3>",
+        table(chosen, floats=",.2f") if len(chosen) else "<p>No new partner selected.</p>",
+    ]
+    totals = plan.totals.copy()
+    if len(totals):
+        totals.index.name = f"limit (money in {money})"
+        parts += [
+            "<h3>Limits: used vs cap</h3>",
+            f"<p>Binding: {escape(', '.join(plan.binding) or 'none')}.</p>",
+            table(totals, floats=",.3f"),
+        ]
+    if plan.screened:
+        screened = pd.DataFrame(
+            {"reason": [plan.screened[k] for k in sorted(plan.screened)]},
+            index=pd.Index(sorted(plan.screened), name="screened out"),
+        )
+        parts += ["<h3>Candidates screened out before the optimisation</h3>", table(screened)]
+    if plan.notes:
+        parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in plan.notes) + "</ul>")
+    return section("re-planned portfolio", *parts)
