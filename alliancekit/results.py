@@ -111,10 +111,12 @@ def html_table(
     head = ("<th>" + html.escape(str(frame.index.name or "")) + "</th>") if index else ""
     head += "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
-    for key, rec in shown.iterrows():
+    # column by column values (iterrows would turn a row of ints and floats into floats)
+    columns = [str(c) for c in frame.columns]
+    for key, values in zip(shown.index, shown.astype(object).itertuples(index=False), strict=True):
         cells = [f"<th>{html.escape(str(key))}</th>"] if index else []
-        for col, value in rec.items():
-            fmt = formats.get(str(col))
+        for col, value in zip(columns, values, strict=True):
+            fmt = formats.get(col)
             missing = value is None or (isinstance(value, float) and math.isnan(value))
             if missing:
                 text = "–"
@@ -124,7 +126,7 @@ def html_table(
                 text = format(value, fmt)
             else:
                 text = _default_format(value)
-            style = cell_style(str(col), value) if cell_style is not None and not missing else ""
+            style = cell_style(col, value) if cell_style is not None and not missing else ""
             attr = f' style="{html.escape(style, quote=True)}"' if style else ""
             cells.append(f"<td{attr}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

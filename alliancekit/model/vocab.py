@@ -331,9 +331,6 @@ class SolveStatus(Vocabulary):
     ERROR = "error"
 
 
-#: Former private name of ``Vocabulary`` (kept for imports written before it was public).
-_StrEnum = Vocabulary
-
 _LABELS: dict[StrEnum, str] = {
     AllianceForm.JOINT_VENTURE: "joint venture",
     IPSensitivity.MED: "medium",

@@ -21,13 +21,13 @@ from typing import Any
 
 from alliancekit.errors import DataValidationError
 from alliancekit.model import Relation
-from alliancekit.model.vocab import _StrEnum
+from alliancekit.model.vocab import Vocabulary
 from alliancekit.results import jsonable
 
 __all__ = ["Constraint", "ConstraintKind", "GroupLimit", "Sense", "Wording"]
 
 
-class Sense(_StrEnum):
+class Sense(Vocabulary):
     """Direction of a constraint: ``used ≤ bound``, ``used ≥ bound`` or ``used = bound``."""
 
     LE = "<="
@@ -43,7 +43,7 @@ class Sense(_StrEnum):
         return -abs(used - bound)
 
 
-class ConstraintKind(_StrEnum):
+class ConstraintKind(Vocabulary):
     """The kinds of constraint group of docs/method.md §4 (what ``target`` names)."""
 
     LIMIT = "limit"  # Σ column·x (+ fixed use) ≤ cap; target: column

@@ -11,13 +11,13 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from alliancekit.model import RiskCaps
-from alliancekit.model.vocab import _StrEnum
+from alliancekit.model.vocab import Vocabulary
 from alliancekit.portfolio.inputs import bad
 
 __all__ = ["OBJECTIVES", "Objective", "PlanOptions"]
 
 
-class Objective(_StrEnum):
+class Objective(Vocabulary):
     """The objectives (a)–(e) of docs/method.md §4."""
 
     EXPECTED_NPV = "expected_npv"

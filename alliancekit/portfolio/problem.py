@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancekit.model.vocab import _StrEnum
+from alliancekit.model.vocab import Vocabulary
 from alliancekit.portfolio.constraints import (
     Constraint,
     ConstraintKind,
@@ -32,7 +32,7 @@ __all__ = ["SOLVERS", "PortfolioProblem", "Solver"]
 K = ConstraintKind
 
 
-class Solver(_StrEnum):
+class Solver(Vocabulary):
     """MILP solvers: HiGHS in-process, or the CBC binary bundled with PuLP 3."""
 
     HIGHS = "highs"

@@ -150,8 +150,7 @@ def number(value: Any, spec: str = ",.1f", missing: str = "–") -> str:
 def table(frame: pd.DataFrame, *, index: bool = True, floats: str = ",.2f") -> str:
     """An escaped HTML table; float columns formatted with ``floats``, missing values as "–"."""
     formats = {str(c): floats for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
-    # object columns: rows keep each value's own type (an int column stays int beside floats)
-    return html_table(frame.astype(object), formats=formats, index=index)
+    return html_table(frame, formats=formats, index=index)
 
 
 def decision_span(decision: Any) -> str:
