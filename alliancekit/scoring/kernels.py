@@ -100,9 +100,12 @@ def _minmax(
     if hi is not None:
         high = np.where(np.isnan(hi), high, hi)
     span = high - low
-    n = np.where(benefit, x - low, high - x) / span
+    n = np.subtract(x, low)  # one (..., m, n) array, filled in place (SMAA draws are large)
+    np.subtract(high, x, out=n, where=~benefit)
+    n /= span
     limit = span_tol * np.maximum(1.0, np.maximum(np.abs(high), np.abs(low))) if span_tol else 0.0
-    return np.where(span > limit, n, constant_fill)
+    np.copyto(n, constant_fill, where=~(span > limit))
+    return n
 
 
 def weighted_sum_kernel(n: np.ndarray, w: np.ndarray) -> np.ndarray:

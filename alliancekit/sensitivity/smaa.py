@@ -235,14 +235,24 @@ class _Tally:
         for a in range(0, len(w_all), chunk):
             w = w_all[a : a + chunk]
             x = scorer.perturbed(rng, len(w)) if scorer.sd is not None else None
-            tally.add(w, scorer.scores(w, x), tol)
+            # the chunk's largest arrays stay referenced here until the next chunk replaces them,
+            # so the allocator reuses their memory instead of faulting in fresh pages each time
+            s = scorer.scores(w, x)
+            ranks = _rank_shares(s, tol)
+            tally.add(w, *ranks)
         return tally
 
-    def add(self, w: np.ndarray, s: np.ndarray, tol: float) -> None:
-        """Count one chunk of draws: weights w (k, n) and the scores s (k, m) they gave."""
+    def add(
+        self,
+        w: np.ndarray,
+        order: np.ndarray,
+        tied_rows: np.ndarray,
+        t_start: np.ndarray | None,
+        t_size: np.ndarray | None,
+    ) -> None:
+        """Count one chunk of draws: weights w (k, n) and where they ranked (``_rank_shares``)."""
         m, k = self.m, len(w)
         self.draws += k
-        order, tied_rows, t_start, t_size = _rank_shares(s, tol)
         clean = np.ones(k, dtype=bool)
         clean[tied_rows] = False
         # draws without ties: one count per (alternative, position); the winner takes all
