@@ -24,7 +24,7 @@ from alliancekit.scoring.kernels import (
 )
 from alliancekit.scoring.preferences import Preference
 from alliancekit.scoring.problem import ScoringProblem, prepare
-from alliancekit.scoring.vocab import Method, Normalization
+from alliancekit.scoring.vocab import Method, Normalization, OnConstant
 
 __all__ = ["ScoreResult", "score"]
 
@@ -154,7 +154,7 @@ def score(
     preferences: Mapping[Any, Preference | str] | None = None,
     scales: Mapping[Any, tuple[float, float]] | None = None,
     *,
-    on_constant: str = "raise",
+    on_constant: str | OnConstant = "raise",
 ) -> ScoreResult:
     """Score and rank alternatives on several criteria.
 

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.errors import DataValidationError
-from alliancekit.scoring import check_count, check_weights, prepare
+from alliancekit.scoring import (
+    Method,
+    Normalization,
+    OnConstant,
+    check_count,
+    check_weights,
+    prepare,
+)
 from alliancekit.sensitivity.scorer import BatchScorer
 
 __all__ = ["weight_stability"]
@@ -22,13 +29,13 @@ def weight_stability(
     matrix: pd.DataFrame,
     weights: Mapping[Any, float] | pd.Series,
     directions: Mapping[Any, Any] | str,
-    method: str = "weighted_sum",
+    method: str | Method = "weighted_sum",
     top_k: int = 1,
-    normalization: str | None = None,
+    normalization: str | Normalization | None = None,
     preferences: Mapping[Any, Any] | None = None,
     scales: Mapping[Any, tuple[float, float]] | None = None,
     *,
-    on_constant: str = "raise",
+    on_constant: str | OnConstant = "raise",
     grid: int = 200,
     tol: float = 1e-9,
 ) -> pd.DataFrame:
