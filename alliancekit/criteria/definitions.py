@@ -11,7 +11,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from alliancekit.model import Direction
-from alliancekit.model.vocab import _StrEnum
+from alliancekit.model.vocab import Vocabulary
 
 __all__ = [
     "CRITERIA",
@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-class CriterionGroup(_StrEnum):
+class CriterionGroup(Vocabulary):
     """Criterion family (Geringer 1991: task vs partner; plus risk and learning)."""
 
     TASK = "task"
@@ -33,7 +33,7 @@ class CriterionGroup(_StrEnum):
     LEARNING = "learning"
 
 
-class CriterionScale(_StrEnum):
+class CriterionScale(Vocabulary):
     """What a criterion's raw value is measured on (docs/method.md §2)."""
 
     DERIVED = "derived"  # computed from other inputs (coverage, risk indices)

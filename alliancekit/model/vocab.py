@@ -67,7 +67,7 @@ class Vocabulary(StrEnum):
         if member is None:
             allowed = ", ".join(m.value for m in cls)
             raise DataValidationError.single(
-                f"{value!r} is not a valid {what or cls.__name__}; expected one of: {allowed}",
+                f"unknown {what or cls.__name__} {value!r}; expected one of: {allowed}",
                 column=what,
             )
         return member

@@ -7,10 +7,7 @@ parses through the one ``Enum.parse`` and members compare equal to their values
 
 from __future__ import annotations
 
-from typing import Any, Self
-
-from alliancekit.errors import DataValidationError
-from alliancekit.model.vocab import _StrEnum
+from alliancekit.model.vocab import Vocabulary
 
 __all__ = [
     "DEFAULT_NORMALIZATION",
@@ -22,28 +19,7 @@ __all__ = [
 ]
 
 
-class _Vocabulary(_StrEnum):
-    """Scoring options: ``Enum.parse``, with an unknown value reported as ``unknown <what>``."""
-
-    @classmethod
-    def parse(cls, value: Any, *, what: str | None = None) -> Self:
-        """The member for ``value`` (any case; ``-`` or space for ``_``); see ``_StrEnum.parse``.
-
-        Raises
-        ------
-        DataValidationError
-            ``unknown <what> <value>; expected one of: …`` for a value outside the vocabulary.
-        """
-        try:
-            return super().parse(value, what=what)
-        except DataValidationError:
-            raise DataValidationError(
-                f"unknown {what or cls.__name__} {value!r}; expected one of: "
-                + ", ".join(cls.values())
-            ) from None
-
-
-class Method(_Vocabulary):
+class Method(Vocabulary):
     """Aggregation method of :func:`alliancekit.scoring.score`."""
 
     WEIGHTED_SUM = "weighted_sum"
@@ -51,7 +27,7 @@ class Method(_Vocabulary):
     PROMETHEE_II = "promethee_ii"
 
 
-class Normalization(_Vocabulary):
+class Normalization(Vocabulary):
     """How raw criterion values become benefit-oriented values (higher = better).
 
     ``minmax``  benefit (x − lo)/(hi − lo), cost (hi − x)/(hi − lo); lo/hi observed or a fixed scale
@@ -72,7 +48,7 @@ class Normalization(_Vocabulary):
     RAW = "raw"
 
 
-class PreferenceKind(_Vocabulary):
+class PreferenceKind(Vocabulary):
     """The six classical PROMETHEE generalised criteria (Brans & Vincke 1985)."""
 
     USUAL = "usual"  # type I
@@ -83,14 +59,14 @@ class PreferenceKind(_Vocabulary):
     GAUSSIAN = "gaussian"  # type VI (s)
 
 
-class OnConstant(_Vocabulary):
+class OnConstant(Vocabulary):
     """What min–max does with a criterion that has one value for every alternative."""
 
     RAISE = "raise"  # bad input: a DataValidationError naming the criterion
     HALF = "half"  # every alternative gets 0.5 on it (docs/method.md §10.1)
 
 
-class HolisticWeights(_Vocabulary):
+class HolisticWeights(Vocabulary):
     """Meta-weights α_r of SMAA's holistic acceptability index Σ_r α_r·b_i^r."""
 
     CENTROID = "centroid"  # α_r ∝ Σ_{k=r..m} 1/k (rank-order centroid)
