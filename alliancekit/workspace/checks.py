@@ -1,0 +1,424 @@
+"""Checks across rows and tables: the one place each rule about a workspace's content is written.
+
+Cells are checked where they are parsed (``cells.convert`` by the column specifications); the
+rules here need more than one cell:
+
+- ``check_entities``: candidates and alliances — unique ids, known gaps, known references,
+  must_include/must_exclude, value_low ≤ value_annual ≤ value_high, end after start;
+- ``check_history``: KPIs, surveys, events and milestones — known alliances, unique keys, one
+  direction per KPI, KPI weights that can count (per alliance, and per KPI over its periods).
+
+``load_workspace``/``validate_workspace`` run both over what they parsed, so every problem is
+reported together with file, row and column. ``check_review_inputs`` runs the same column rules
+and ``check_history`` over the frames of a ``Workspace`` (built in memory or loaded) and returns
+them typed: ``review_alliances`` calls it, so a review refuses exactly what ``alliancekit
+validate`` refuses, and reads values it can trust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alliancekit.model import Workspace, period_key
+from alliancekit.workspace.cells import INVALID, CellError, bound_problem, convert, fmt, to_text
+from alliancekit.workspace.columns import HISTORY_TABLES, TABLE_COLUMNS, Col, Kind
+from alliancekit.workspace.problems import Problems
+
+__all__ = [
+    "Located",
+    "ReviewTables",
+    "check_entities",
+    "check_history",
+    "check_review_inputs",
+]
+
+#: What a history table's row is, in an "unknown alliance" problem.
+_ROW_WHAT = {
+    "kpis": "KPI rows",
+    "health": "a health survey",
+    "events": "a hard-trigger event",
+    "milestones": "a milestone",
+}
+
+
+@dataclass(frozen=True)
+class Located:
+    """A table's frame of values with the spreadsheet row of each record and its file label.
+
+    A cell that is blank or failed to parse is missing (NaN, None or ``""``); checks skip it.
+    """
+
+    label: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+
+
+def _present(values: pd.Series) -> np.ndarray:
+    """True where a cell holds a value (not NaN/None and not blank text)."""
+    present = values.notna().to_numpy()
+    if values.dtype.kind in "fiub":
+        return present
+    return present & (values.astype(object) != "").to_numpy()
+
+
+def _duplicates(t: Located, key: tuple[str, ...], column: str, what: str, P: Problems) -> None:
+    """Report each row repeating the ``key`` columns of an earlier row (skipping missing cells).
+
+    The key is shown as the cell itself for one column (``duplicate id A01``), else a tuple.
+    """
+    if any(c not in t.frame.columns for c in key) or not len(t.frame):
+        return
+    sub = t.frame.loc[:, list(key)]
+    valid = np.logical_and.reduce([_present(sub[c]) for c in key])
+    sub, rows = sub[valid], t.rows[valid]
+    dup = sub.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return
+    groups = [sub[c].to_numpy(dtype=object) for c in key]
+    first = pd.Series(rows).groupby(groups, sort=False).transform("first").to_numpy()
+    for i in np.flatnonzero(dup):
+        values = tuple(g[i] for g in groups)
+        shown = values[0] if len(values) == 1 else values
+        P.add(t.label, int(rows[i]), column, f"duplicate {what} {shown} (first in row {first[i]})")
+
+
+# -- candidates and alliances -----------------------------------------------------------------
+def _records_frame(records: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [[_given(r[c]) for c in columns] for r in records],
+        columns=list(columns),
+        dtype=object,
+    )
+
+
+def _located(records: list[dict], label: str, columns: tuple[str, ...]) -> Located:
+    rows = np.asarray([r["_row"] for r in records], dtype=np.int64)
+    return Located(label, _records_frame(records, columns), rows)
+
+
+def _unknown_gaps(records: list[dict], gap_ids: set[str] | None, label: str, P: Problems) -> None:
+    if gap_ids is None:
+        return
+    for r in records:
+        cov = r.get("coverage")
+        if not isinstance(cov, dict):
+            continue
+        for g in cov:
+            if g not in gap_ids:
+                known = ", ".join(sorted(gap_ids))
+                message = f"unknown gap id '{g}'; the organization defines: {known}"
+                P.add(label, r["_row"], "coverage", message)
+
+
+def _candidate_refs(r: dict, known: set[str], label: str, P: Problems) -> None:
+    for column in ("conflicts_with", "requires_any"):
+        ids = r[column]
+        if ids is INVALID:
+            continue
+        for x in ids:
+            if x == r["id"]:
+                P.add(label, r["_row"], column, f"a candidate cannot list itself ('{x}')")
+            elif x not in known:
+                P.add(label, r["_row"], column, f"unknown id '{x}'; not a candidate or alliance id")
+
+
+def _given(value: Any) -> Any:
+    """``None`` for a cell that failed to parse, else the value."""
+    return None if value is INVALID else value
+
+
+def _candidate_values(r: dict, label: str, P: Problems) -> None:
+    if r["must_include"] is True and r["must_exclude"] is True:
+        P.add(label, r["_row"], "must_exclude", "must_include and must_exclude are both true")
+    lo, hi, v = (_given(r[c]) for c in ("value_low", "value_high", "value_annual"))
+    if lo is not None and hi is not None and lo > hi:
+        P.add(label, r["_row"], "value_low", f"value_low {fmt(lo)} is above value_high {fmt(hi)}")
+    elif lo is not None and v is not None and lo > v:
+        P.add(label, r["_row"], "value_low", f"value_low {fmt(lo)} is above value_annual {fmt(v)}")
+    elif hi is not None and v is not None and hi < v:
+        message = f"value_high {fmt(hi)} is below value_annual {fmt(v)}"
+        P.add(label, r["_row"], "value_high", message)
+
+
+def _alliance_rules(r: dict, known: set[str] | None, label: str, P: Problems) -> None:
+    ids = r["conflicts_with"]
+    if ids is not INVALID and known is not None:
+        for x in ids:
+            if x == r["alliance_id"] or x not in known:
+                message = f"unknown id '{x}'; not a candidate or another alliance id"
+                P.add(label, r["_row"], "conflicts_with", message)
+    s, e = r["start_period"], r["end_period"]
+    if s and e and s is not INVALID and e is not INVALID and period_key(e) < period_key(s):
+        P.add(label, r["_row"], "end_period", f"end_period {e} is before start_period {s}")
+
+
+def check_entities(
+    cands: list[dict],
+    alls: list[dict],
+    labels: tuple[str, str],
+    gap_ids: set[str] | None,
+    refs_usable: bool,
+    P: Problems,
+) -> None:
+    """Candidates and alliances: unique ids, known gaps and references, consistent values.
+
+    ``labels`` are the files of the two tables; ``refs_usable`` is False when an id column could
+    not be read (then references are not checked, to avoid a flood of "unknown id").
+    """
+    cl, al = labels
+    _duplicates(_located(cands, cl, ("id",)), ("id",), "id", "id", P)
+    _duplicates(
+        _located(alls, al, ("alliance_id",)), ("alliance_id",), "alliance_id", "alliance id", P
+    )
+    cand_ids = {r["id"] for r in cands if r["id"] is not INVALID}
+    all_ids = {r["alliance_id"] for r in alls if r["alliance_id"] is not INVALID}
+    for r in alls:
+        if r["alliance_id"] in cand_ids:
+            message = f"'{r['alliance_id']}' is also a candidate id; ids must be distinct"
+            P.add(al, r["_row"], "alliance_id", message)
+    _unknown_gaps(cands, gap_ids, cl, P)
+    _unknown_gaps(alls, gap_ids, al, P)
+    known = cand_ids | all_ids
+    for r in cands:
+        if refs_usable:
+            _candidate_refs(r, known, cl, P)
+        _candidate_values(r, cl, P)
+    for r in alls:
+        _alliance_rules(r, known if refs_usable else None, al, P)
+
+
+# -- history tables ---------------------------------------------------------------------------
+def _unknown_alliances(
+    name: str, t: Located, known: set[str], alliances_table: bool, P: Problems
+) -> None:
+    if "alliance_id" not in t.frame.columns:
+        return
+    aid = t.frame["alliance_id"]
+    bad = _present(aid) & ~aid.isin(known).to_numpy()
+    where = "alliances.csv has no such alliance"
+    if not alliances_table:
+        where = "the workspace has no alliances table"
+    for i in np.flatnonzero(bad):
+        a = aid.iloc[i]
+        message = (
+            f"unknown alliance {a!r}: {_ROW_WHAT[name]} for alliance {a!r}, which does not "
+            f"exist; {where}"
+        )
+        P.add(t.label, int(t.rows[i]), "alliance_id", message)
+
+
+def _kpi_directions(k: pd.DataFrame, rows: np.ndarray, label: str, P: Problems) -> None:
+    """A KPI keeps one direction: rows disagreeing with its first row are problems."""
+    groups = [k["alliance_id"].to_numpy(dtype=object), k["kpi_id"].to_numpy(dtype=object)]
+    direction = k["direction"].to_numpy(dtype=object)
+    first = pd.DataFrame({"d": direction, "row": rows}).groupby(groups, sort=False)
+    first_dir = first["d"].transform("first").to_numpy(dtype=object)
+    first_row = first["row"].transform("first").to_numpy()
+    for i in np.flatnonzero(direction != first_dir):
+        aid, kpi = groups[0][i], groups[1][i]
+        message = (
+            f"KPI {kpi} of {aid} is '{first_dir[i]}' in row {first_row[i]} but "
+            f"'{direction[i]}' here; a KPI keeps one direction"
+        )
+        P.add(label, int(rows[i]), "direction", message)
+
+
+def _kpi_weights(k: pd.DataFrame, rows: np.ndarray, label: str, P: Problems) -> None:
+    """Some KPI weight of each alliance is > 0, and each KPI has a weight > 0 in some period."""
+    aid = k["alliance_id"].to_numpy(dtype=object)
+    kid = k["kpi_id"].to_numpy(dtype=object)
+    w = k["weight"].to_numpy(dtype=float)
+    per_alliance = pd.DataFrame({"w": w, "row": rows}).groupby(aid, sort=False)
+    totals = per_alliance.agg(total=("w", "sum"), row=("row", "first"))
+    zero = set()
+    for a, total, row in zip(totals.index, totals["total"], totals["row"], strict=True):
+        if total <= 0:
+            zero.add(a)
+            message = f"the KPI weights of {a} are all 0; at least one must be > 0"
+            P.add(label, int(row), "weight", message)
+    per_kpi = pd.DataFrame({"zero": w == 0, "row": rows}).groupby([aid, kid], sort=False)
+    never = per_kpi.agg(zero=("zero", "all"), row=("row", "first"))
+    for (a, kpi), z, row in zip(never.index, never["zero"], never["row"], strict=True):
+        if z and a not in zero:
+            message = (
+                f"KPI {kpi!r} of alliance {a!r} has weight 0 in every period, so it can never "
+                "count; give it a positive weight or remove its rows"
+            )
+            P.add(label, int(row), "weight", message)
+
+
+def _kpi_rules(t: Located, P: Problems) -> None:
+    k, rows = t.frame, t.rows
+    if not len(k) or any(c not in k.columns for c in ("alliance_id", "kpi_id")):
+        return
+    keys = _present(k["alliance_id"]) & _present(k["kpi_id"])
+    if "direction" in k.columns:
+        ok = keys & _present(k["direction"])
+        _kpi_directions(k[ok], rows[ok], t.label, P)
+    if "weight" in k.columns:
+        ok = keys & _present(k["weight"])
+        _kpi_weights(k[ok], rows[ok], t.label, P)
+
+
+def check_history(
+    tables: Mapping[str, Located],
+    alliance_ids: set[str] | None,
+    alliances_table: bool,
+    P: Problems,
+) -> None:
+    """KPIs, surveys, events and milestones: known alliances, unique keys, usable KPI weights.
+
+    ``alliance_ids`` is ``None`` when the alliances could not be read (their references are not
+    checked then); ``alliances_table`` says whether the workspace has an alliances table.
+    """
+    if alliance_ids is not None:
+        for name in HISTORY_TABLES:
+            _unknown_alliances(name, tables[name], alliance_ids, alliances_table, P)
+    kpis = tables["kpis"]
+    key = ("alliance_id", "kpi_id", "period")
+    _duplicates(kpis, key, "period", "KPI row for (alliance, kpi, period)", P)
+    _kpi_rules(kpis, P)
+    key = ("alliance_id", "period", "side")
+    _duplicates(tables["health"], key, "side", "survey row for (alliance, period, side)", P)
+    key = ("alliance_id", "milestone_id")
+    what = "milestone id for (alliance, milestone)"
+    _duplicates(tables["milestones"], key, "milestone_id", what, P)
+
+
+# -- frames of a Workspace --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReviewTables:
+    """The history tables of a checked ``Workspace``, typed like a loaded workspace's frames.
+
+    Every column of the table's specification is present (optional ones filled with their
+    defaults); numbers are float (NaN blank), periods ``YYYY-Qn``, Enum columns their values,
+    booleans bool; ids and free text as given. Extra columns are kept.
+    """
+
+    kpis: pd.DataFrame
+    health: pd.DataFrame
+    events: pd.DataFrame
+    milestones: pd.DataFrame
+
+
+def _value_of(col: Col, value: Any) -> tuple[Any, str | None]:
+    """(value, problem) of one cell of an in-memory frame by ``col`` (blank → default).
+
+    Ids are kept as text (only a blank one is a problem); other kinds go through
+    ``cells.convert``, Enums becoming their values.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    try:
+        text = to_text(value)
+        if not text:
+            return (None, "a value is required here") if col.needed else (col.default, None)
+        parsed = text if col.kind == Kind.ID else convert(col, text)
+    except CellError as exc:
+        return None, str(exc)
+    return (parsed.value if isinstance(parsed, Enum) else parsed), None
+
+
+def _float_column(col: Col, s: pd.Series, t: Located, P: Problems) -> pd.Series:
+    """A numeric column checked without text: blanks, infinities and bounds."""
+    x = s.to_numpy(dtype=float)
+    blank = np.isnan(x)
+    if col.needed:
+        for i in np.flatnonzero(blank):
+            P.add(t.label, int(t.rows[i]), col.name, "a value is required here")
+    for i in np.flatnonzero(np.isinf(x)):
+        P.add(t.label, int(t.rows[i]), col.name, f"expected a finite number, got '{x[i]}'")
+    with np.errstate(invalid="ignore"):
+        outside = np.zeros(len(x), bool)
+        if col.lo is not None:
+            outside |= x < col.lo
+        if col.hi is not None:
+            outside |= x > col.hi
+    for i in np.flatnonzero(outside & np.isfinite(x)):
+        P.add(t.label, int(t.rows[i]), col.name, str(bound_problem(float(x[i]), col)))
+    default = np.nan if col.default is None else float(col.default)
+    out = np.where(blank, default, np.where(np.isfinite(x) & ~outside, x, np.nan))
+    return pd.Series(out, index=s.index, name=col.name)
+
+
+def _typed_column(col: Col, s: pd.Series, t: Located, P: Problems) -> pd.Series:
+    """One column of an in-memory frame checked by its specification; values typed.
+
+    Each distinct value is converted once (``_value_of``); a number column is checked as
+    numbers. Free text is kept as given.
+    """
+    if col.kind == Kind.STR:
+        return s
+    if col.kind == Kind.FLOAT and s.dtype.kind in "fiu":
+        return _float_column(col, s, t, P)
+    codes, uniques = pd.factorize(s.astype(object).where(s.notna(), None))
+    parsed = [_value_of(col, u) for u in uniques] + [_value_of(col, None)]
+    codes = np.where(codes < 0, len(uniques), codes)  # missing → the last entry
+    values = np.empty(len(parsed), dtype=object)
+    for j, (value, _) in enumerate(parsed):
+        values[j] = value
+    bad = np.asarray([problem is not None for _, problem in parsed])
+    for i in np.flatnonzero(bad[codes]):
+        P.add(t.label, int(t.rows[i]), col.name, str(parsed[codes[i]][1]))
+    out = values[codes]
+    if col.kind in (Kind.FLOAT, Kind.INT, Kind.LIKERT):
+        out = np.asarray([np.nan if v is None else v for v in out], dtype=float)
+    elif col.kind == Kind.BOOL:
+        out = np.asarray([bool(v) for v in out], dtype=bool)
+    return pd.Series(out, index=s.index, name=col.name)
+
+
+def _default_column(col: Col, n: int) -> pd.Series:
+    if col.kind == Kind.FLOAT:
+        return pd.Series(np.nan if col.default is None else float(col.default), index=range(n))
+    if col.kind == Kind.BOOL:
+        return pd.Series(bool(col.default), index=range(n), dtype="bool")
+    return pd.Series("" if col.default is None else col.default, index=range(n), dtype=object)
+
+
+def _typed_frame(name: str, frame: pd.DataFrame | None, P: Problems) -> Located:
+    """A history frame of a ``Workspace`` checked by its column specifications, typed."""
+    cols = TABLE_COLUMNS[name]
+    label = f"{name}.csv"
+    frame = pd.DataFrame() if frame is None else frame.reset_index(drop=True)
+    t = Located(label, frame, np.arange(len(frame), dtype=np.int64) + 2)
+    if len(frame):
+        for col in cols:
+            if col.required and col.name not in frame.columns:
+                P.add(label, 1, col.name, f"required column '{col.name}' is missing")
+    data = {
+        col.name: (
+            _typed_column(col, frame[col.name], t, P)
+            if col.name in frame.columns
+            else _default_column(col, len(frame))
+        )
+        for col in cols
+    }
+    known = {c.name for c in cols}
+    data.update({str(h): frame[h] for h in frame.columns if h not in known})
+    return Located(label, pd.DataFrame(data, index=range(len(frame))), t.rows)
+
+
+def check_review_inputs(ws: Workspace) -> ReviewTables:
+    """Check the history tables of ``ws`` by the rules of files; return them typed.
+
+    The same column specifications and ``check_history`` that ``load_workspace`` applies, over
+    the frames of a ``Workspace`` built in memory or loaded (a loaded one always passes). Rows
+    are named as they would be written (header = 1) in ``kpis.csv``, ``health.csv``, …
+
+    Raises
+    ------
+    DataValidationError
+        With every problem found (up to ``MAX_PROBLEMS``), each naming file, row and column.
+    """
+    P = Problems()
+    tables = {name: _typed_frame(name, getattr(ws, name), P) for name in HISTORY_TABLES}
+    check_history(tables, set(ws.alliance_ids), True, P)
+    P.raise_if_any()
+    return ReviewTables(**{name: t.frame for name, t in tables.items()})
