@@ -18,7 +18,7 @@ validate`` refuses, and reads values it can trust.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -57,14 +57,41 @@ class Located:
     label: str
     frame: pd.DataFrame
     rows: np.ndarray
+    _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """An integer code per cell of ``column`` (−1 where it is missing: NaN, None or blank
+        text) and its distinct values; computed once per column, then rules compare integers."""
+        if column not in self._codes:
+            values = self.frame[column]
+            codes, uniques = pd.factorize(values)
+            uniques = np.asarray(uniques, dtype=object)
+            if values.dtype.kind not in "fiub":
+                blank = np.flatnonzero(uniques == "")
+                if len(blank):
+                    codes = np.where(codes == blank[0], -1, codes)
+            self._codes[column] = (codes, uniques)
+        return self._codes[column]
 
 
-def _present(values: pd.Series) -> np.ndarray:
-    """True where a cell holds a value (not NaN/None and not blank text)."""
-    present = values.notna().to_numpy()
-    if values.dtype.kind in "fiub":
-        return present
-    return present & (values.astype(object) != "").to_numpy()
+def _key(t: Located, columns: tuple[str, ...]) -> np.ndarray:
+    """One int64 code per row for the combination of ``columns`` (−1 where one is missing)."""
+    key = np.zeros(len(t.frame), dtype=np.int64)
+    valid = np.ones(len(t.frame), dtype=bool)
+    for c in columns:
+        codes, uniques = t.codes(c)
+        valid &= codes >= 0
+        key = key * (len(uniques) + 1) + codes
+    return np.where(valid, key, -1)
+
+
+def _first_of_group(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per element, the position of the first element with the same key; and, per distinct key
+    in order of first appearance, that position."""
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first[inverse], np.sort(first)
 
 
 def _duplicates(t: Located, key: tuple[str, ...], column: str, what: str, P: Problems) -> None:
@@ -74,18 +101,17 @@ def _duplicates(t: Located, key: tuple[str, ...], column: str, what: str, P: Pro
     """
     if any(c not in t.frame.columns for c in key) or not len(t.frame):
         return
-    sub = t.frame.loc[:, list(key)]
-    valid = np.logical_and.reduce([_present(sub[c]) for c in key])
-    sub, rows = sub[valid], t.rows[valid]
-    dup = sub.duplicated(keep="first").to_numpy()
-    if not dup.any():
-        return
-    groups = [sub[c].to_numpy(dtype=object) for c in key]
-    first = pd.Series(rows).groupby(groups, sort=False).transform("first").to_numpy()
-    for i in np.flatnonzero(dup):
-        values = tuple(g[i] for g in groups)
+    codes = _key(t, key)
+    valid = np.flatnonzero(codes >= 0)
+    first, _ = _first_of_group(codes[valid])
+    for j in np.flatnonzero(first != np.arange(len(valid))):
+        i = valid[j]
+        values = tuple(t.frame[c].iloc[i] for c in key)
         shown = values[0] if len(values) == 1 else values
-        P.add(t.label, int(rows[i]), column, f"duplicate {what} {shown} (first in row {first[i]})")
+        first_row = t.rows[valid[first[j]]]
+        P.add(
+            t.label, int(t.rows[i]), column, f"duplicate {what} {shown} (first in row {first_row})"
+        )
 
 
 # -- candidates and alliances -----------------------------------------------------------------
@@ -199,13 +225,13 @@ def _unknown_alliances(
 ) -> None:
     if "alliance_id" not in t.frame.columns:
         return
-    aid = t.frame["alliance_id"]
-    bad = _present(aid) & ~aid.isin(known).to_numpy()
+    codes, uniques = t.codes("alliance_id")
+    unknown = np.asarray([u not in known for u in uniques] + [False], dtype=bool)
     where = "alliances.csv has no such alliance"
     if not alliances_table:
         where = "the workspace has no alliances table"
-    for i in np.flatnonzero(bad):
-        a = aid.iloc[i]
+    for i in np.flatnonzero(unknown[codes]):  # code −1 (missing) looks up the last entry
+        a = uniques[codes[i]]
         message = (
             f"unknown alliance {a!r}: {_ROW_WHAT[name]} for alliance {a!r}, which does not "
             f"exist; {where}"
@@ -213,57 +239,58 @@ def _unknown_alliances(
         P.add(t.label, int(t.rows[i]), "alliance_id", message)
 
 
-def _kpi_directions(k: pd.DataFrame, rows: np.ndarray, label: str, P: Problems) -> None:
+def _kpi_directions(t: Located, pair: np.ndarray, P: Problems) -> None:
     """A KPI keeps one direction: rows disagreeing with its first row are problems."""
-    groups = [k["alliance_id"].to_numpy(dtype=object), k["kpi_id"].to_numpy(dtype=object)]
-    direction = k["direction"].to_numpy(dtype=object)
-    first = pd.DataFrame({"d": direction, "row": rows}).groupby(groups, sort=False)
-    first_dir = first["d"].transform("first").to_numpy(dtype=object)
-    first_row = first["row"].transform("first").to_numpy()
-    for i in np.flatnonzero(direction != first_dir):
-        aid, kpi = groups[0][i], groups[1][i]
+    codes, uniques = t.codes("direction")
+    rows = np.flatnonzero((pair >= 0) & (codes >= 0))
+    first, _ = _first_of_group(pair[rows])
+    for j in np.flatnonzero(codes[rows] != codes[rows[first]]):
+        i, i0 = rows[j], rows[first[j]]
+        aid, kpi = t.frame["alliance_id"].iloc[i], t.frame["kpi_id"].iloc[i]
         message = (
-            f"KPI {kpi} of {aid} is '{first_dir[i]}' in row {first_row[i]} but "
-            f"'{direction[i]}' here; a KPI keeps one direction"
+            f"KPI {kpi} of {aid} is '{uniques[codes[i0]]}' in row {t.rows[i0]} but "
+            f"'{uniques[codes[i]]}' here; a KPI keeps one direction"
         )
-        P.add(label, int(rows[i]), "direction", message)
+        P.add(t.label, int(t.rows[i]), "direction", message)
 
 
-def _kpi_weights(k: pd.DataFrame, rows: np.ndarray, label: str, P: Problems) -> None:
+def _kpi_weights(t: Located, pair: np.ndarray, P: Problems) -> None:
     """Some KPI weight of each alliance is > 0, and each KPI has a weight > 0 in some period."""
-    aid = k["alliance_id"].to_numpy(dtype=object)
-    kid = k["kpi_id"].to_numpy(dtype=object)
-    w = k["weight"].to_numpy(dtype=float)
-    per_alliance = pd.DataFrame({"w": w, "row": rows}).groupby(aid, sort=False)
-    totals = per_alliance.agg(total=("w", "sum"), row=("row", "first"))
+    alliance, names = t.codes("alliance_id")
+    weight = t.frame["weight"].to_numpy(dtype=float)
+    rows = np.flatnonzero((alliance >= 0) & ~np.isnan(weight))
+    totals = np.bincount(alliance[rows], weights=weight[rows], minlength=len(names))
+    _, starts = _first_of_group(alliance[rows])
     zero = set()
-    for a, total, row in zip(totals.index, totals["total"], totals["row"], strict=True):
-        if total <= 0:
-            zero.add(a)
-            message = f"the KPI weights of {a} are all 0; at least one must be > 0"
-            P.add(label, int(row), "weight", message)
-    per_kpi = pd.DataFrame({"zero": w == 0, "row": rows}).groupby([aid, kid], sort=False)
-    never = per_kpi.agg(zero=("zero", "all"), row=("row", "first"))
-    for (a, kpi), z, row in zip(never.index, never["zero"], never["row"], strict=True):
-        if z and a not in zero:
+    for j in starts:
+        i = rows[j]
+        if totals[alliance[i]] <= 0:
+            zero.add(alliance[i])
+            message = f"the KPI weights of {names[alliance[i]]} are all 0; at least one must be > 0"
+            P.add(t.label, int(t.rows[i]), "weight", message)
+    rows = rows[pair[rows] >= 0]
+    _, first, inverse = np.unique(pair[rows], return_index=True, return_inverse=True)
+    counted = np.bincount(inverse, weights=weight[rows] != 0)
+    for g in np.argsort(first):
+        i = rows[first[g]]
+        if counted[g] == 0 and alliance[i] not in zero:
+            aid, kpi = t.frame["alliance_id"].iloc[i], t.frame["kpi_id"].iloc[i]
             message = (
-                f"KPI {kpi!r} of alliance {a!r} has weight 0 in every period, so it can never "
+                f"KPI {kpi!r} of alliance {aid!r} has weight 0 in every period, so it can never "
                 "count; give it a positive weight or remove its rows"
             )
-            P.add(label, int(row), "weight", message)
+            P.add(t.label, int(t.rows[i]), "weight", message)
 
 
 def _kpi_rules(t: Located, P: Problems) -> None:
-    k, rows = t.frame, t.rows
+    k = t.frame
     if not len(k) or any(c not in k.columns for c in ("alliance_id", "kpi_id")):
         return
-    keys = _present(k["alliance_id"]) & _present(k["kpi_id"])
+    pair = _key(t, ("alliance_id", "kpi_id"))
     if "direction" in k.columns:
-        ok = keys & _present(k["direction"])
-        _kpi_directions(k[ok], rows[ok], t.label, P)
+        _kpi_directions(t, pair, P)
     if "weight" in k.columns:
-        ok = keys & _present(k["weight"])
-        _kpi_weights(k[ok], rows[ok], t.label, P)
+        _kpi_weights(t, pair, P)
 
 
 def check_history(
@@ -357,7 +384,7 @@ def _typed_column(col: Col, s: pd.Series, t: Located, P: Problems) -> pd.Series:
         return s
     if col.kind == Kind.FLOAT and s.dtype.kind in "fiu":
         return _float_column(col, s, t, P)
-    codes, uniques = pd.factorize(s.astype(object).where(s.notna(), None))
+    codes, uniques = pd.factorize(s)
     parsed = [_value_of(col, u) for u in uniques] + [_value_of(col, None)]
     codes = np.where(codes < 0, len(uniques), codes)  # missing → the last entry
     values = np.empty(len(parsed), dtype=object)
