@@ -30,28 +30,10 @@ review), ``build`` (the pipeline), ``load`` (load/validate/notes), ``write`` (at
 ``samples`` (the bundled samples), ``problems`` (the problem collector).
 """
 
+from typing import Any
+
+from alliancekit.workspace import columns as _columns
 from alliancekit.workspace.checks import ReviewTables, check_review_inputs
-from alliancekit.workspace.columns import (
-    ALLIANCE_COLS,
-    CANDIDATE_COLS,
-    EVENT_COLS,
-    GAP_COLS,
-    GOAL_COLS,
-    HEALTH_COLS,
-    KPI_COLS,
-    MILESTONE_COLS,
-    ORG_FILE,
-    ORG_LISTS,
-    ORG_SCALARS,
-    REQUIRED_TABLES,
-    RISK_CAP_COLS,
-    RULE_ATTRIBUTES,
-    RULE_COLS,
-    TABLE_COLUMNS,
-    TABLES,
-    Col,
-    Kind,
-)
 from alliancekit.workspace.load import load_workspace, validate_workspace, workspace_notes
 from alliancekit.workspace.problems import MAX_PROBLEMS
 from alliancekit.workspace.samples import (
@@ -64,30 +46,19 @@ from alliancekit.workspace.samples import (
 from alliancekit.workspace.write import save_workspace
 
 #: The organization's lists and their item columns (the old private name).
-_ORG_LISTS = ORG_LISTS
+_ORG_LISTS = _columns.ORG_LISTS
 
-__all__ = [
-    "ALLIANCE_COLS",
-    "CANDIDATE_COLS",
+
+def __getattr__(name: str) -> Any:
+    """The column specifications (``TABLE_COLUMNS``, ``GOAL_COLS``, ``Col`` …) of ``columns``."""
+    if name in _columns.__all__:
+        return getattr(_columns, name)
+    raise AttributeError(f"module 'alliancekit.workspace' has no attribute {name!r}")
+
+
+__all__ = [  # the column specifications are forwarded by __getattr__
     "DATA_ENV",
-    "EVENT_COLS",
-    "GAP_COLS",
-    "GOAL_COLS",
-    "HEALTH_COLS",
-    "KPI_COLS",
     "MAX_PROBLEMS",
-    "MILESTONE_COLS",
-    "ORG_FILE",
-    "ORG_LISTS",
-    "ORG_SCALARS",
-    "REQUIRED_TABLES",
-    "RISK_CAP_COLS",
-    "RULE_ATTRIBUTES",
-    "RULE_COLS",
-    "TABLES",
-    "TABLE_COLUMNS",
-    "Col",
-    "Kind",
     "ReviewTables",
     "check_review_inputs",
     "data_dir",
@@ -98,4 +69,5 @@ __all__ = [
     "save_workspace",
     "validate_workspace",
     "workspace_notes",
+    *_columns.__all__,
 ]

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 
 from alliancekit.model import Workspace
 from alliancekit.workspace.cells import fmt
-from alliancekit.workspace.checks import Located, check_entities, check_history
+from alliancekit.workspace.checks import check_entities, check_history
 from alliancekit.workspace.columns import HISTORY_TABLES, TABLE_COLUMNS, TABLES
+from alliancekit.workspace.frames import Located
 from alliancekit.workspace.organization import ok, parse_org
 from alliancekit.workspace.problems import Problems
 from alliancekit.workspace.readers import RawOrg, RawTable

@@ -14,22 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from alliancekit.model import (
-    AllianceForm,
-    AllianceStatus,
-    Buyout,
-    DecisionRule,
-    IPSensitivity,
-    KPIDirection,
-    KPISource,
-    LifecycleStage,
-    MilestoneStatus,
-    Perspective,
-    Relation,
-    RiskAppetite,
-    Side,
-    SizeClass,
-)
+from alliancekit.model import vocab as v
 
 __all__ = [
     "ALLIANCE_COLS",
@@ -120,11 +105,11 @@ _SHARE = {"kind": Kind.FLOAT, "lo": 0.0, "hi": 1.0}
 CANDIDATE_COLS: tuple[Col, ...] = (
     _c("id", Kind.ID, True),
     _c("name", Kind.STR, True),
-    _e("relation", Relation, True),
-    _e("form", AllianceForm, True),
+    _e("relation", v.Relation, True),
+    _e("form", v.AllianceForm, True),
     _c("sector", Kind.STR, True),
     _c("region", default=""),
-    _e("size_class", SizeClass),
+    _e("size_class", v.SizeClass),
     Col("coverage", Kind.COVERAGE, required=True, default={}),
     _c("cost_one_off", req=True, **_MONEY),
     _c("cost_annual", req=True, **_MONEY),
@@ -152,7 +137,7 @@ CANDIDATE_COLS: tuple[Col, ...] = (
     _c("conflicts_with", Kind.IDS, default=()),
     _c("requires_any", Kind.IDS, default=()),
     _c("partner_benefit_share", **_SHARE),
-    _e("ip_sensitivity", IPSensitivity),
+    _e("ip_sensitivity", v.IPSensitivity),
     _c("must_include", Kind.BOOL, default=False),
     _c("must_exclude", Kind.BOOL, default=False),
 )
@@ -162,14 +147,14 @@ ALLIANCE_COLS: tuple[Col, ...] = (
     _c("partner_name", Kind.STR, True),
     _c("partner_id", default=""),
     _c("description", default=""),
-    _e("relation", Relation, True),
-    _e("form", AllianceForm, True),
+    _e("relation", v.Relation, True),
+    _e("form", v.AllianceForm, True),
     _c("sector", default=""),
     _c("region", default=""),
     _c("start_period", Kind.PERIOD, True),
     _c("end_period", Kind.PERIOD),
-    _e("status", AllianceStatus, True),
-    _e("lifecycle_stage", LifecycleStage),
+    _e("status", v.AllianceStatus, True),
+    _e("lifecycle_stage", v.LifecycleStage),
     _c("cost_annual", req=True, **_MONEY),
     _c("exit_cost", req=True, **_MONEY),
     _c("value_plan_annual", req=True, **_MONEY),
@@ -178,11 +163,11 @@ ALLIANCE_COLS: tuple[Col, ...] = (
     _c("milestone_score", **_SHARE),
     _c("salvage_value", default=0.0, **_MONEY),
     _c("notice_months", Kind.INT, lo=0, hi=600),
-    _e("buyout", Buyout),
+    _e("buyout", v.Buyout),
     _c("ip_terms", default=""),
     _c("exit_triggers", default=""),
     _c("executive_sponsor", default=""),
-    _e("decision_rule", DecisionRule),
+    _e("decision_rule", v.DecisionRule),
     _c("dispute_path", default=""),
     _c("max_days_to_resolve", Kind.INT, lo=0),
     _c("conflicts_with", Kind.IDS, default=()),
@@ -192,14 +177,14 @@ KPI_COLS: tuple[Col, ...] = (
     _c("alliance_id", Kind.ID, True),
     _c("kpi_id", Kind.ID, True),
     _c("name", default=""),
-    _e("perspective", Perspective, default=""),
+    _e("perspective", v.Perspective, default=""),
     _c("period", Kind.PERIOD, True),
     _c("planned", Kind.FLOAT, True, lo=0.0, hint="attainment is a ratio to plan"),
     Col("actual", Kind.FLOAT, required=True),  # blank: not reported
     _c("unit", default=""),
-    _e("direction", KPIDirection, True),
+    _e("direction", v.KPIDirection, True),
     _c("weight", Kind.FLOAT, True, lo=0.0),
-    _e("source", KPISource, default="joint"),
+    _e("source", v.KPISource, default="joint"),
     _c("confidence", default=1.0, **_SHARE),
     _c("comment", default=""),
 )
@@ -207,7 +192,7 @@ KPI_COLS: tuple[Col, ...] = (
 HEALTH_COLS: tuple[Col, ...] = (
     _c("alliance_id", Kind.ID, True),
     _c("period", Kind.PERIOD, True),
-    _e("side", Side, True),
+    _e("side", v.Side, True),
     Col("strategic_fit", required=True, **_SURVEY),  # blank: not answered
     Col("trust", required=True, **_SURVEY),
     Col("governance", required=True, **_SURVEY),
@@ -227,7 +212,7 @@ MILESTONE_COLS: tuple[Col, ...] = (
     _c("milestone_id", Kind.ID, True),
     _c("text", default=""),
     _c("due_period", Kind.PERIOD, True),
-    _e("status", MilestoneStatus, True),
+    _e("status", v.MilestoneStatus, True),
     _c("turning_point", Kind.BOOL, default=False),
 )
 
@@ -253,7 +238,7 @@ ORG_SCALARS: tuple[Col, ...] = (
     _c("money_unit", Kind.STR, True),
     _c("budget_one_off", req=True, **_MONEY),
     _c("budget_annual", req=True, **_MONEY),
-    _e("risk_appetite", RiskAppetite, True),
+    _e("risk_appetite", v.RiskAppetite, True),
     _c("min_alliances", Kind.INT, default=0, lo=0, hi=50),
     _c("max_alliances", Kind.INT, default=10, lo=0, hi=50),
     _c("mgmt_capacity_fte", Kind.FLOAT, lo=0.0),
