@@ -12,7 +12,11 @@ from typing import Any
 import numpy as np
 
 from alliancekit.errors import ArgumentTypeError, DataValidationError, Problem
-from alliancekit.model.vocab import _StrEnum
+
+try:  # the vocabulary base class: public as Vocabulary on main since 75cffd2
+    from alliancekit.model.vocab import Vocabulary
+except ImportError:  # pragma: no cover - before that commit (drop this branch after merging)
+    from alliancekit.model.vocab import _StrEnum as Vocabulary
 
 __all__ = [
     "DIMENSIONS",
@@ -42,14 +46,14 @@ SURVEY_ITEMS: Mapping[str, str] = MappingProxyType(
 )
 
 
-class WindowWeighting(_StrEnum):
+class WindowWeighting(Vocabulary):
     """How the quarters of the review window are averaged into ``A_W``."""
 
     MEAN = "mean"  # plain mean (the default, docs/method.md §5.1)
     EWM = "ewm"  # exponentially weighted, weight λ(1−λ)^(T−t), renormalised
 
 
-class QuarterlyRate(_StrEnum):
+class QuarterlyRate(Vocabulary):
     """How the annual discount rate r becomes a quarterly one (docs/method.md §5.6)."""
 
     COMPOUND = "compound"  # r_q = (1 + r)^(1/4) − 1
