@@ -84,7 +84,8 @@ def _check_header(
 # -- rows -------------------------------------------------------------------------------------
 class _Converter:
     """Converts cells by column, remembering each (column, text) result: conversions are pure
-    (coverage maps are mutable, so they are not remembered)."""
+    (coverage maps are mutable, so they are not remembered). ``memo`` is read inline by
+    ``parse_rows`` (one dict lookup per cell); ``__call__`` handles blanks and misses."""
 
     def __init__(self, label: str, P: Problems) -> None:
         self.label = label
@@ -97,17 +98,13 @@ class _Converter:
                 self.P.add(self.label, row, col.name, "a value is required here")
                 return INVALID
             return col.default
-        key = (col.name, text)
-        value = self.memo.get(key, INVALID)
-        if value is not INVALID:
-            return value
         try:
             value = convert(col, text)
         except CellError as exc:
             self.P.add(self.label, row, col.name, str(exc))
             return INVALID
         if col.kind != Kind.COVERAGE:
-            self.memo[key] = value
+            self.memo[(col.name, text)] = value
         return value
 
 
@@ -118,8 +115,9 @@ def parse_rows(table: RawTable, cols: tuple[Col, ...], P: Problems, *, keep_extr
     header = table.header
     positions = _positions(table, P)
     extras = _check_header(table, cols, positions, P, keep_extra)
-    plan = [(col, positions.get(col.name)) for col in cols]
+    plan = [(col, col.name, positions.get(col.name)) for col in cols]
     convert_cell = _Converter(table.label, P)
+    memo = convert_cell.memo
     records: list[dict[str, Any]] = []
     for rnum, cells in table.rows:
         if len(cells) > len(header) and any(c for c in cells[len(header) :]):
@@ -131,9 +129,10 @@ def parse_rows(table: RawTable, cols: tuple[Col, ...], P: Problems, *, keep_extr
                 "(a stray comma or an unquoted text with a comma?)",
             )
         rec: dict[str, Any] = {"_row": rnum}
-        for col, j in plan:
+        for col, name, j in plan:
             text = cells[j] if j is not None and j < len(cells) else ""
-            rec[col.name] = convert_cell(col, text, j is not None, rnum)
+            value = memo.get((name, text), INVALID)  # the common case: a value seen before
+            rec[name] = convert_cell(col, text, j is not None, rnum) if value is INVALID else value
         for h in extras:
             j = positions[h]
             text = cells[j] if j < len(cells) else ""
@@ -146,28 +145,24 @@ def parse_rows(table: RawTable, cols: tuple[Col, ...], P: Problems, *, keep_extr
 
 
 # -- frames and entities ----------------------------------------------------------------------
-def _plain(value: Any) -> Any:
-    """A value as a frame holds it: Enums by value, a failed cell as missing."""
-    if value is INVALID or value is None:
-        return None
-    return value.value if isinstance(value, Enum) else value
+def _column(values: list[Any], kind: Kind) -> pd.Series:
+    """One frame column from record values (a failed cell is missing)."""
+    if kind == Kind.FLOAT:
+        return pd.Series(
+            [math.nan if v is None or v is INVALID else v for v in values], dtype="float64"
+        )
+    if kind == Kind.BOOL:
+        return pd.Series([v is True for v in values], dtype="bool")
+    if kind == Kind.ENUM:
+        values = [v.value if isinstance(v, Enum) else v for v in values]
+    return pd.Series(["" if v is None or v is INVALID else v for v in values], dtype="str")
 
 
 def history_frame(parsed: Parsed, cols: tuple[Col, ...]) -> pd.DataFrame:
     """The records as a ``Workspace`` frame: float columns float64 (blank NaN), booleans bool,
-    everything else text (blank ""); kept extra columns last, as text."""
-    data: dict[str, Any] = {}
+    Enums by value, everything else text (blank ""); kept extra columns last, as text."""
     records = parsed.records
-    for col in cols:
-        values = [_plain(r[col.name]) for r in records]
-        if col.kind == Kind.FLOAT:
-            data[col.name] = pd.Series(
-                [math.nan if v is None else v for v in values], dtype="float64"
-            )
-        elif col.kind == Kind.BOOL:
-            data[col.name] = pd.Series([bool(v) for v in values], dtype="bool")
-        else:
-            data[col.name] = pd.Series(["" if v is None else v for v in values], dtype="str")
+    data = {col.name: _column([r[col.name] for r in records], col.kind) for col in cols}
     for h in parsed.extras:
         data[h] = pd.Series([r[h] for r in records], dtype="str")
     return pd.DataFrame(data, columns=[c.name for c in cols] + parsed.extras)
