@@ -10,7 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from alliancekit.model import Alliance, Workspace, period_from_index, period_index
+from alliancekit.model import (
+    Alliance,
+    KPIDirection,
+    KPISource,
+    Workspace,
+    period_from_index,
+    period_index,
+)
 from alliancekit.review import measures
 from alliancekit.review.policy import ReviewPolicy
 from alliancekit.review.quarters import Quarters, quarter_of, start_index
@@ -46,7 +53,7 @@ def kpi_rows(kpis: pd.DataFrame) -> pd.DataFrame:
             "actual": kpis["actual"].astype(float),
             "unit": unit.where(unit != "nan", ""),
             "direction": direction,
-            "higher": (direction == "higher").to_numpy(),
+            "higher": (direction == KPIDirection.HIGHER.value).to_numpy(),
             "weight": kpis["weight"].astype(float),
             "source": kpis["source"].astype(str).to_numpy(),
             "confidence": kpis["confidence"].to_numpy(dtype=float),
@@ -138,7 +145,10 @@ def kpi_row_notes(att: Attainment, notes: dict[str, list[str]]) -> None:
     for label, mask in (
         ("not reported", (status == "not reported") & in_window),
         ("planned 0 with a non-zero actual, skipped", (status == "planned 0") & in_window),
-        ("reported by the partner only (not verified jointly)", (source == "partner") & in_window),
+        (
+            "reported by the partner only (not verified jointly)",
+            (source == KPISource.PARTNER.value) & in_window,
+        ),
         ("reported with confidence below 1", low_confidence & reported & in_window),
     ):
         if mask.any():

@@ -9,7 +9,14 @@ import math
 import numpy as np
 import pandas as pd
 
-from alliancekit.model import Alliance, likert, period_from_index, period_index
+from alliancekit.model import (
+    Alliance,
+    MilestoneStatus,
+    Side,
+    likert,
+    period_from_index,
+    period_index,
+)
 from alliancekit.review import measures
 from alliancekit.review.policy import DIMENSIONS, SURVEY_ITEMS, ReviewPolicy
 from alliancekit.review.quarters import Quarters, quarter_of
@@ -31,7 +38,8 @@ def milestone_scores(
     due = quarter_of(ms["due_period"])
     ms = ms[(due <= q.review) & (due > q.review - p.milestone_window)]
     status = ms["status"].astype(str)
-    credit = np.where(status == "met", 1.0, np.where(status == "late", p.late_credit, 0.0))
+    met, late = status == MilestoneStatus.MET.value, status == MilestoneStatus.LATE.value
+    credit = np.where(met, 1.0, np.where(late, p.late_credit, 0.0))
     weights = np.where(ms["turning_point"].to_numpy(dtype=bool), p.turning_point_weight, 1.0)
     position = {a: i for i, a in enumerate(ids)}
     groups = ms["alliance_id"].astype(str).map(position).to_numpy(dtype=int)
@@ -71,7 +79,7 @@ def _latest_survey(
     for col in items:
         out.loc[merged.index, col] = merged[col].to_numpy(dtype=float)
     trust = by_side["trust"].unstack()
-    for side in ("own", "partner"):
+    for side in Side.values():
         if side in trust.columns:
             out.loc[trust.index, f"trust_{side}"] = trust[side].to_numpy(dtype=float)
     latest = h.groupby("alliance_id")["t"].max()
@@ -93,11 +101,11 @@ def _survey_notes(
         age = review - period_index(period)
         if age > p.survey_max_age:
             notes[aid].append(f"health survey from {period} is {age} quarters old (stale)")
-        for side in ("own", "partner"):
+        for side in Side.values():
             if (aid, side) not in sides:
                 notes[aid].append(f"survey {period}: {side} side missing")
         if np.isnan(own[i]) != np.isnan(partner[i]):
-            gone = "own" if np.isnan(own[i]) else "partner"
+            gone = Side.OWN if np.isnan(own[i]) else Side.PARTNER
             notes[aid].append(
                 f"survey {period}: trust of the {gone} side missing; D3 has no "
                 "perception-gap penalty"

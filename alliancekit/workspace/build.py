@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from alliancekit.model import Workspace
+from alliancekit.model import AllianceStatus, Workspace
 from alliancekit.workspace.cells import fmt
 from alliancekit.workspace.checks import check_entities, check_history
 from alliancekit.workspace.columns import HISTORY_TABLES, TABLE_COLUMNS, TABLES
@@ -28,6 +28,8 @@ from alliancekit.workspace.tables import (
 
 __all__ = ["parse_workspace"]
 
+#: Alliances that need no KPI rows (no note when they have none).
+_WITHOUT_KPIS = (AllianceStatus.PROPOSED, AllianceStatus.CLOSED)
 #: Tables whose unknown columns are ignored (noted) rather than kept: entities have fixed fields.
 _ENTITY_TABLES = ("candidates", "alliances")
 
@@ -80,7 +82,7 @@ def _notes(cands: Parsed, alls: Parsed, kpis: Parsed, P: Problems) -> None:
             P.note(cands.label, r["_row"], "partner_benefit_share", message)
     with_kpis = {r["alliance_id"] for r in kpis.records}
     for r in alls.records:
-        if r["alliance_id"] not in with_kpis and r["status"] not in ("proposed", "closed"):
+        if r["alliance_id"] not in with_kpis and r["status"] not in _WITHOUT_KPIS:
             P.note(alls.label, r["_row"], "alliance_id", f"{r['alliance_id']} has no KPI rows")
 
 

@@ -184,7 +184,7 @@ KPI_COLS: tuple[Col, ...] = (
     _c("unit", default=""),
     _e("direction", v.KPIDirection, True),
     _c("weight", Kind.FLOAT, True, lo=0.0),
-    _e("source", v.KPISource, default="joint"),
+    _e("source", v.KPISource, default=v.KPISource.JOINT.value),
     _c("confidence", default=1.0, **_SHARE),
     _c("comment", default=""),
 )
