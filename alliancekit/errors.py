@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "AllianceKitError",
+    "ArgumentTypeError",
     "DataValidationError",
     "InfeasiblePortfolioError",
     "PackagedFileMissingError",
@@ -276,3 +277,11 @@ class ReportError(AllianceKitError):
         if self.notebook_path is not None:
             parts.append(f"failed notebook kept at {self.notebook_path}")
         return "; ".join(parts)
+
+
+class ArgumentTypeError(DataValidationError, TypeError):
+    """An argument of the wrong type (e.g. a policy that is neither a policy nor a mapping).
+
+    A ``DataValidationError`` (exit 2) that is also a ``TypeError``, so callers that catch the
+    built-in type keep working.
+    """

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import alliancekit.workspace as wsmod
+import alliancekit.workspace.write as wswrite
 from alliancekit.errors import DataValidationError, Problem
 from alliancekit.model import Relation, Workspace
 from alliancekit.workspace import (
@@ -1163,8 +1164,8 @@ def test_failed_save_leaves_previous_intact(
         (path / "organization.yaml" if path.is_dir() else path).write_text("half", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(wsmod, "_write_folder_contents", boom)
-    monkeypatch.setattr(wsmod, "_write_workbook", boom)
+    monkeypatch.setattr(wswrite, "_write_folder_contents", boom)
+    monkeypatch.setattr(wswrite, "_write_workbook", boom)
     ws = sample_workspace("greenscape")
     with pytest.raises(OSError, match="disk full"):
         save_workspace(ws, folder)
@@ -1182,14 +1183,14 @@ def test_failed_swap_restores_previous_folder(
     folder = copy_sample(tmp_path)
     (folder / "notes.md").write_text("keep me", encoding="utf-8")
     before = tree_hash(folder)
-    real = wsmod.os.replace
+    real = wswrite.os.replace
 
     def flaky(src: str | Path, dst: str | Path) -> None:
         if Path(src).name.endswith(".tmp") and Path(dst) == folder:
             raise OSError("rename failed")
         real(src, dst)
 
-    monkeypatch.setattr(wsmod.os, "replace", flaky)
+    monkeypatch.setattr(wswrite.os, "replace", flaky)
     with pytest.raises(OSError, match="rename failed"):
         save_workspace(sample_workspace("greenscape").without_candidates("B13"), folder)
     monkeypatch.undo()

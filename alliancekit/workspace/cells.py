@@ -1,0 +1,281 @@
+"""Cells: text → value by a column's :class:`~alliancekit.workspace.columns.Kind`, and back.
+
+Every reader turns cells into text first, so a folder, a workbook and an in-memory frame go
+through the same rules. ``convert`` parses one non-empty text (raising :class:`CellError` with
+what was expected); ``fmt`` writes a value as the text ``convert`` reads back exactly. Periods
+are parsed by ``alliancekit.model.periods`` and Enums by ``Enum.parse``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from enum import Enum, StrEnum
+from typing import Any
+
+from alliancekit.errors import DataValidationError
+from alliancekit.model import is_period, parse_period
+from alliancekit.workspace.columns import Col, Kind
+
+__all__ = [
+    "CONTROL_RE",
+    "INVALID",
+    "CellError",
+    "bound_problem",
+    "convert",
+    "fmt",
+    "number",
+    "parse_enum",
+    "short",
+    "to_text",
+]
+
+
+class CellError(Exception):
+    """A single value failed to parse; the message says what was expected."""
+
+
+#: A value that failed to parse (already reported).
+INVALID: Any = object()
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_ID_SUSPECT_RE = re.compile(r"[;:,\s]")
+_BAD_ID_CHARS = ";:,"
+_TRUE = frozenset({"true", "yes", "y", "1", "x"})
+_FALSE = frozenset({"false", "no", "n", "0"})
+
+
+def short(text: str, n: int = 40) -> str:
+    """``text`` on one line, cut to ``n`` characters (for messages)."""
+    text = text.replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# -- value ↔ text -----------------------------------------------------------------------------
+def _scalar_text(value: Any, *, compact: bool) -> str | None:
+    """Text of None, Enum, bool, int and float (NaN is blank); ``None`` for other types.
+
+    ``compact`` writes integral floats without ``.0`` (the writer); otherwise floats keep their
+    exact ``repr`` (the reader, so text settings such as ``name: 3.0`` stay as typed).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if compact and value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return None
+
+
+def to_text(value: Any) -> str:
+    """Render a cell or YAML scalar as the text a user would see; lists/maps are refused."""
+    text = _scalar_text(value, compact=False)
+    if text is not None:
+        return text
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, tuple, dict)):
+        what = "mapping" if isinstance(value, dict) else "list"
+        raise CellError(f"expected a single value, got a {what}")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def fmt(value: Any) -> str:
+    """A value as CSV text: integral floats without ``.0``, exact repr otherwise."""
+    text = _scalar_text(value, compact=True)
+    if text is not None:
+        return text
+    if isinstance(value, Mapping):
+        return ";".join(f"{k}:{fmt(float(v))}" for k, v in value.items())
+    if isinstance(value, (tuple, list)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+# -- the kinds --------------------------------------------------------------------------------
+def number(text: str) -> float:
+    """A finite number; ``CellError`` naming the text otherwise."""
+    try:
+        x = float(text)
+    except ValueError:
+        hint = " (use '.' as the decimal point, no thousands separators)" if "," in text else ""
+        raise CellError(f"expected a number, got '{short(text)}'{hint}") from None
+    if not math.isfinite(x):
+        raise CellError(f"expected a finite number, got '{short(text)}'")
+    return x
+
+
+def bound_problem(x: float, col: Col) -> str | None:
+    """What is wrong with ``x`` against the bounds of ``col`` (``None`` when within them)."""
+    lo, hi = col.lo, col.hi
+    if (lo is None or x >= lo) and (hi is None or x <= hi):
+        return None
+    if lo == 0 and hi is None:
+        text = f"expected a value >= 0, got {fmt(x)}"
+    else:
+        lo_text = fmt(lo) if lo is not None else "-∞"
+        hi_text = fmt(hi) if hi is not None else "∞"
+        text = f"expected a value in [{lo_text}, {hi_text}], got {fmt(x)}"
+    return f"{text} ({col.hint})" if col.hint else text
+
+
+def _check_id(text: str, what: str = "id") -> str:
+    if not _ID_SUSPECT_RE.search(text):
+        return text
+    bad = [ch for ch in _BAD_ID_CHARS if ch in text]
+    if bad:
+        raise CellError(f"{what} '{short(text)}' must not contain {' '.join(repr(b) for b in bad)}")
+    if any(ch.isspace() for ch in text) and what == "id":
+        raise CellError(f"id '{short(text)}' must not contain spaces")
+    return text
+
+
+def parse_enum(text: str, enum: type[StrEnum]) -> StrEnum:
+    """The member of ``enum`` for ``text`` (``Enum.parse``; a member's label is accepted too)."""
+    try:
+        return enum.parse(text)  # type: ignore[attr-defined]
+    except DataValidationError:
+        key = text.strip().lower()
+        for member in enum:
+            if getattr(member, "label", None) == key:  # e.g. ip_sensitivity "medium"
+                return member
+        allowed = ", ".join(str(m.value) for m in enum)
+        raise CellError(f"'{short(text)}' is not allowed; expected one of: {allowed}") from None
+
+
+def _period(text: str) -> str:
+    if not is_period(text):
+        raise CellError(f"'{short(text)}' is not a period; expected YYYY-Qn such as 2025-Q2")
+    return parse_period(text)
+
+
+def _bool(text: str) -> bool:
+    t = text.strip().lower()
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    raise CellError(f"'{short(text)}' is not true/false; expected true or false (also yes/no, 1/0)")
+
+
+def _coverage_level(gap: str, text: str) -> float:
+    try:
+        x = number(text)
+    except CellError:
+        raise CellError(
+            f"coverage level for {gap} is '{short(text)}'; expected a number in [0, 1]"
+        ) from None
+    if not 0.0 <= x <= 1.0:
+        raise CellError(f"coverage level for {gap} is {fmt(x)}; expected a value in [0, 1]")
+    return x
+
+
+def _coverage(text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in _parts(text):
+        if ":" not in part:
+            raise CellError(
+                f"coverage entry '{short(part)}' is not GAP:LEVEL; expected e.g. G1:0.9;G2:0.5"
+            )
+        gap, _, level = part.partition(":")
+        gap = gap.strip()
+        if not gap:
+            raise CellError(f"coverage entry '{short(part)}' has no gap id; expected e.g. G1:0.9")
+        _check_id(gap, "gap id")
+        x = _coverage_level(gap, level.strip())
+        if gap in out:
+            raise CellError(f"gap {gap} appears twice in the coverage")
+        out[gap] = x
+    return out
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for part in _parts(text):
+        if any(ch in part for ch in ":,") or any(ch.isspace() for ch in part):
+            raise CellError(
+                f"'{short(part)}' is not an id; lists are ';'-separated ids such as A01;A02"
+            )
+        if part not in out:
+            out.append(part)
+    return tuple(out)
+
+
+def _parts(text: str) -> list[str]:
+    """The non-blank ``;``-separated parts of a list cell, stripped."""
+    return [p.strip() for p in text.split(";") if p.strip()]
+
+
+def _currency(text: str) -> str:
+    if not _CURRENCY_RE.match(text):
+        raise CellError(f"'{short(text)}' is not an ISO 4217 currency code such as PKR or EUR")
+    return text
+
+
+def _float(text: str, col: Col) -> float:
+    x = number(text)
+    problem = bound_problem(x, col)
+    if problem:
+        raise CellError(problem)
+    return x
+
+
+def _int(text: str, col: Col) -> int:
+    x = number(text)
+    if x != int(x):
+        raise CellError(f"expected a whole number, got {short(text)}")
+    problem = bound_problem(x, col)
+    if problem:
+        raise CellError(problem)
+    return int(x)
+
+
+def _likert(text: str, col: Col) -> float:
+    x = number(text)
+    if not 1.0 <= x <= 5.0:
+        raise CellError(f"expected a 1–5 rating, got {fmt(x)}")
+    if x * 2 != int(x * 2):
+        raise CellError(
+            f"expected a whole or half point on the 1–5 scale (e.g. 3 or 3.5), got {fmt(x)}"
+        )
+    return x
+
+
+def _enum(text: str, col: Col) -> StrEnum:
+    assert col.enum is not None
+    return parse_enum(text, col.enum)
+
+
+#: Kind → parser of one non-empty text.
+_PARSERS: Mapping[Kind, Any] = {
+    Kind.ID: lambda text, col: _check_id(text),
+    Kind.STR: lambda text, col: text,
+    Kind.CURRENCY: lambda text, col: _currency(text),
+    Kind.FLOAT: _float,
+    Kind.INT: _int,
+    Kind.LIKERT: _likert,
+    Kind.BOOL: lambda text, col: _bool(text),
+    Kind.PERIOD: lambda text, col: _period(text),
+    Kind.ENUM: _enum,
+    Kind.COVERAGE: lambda text, col: _coverage(text),
+    Kind.IDS: lambda text, col: _ids(text),
+}
+
+
+def convert(col: Col, text: str) -> Any:
+    """Parse one non-empty text value according to ``col`` (raises ``CellError``)."""
+    if CONTROL_RE.search(text):
+        raise CellError("contains a control character; use plain text")
+    return _PARSERS[col.kind](text, col)
