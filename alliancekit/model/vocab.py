@@ -40,8 +40,8 @@ def _lookup(cls: type[StrEnum]) -> dict[str, Any]:
     """Lower-case value and name → member, built once per Enum."""
     table: dict[str, Any] = {}
     for member in cls:
-        table[member.name.lower()] = member
-        table[member.value.lower()] = member
+        for text in (member.label, member.name, member.value):  # the value wins on a clash
+            table[text.lower().replace("-", "_").replace(" ", "_")] = member
     return table
 
 
@@ -53,7 +53,8 @@ class Vocabulary(StrEnum):
 
     @classmethod
     def parse(cls, value: Any, *, what: str | None = None) -> Self:
-        """The member for ``value`` (member, value or name; any case; ``-`` or space for ``_``).
+        """The member for ``value`` (member, value, name or label; any case; ``-`` or space for
+        ``_``).
 
         Raises
         ------

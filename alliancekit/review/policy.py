@@ -12,11 +12,7 @@ from typing import Any
 import numpy as np
 
 from alliancekit.errors import ArgumentTypeError, DataValidationError, Problem
-
-try:  # the vocabulary base class: public as Vocabulary on main since 75cffd2
-    from alliancekit.model.vocab import Vocabulary
-except ImportError:  # pragma: no cover - before that commit (drop this branch after merging)
-    from alliancekit.model.vocab import _StrEnum as Vocabulary
+from alliancekit.model.vocab import Vocabulary
 
 __all__ = [
     "DIMENSIONS",

@@ -143,14 +143,10 @@ def _check_id(text: str, what: str = "id") -> str:
 
 
 def parse_enum(text: str, enum: type[StrEnum]) -> StrEnum:
-    """The member of ``enum`` for ``text`` (``Enum.parse``; a member's label is accepted too)."""
+    """The member of ``enum`` for ``text`` (``Enum.parse``: value, name or label, any case)."""
     try:
         return enum.parse(text)  # type: ignore[attr-defined]
     except DataValidationError:
-        key = text.strip().lower()
-        for member in enum:
-            if getattr(member, "label", None) == key:  # e.g. ip_sensitivity "medium"
-                return member
         allowed = ", ".join(str(m.value) for m in enum)
         raise CellError(f"'{short(text)}' is not allowed; expected one of: {allowed}") from None
 
