@@ -12,10 +12,11 @@ import alliancekit as ak
 
 
 def test_import_is_light() -> None:
-    """``import alliancekit`` must not import pulp, matplotlib, ipywidgets or papermill."""
+    """``import alliancekit`` must not import the solvers, chart, widget or notebook libraries."""
     code = (
         "import sys, alliancekit, alliancekit.model, alliancekit.errors;"
-        "heavy = [m for m in ('pulp', 'matplotlib', 'ipywidgets', 'papermill')"
+        "heavy = [m for m in ('pulp', 'highspy', 'matplotlib', 'ipywidgets', 'papermill',"
+        " 'altair', 'vl_convert')"
         " if m in sys.modules]; print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
