@@ -4,7 +4,8 @@ Pure numpy kernels (``kernels``) sit beside validating wrappers that take labell
 and return frozen result objects:
 
 * ``score`` — :func:`score`: weighted sum (WSM), TOPSIS (Hwang & Yoon 1981) or PROMETHEE II
-  (Brans & Vincke 1985) -> :class:`ScoreResult`;
+  (Brans & Vincke 1985) -> :class:`ScoreResult`; ``promethee`` — PROMETHEE's flows in
+  O(m·n·log m) (Calders & Van Assche 2018), exact against the O(m²) definition in ``kernels``;
 * ``weights`` — :func:`rank_order_weights` (rank-order centroid, Barron & Barrett 1996),
   :func:`entropy_weights` (Shannon entropy), :func:`critic_weights` (Diakoulaki et al. 1995);
   ``ahp`` — :func:`ahp_weights` (Saaty 1980 principal eigenvector, CI/CR) -> :class:`AHPResult`;
@@ -24,6 +25,7 @@ from alliancekit.scoring.checks import *  # noqa: F403
 from alliancekit.scoring.kernels import *  # noqa: F403
 from alliancekit.scoring.preferences import *  # noqa: F403
 from alliancekit.scoring.problem import *  # noqa: F403
+from alliancekit.scoring.promethee import *  # noqa: F403
 from alliancekit.scoring.score import *  # noqa: F403
 from alliancekit.scoring.vocab import *  # noqa: F403
 from alliancekit.scoring.weights import *  # noqa: F403
@@ -31,7 +33,17 @@ from alliancekit.scoring.weights import *  # noqa: F403
 #: every public name of the modules above
 __all__ = [
     n
-    for m in ("ahp", "checks", "kernels", "preferences", "problem", "score", "vocab", "weights")
+    for m in (
+        "ahp",
+        "checks",
+        "kernels",
+        "preferences",
+        "problem",
+        "promethee",
+        "score",
+        "vocab",
+        "weights",
+    )
     for n in sys.modules[f"{__name__}.{m}"].__all__
 ]
 

@@ -16,14 +16,10 @@ import pandas as pd
 from alliancekit.model import Direction
 from alliancekit.results import Result
 from alliancekit.scoring.checks import check_weights
-from alliancekit.scoring.kernels import (
-    promethee_kernel,
-    rank_kernel,
-    topsis_kernel,
-    weighted_sum_kernel,
-)
+from alliancekit.scoring.kernels import rank_kernel, topsis_kernel, weighted_sum_kernel
 from alliancekit.scoring.preferences import Preference
 from alliancekit.scoring.problem import ScoringProblem, prepare
+from alliancekit.scoring.promethee import promethee_kernel
 from alliancekit.scoring.vocab import Method, Normalization, OnConstant
 
 __all__ = ["ScoreResult", "score"]
