@@ -128,3 +128,14 @@ def print_json(obj: object) -> None:
 def count_text(n: int, word: str) -> str:
     """``1 event``, ``2 events``."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def scheduler_option(p: argparse.ArgumentParser) -> None:
+    """``--scheduler ADDRESS``: run the command's tasks on a Dask cluster (docs/scaling.md)."""
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler to run on, e.g. tcp://host:8786 (default: $ALLIANCEKIT_SCHEDULER "
+        "if set, else this machine with --jobs; 'local' ignores the variable)",
+    )

@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
     common.period_options(p, "quarter to compare with (default: the one before --period)")
     p.add_argument("--out", default="reports", help="folder the reports are published into")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="reports run in parallel")
+    common.scheduler_option(p)
     common.seconds_option(p, "--timeout", 600.0, "longest time one notebook cell may run")
     common.format_option(p, "the published files and any failures")
 
@@ -128,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         previous_period=args.previous_period,
         timeout=args.timeout,
         jobs=args.jobs,
+        scheduler=args.scheduler,
         progress=sys.stderr.isatty(),
     )
     status = max((err.exit_code for _, err in batch.failures), default=common.EXIT_OK)

@@ -27,6 +27,7 @@ from alliancekit.group.ratings import aggregate_ratings, apply_ratings
 from alliancekit.group.responses import GroupResponses
 from alliancekit.group.vocab import AggregationMethod, SelectionClass, for_people
 from alliancekit.model import Workspace
+from alliancekit.parallel import get_executor
 from alliancekit.results import Result, html_table
 
 __all__ = ["GroupDecisionResult", "group_decision", "rank_acceptability"]
@@ -189,6 +190,11 @@ def _portfolio(ws: Workspace, weights: pd.Series, options: Mapping[str, Any]) ->
     return list(plan.selected), str(plan.status)
 
 
+def _view_plan(weights: pd.Series, ws: Workspace, options: Mapping[str, Any]) -> tuple[list, str]:
+    """Task of the executor: the portfolio of one view's weights."""
+    return _portfolio(ws, weights, options)
+
+
 def _selection(ws: Workspace, portfolios: pd.DataFrame, people: list[str]) -> pd.DataFrame:
     """Core (in every participant's portfolio), borderline (some) or exterior (none)."""
     chosen_by = portfolios[people].sum(axis=1).astype(int)
@@ -213,6 +219,8 @@ def group_decision(
     participant_weights: Mapping[Any, float] | pd.Series | None = None,
     use_ratings: bool = False,
     portfolio_options: Mapping[str, Any] | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> GroupDecisionResult:
     """Partner ranking and portfolio under the group's and everyone's weights.
 
@@ -231,6 +239,10 @@ def group_decision(
         (:func:`~alliancekit.group.ratings.apply_ratings`).
     portfolio_options : Mapping, optional
         Extra keyword arguments of ``plan_portfolio`` (e.g. ``budget_annual``, ``solver``).
+    jobs : int
+        Local worker processes planning the views' portfolios (1: this process).
+    scheduler : str, optional
+        A Dask scheduler address (default: ``ALLIANCEKIT_SCHEDULER``, else local).
 
     Returns
     -------
@@ -251,10 +263,12 @@ def group_decision(
         notes.append(f"group ratings used for {len(rated)} candidate(s)")
     views = _views(analysis)
     scores, portfolios, status = {}, {}, {}
-    for view in views:
+    plans = get_executor(jobs, scheduler).map(  # one plan per view: independent solves
+        _view_plan, [views[v] for v in views], common=(ws, dict(portfolio_options or {}))
+    )
+    for view, (chosen, status[view]) in zip(views, plans, strict=True):
         result = score_partners(ws, weights=views[view].to_dict())
         scores[view] = result.details["S"]
-        chosen, status[view] = _portfolio(ws, views[view], dict(portfolio_options or {}))
         portfolios[view] = pd.Series(result.details.index.isin(chosen), index=result.details.index)
     scores_frame = pd.DataFrame(scores).rename_axis("partner_id")
     ranks = scores_frame.rank(ascending=False, method="min").astype(int)

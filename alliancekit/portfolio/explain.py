@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alliancekit.parallel import get_executor
 from alliancekit.portfolio.constraints import ConstraintKind
 from alliancekit.portfolio.evaluate import measure, measured, objective_at
 from alliancekit.portfolio.milp import build, solve
@@ -123,7 +124,13 @@ def _cost_cut(p: PortfolioProblem, i: str, best: float, tol: float) -> float:
 
 
 def explain_selection(
-    result: PortfolioResult, *, thresholds: bool = True, tol: float = 1e-3
+    result: PortfolioResult,
+    *,
+    thresholds: bool = True,
+    tol: float = 1e-3,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Why each partner is in or out, and how far it is from changing side.
 
@@ -135,6 +142,13 @@ def explain_selection(
         per excluded partner); ``False`` gives reasons only.
     tol : float
         Bisection tolerance on the cost-cut share [0–1].
+    jobs : int
+        Local worker processes for the thresholds' re-solves (1: this process; -1: every core).
+    scheduler : str, optional
+        A Dask scheduler address (default: ``ALLIANCEKIT_SCHEDULER``, else local); the table is
+        the same wherever the re-solves run.
+    progress : bool
+        A tqdm progress bar over the partners whose thresholds are re-solved.
 
     Returns
     -------
@@ -159,36 +173,46 @@ def explain_selection(
         row: dict[str, Any] = {"partner_id": i, "selected": i in selected, "objective_coef": coef}
         row |= dict.fromkeys(COLUMNS[-3:], math.nan)
         if i in selected:
-            row |= _selected_row(p, i, coef, best, binding, thresholds)
+            row |= {"status": "selected", "reason": _selected_reason(p, i, binding)}
         elif i in screened:
             row |= {"status": "screened", "reason": "screened out: " + screened[i]}
         else:
             reasons = "; ".join(_why_out(p, i, selected, screened, binding))
             row |= {"status": "excluded", "reason": reasons}
-            if thresholds:
-                row |= _entry_thresholds(p, i, best, tol, row["reason"])
         rows.append(row)
+    if thresholds:
+        todo = [r for r in rows if r["status"] != "screened"]
+        items = [(r["partner_id"], r["selected"], r["objective_coef"], r["reason"]) for r in todo]
+        found = get_executor(jobs, scheduler).map(
+            _thresholds, items, common=(p, best, tol), desc="thresholds", progress=progress
+        )
+        for r, extra in zip(todo, found, strict=True):
+            r |= extra
     return pd.DataFrame(rows, columns=COLUMNS).set_index("partner_id")
 
 
-def _selected_row(
-    p: PortfolioProblem, i: str, coef: float, best: float, binding: str, thresholds: bool
-) -> dict[str, Any]:
+def _selected_reason(p: PortfolioProblem, i: str, binding: str) -> str:
     if i in p.must_include:
-        reason = "must include"
-    elif i in p.uncounted:
-        reason = f"existing alliance kept (binding: {binding})"
-    else:
-        reason = f"in the optimal set (binding: {binding})"
-    out: dict[str, Any] = {"status": "selected", "reason": reason}
-    if thresholds:
-        without = _with_fix(p, {i: 0})
-        if without is None:
-            out["exit_threshold"] = -math.inf
-            out["reason"] = reason + "; no feasible portfolio without it"
-        else:
-            out["exit_threshold"] = coef - (best - without)
-    return out
+        return "must include"
+    if i in p.uncounted:
+        return f"existing alliance kept (binding: {binding})"
+    return f"in the optimal set (binding: {binding})"
+
+
+def _thresholds(
+    item: tuple[str, bool, float, str], p: PortfolioProblem, best: float, tol: float
+) -> dict[str, Any]:
+    """Task: the threshold columns (and any reason they add) of one unscreened partner."""
+    i, selected, coef, reason = item
+    if not selected:
+        return _entry_thresholds(p, i, best, tol, reason)
+    without = _with_fix(p, {i: 0})
+    if without is None:
+        return {
+            "exit_threshold": -math.inf,
+            "reason": reason + "; no feasible portfolio without it",
+        }
+    return {"exit_threshold": coef - (best - without)}
 
 
 def _entry_thresholds(

@@ -18,6 +18,7 @@ import pandas as pd
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import SolveStatus, Workspace
+from alliancekit.parallel import Executor, get_executor
 from alliancekit.portfolio.constraints import Constraint, ConstraintKind
 from alliancekit.portfolio.evaluate import column, measure, offset, screened
 from alliancekit.portfolio.inputs import bad
@@ -106,6 +107,14 @@ def _value_range(
     return np.linspace(lo, hi, int(points))
 
 
+def _solve_at(v: float, p: PortfolioProblem, c: Constraint) -> PortfolioResult | None:
+    """Task: the optimum with the varied limit at ``v``, or None when that is infeasible."""
+    try:
+        return solve_problem(p.with_cap(c.kind, c.target, v), diagnose=False)
+    except InfeasiblePortfolioError:
+        return None
+
+
 def _walk(
     p: PortfolioProblem,
     c: Constraint,
@@ -113,41 +122,50 @@ def _walk(
     free: PortfolioResult | None,
     progress: bool,
     vary: str,
+    executor: Executor,
 ) -> dict[int, PortfolioResult | None]:
     """Solve each value from the loosest down, reusing optima and infeasible tails (exact).
 
     An optimum found at value v that uses u ≤ v is optimal for every value in [u, v] (it stays
     feasible and the optimum can only fall as the limit tightens); below a proven-infeasible
-    value nothing is feasible. Only proven-optimal solutions are reused.
+    value nothing is feasible. Only proven-optimal solutions are reused. With several workers
+    the next values still unsettled are solved ahead, in parallel; the walk then replays the
+    serial decisions over those results (a solve is deterministic), so every executor returns
+    exactly what the serial walk returns, at the price of some solves the walk did not need.
     """
     from tqdm.auto import tqdm
 
     def usage(r: PortfolioResult) -> float:
         return measure(p, c, np.array([i in set(r.selected) for i in p.ids], dtype=float))
 
+    def settled(k: int) -> bool:
+        v = values[k]
+        return free is None or v <= infeasible_at or (last is not None and last_use <= v + 1e-12)
+
     order = sorted(range(len(values)), key=lambda k: -values[k])
     found: dict[int, PortfolioResult | None] = {}
+    ahead: dict[int, PortfolioResult | None] = {}  # solved values, by position
     infeasible_at = -math.inf
     last = free if free is not None and free.status is SolveStatus.OPTIMAL else None
     last_use = usage(free) if free is not None else math.nan
-    for k in tqdm(order, desc=f"frontier over {vary}", disable=not progress, leave=False):
-        v = values[k]
-        if free is None or v <= infeasible_at:
-            found[k] = None
-        elif last is not None and last_use <= v + 1e-12:
-            found[k] = last
-        else:
-            try:
-                r = solve_problem(p.with_cap(c.kind, c.target, v), diagnose=False)
-            except InfeasiblePortfolioError:
-                infeasible_at = max(infeasible_at, v)
-                found[k] = None
+    width = executor.parallelism()
+    with tqdm(total=len(order), desc=f"frontier over {vary}", disable=not progress) as bar:
+        for at, k in enumerate(order):
+            if settled(k):
+                found[k] = None if free is None or values[k] <= infeasible_at else last
             else:
-                found[k] = r
-                if r.status is SolveStatus.OPTIMAL:
+                if k not in ahead:
+                    batch = [j for j in order[at:] if not settled(j) and j not in ahead][:width]
+                    got = executor.map(_solve_at, [values[j] for j in batch], common=(p, c))
+                    ahead.update(zip(batch, got, strict=True))
+                r = found[k] = ahead[k]
+                if r is None:
+                    infeasible_at = max(infeasible_at, values[k])
+                elif r.status is SolveStatus.OPTIMAL:
                     last, last_use = r, usage(r)
                 else:
                     last = None
+            bar.update()
     return found
 
 
@@ -184,6 +202,8 @@ def efficient_frontier(
     values: Sequence[float] | None = None,
     *,
     progress: bool = True,
+    jobs: int = 1,
+    scheduler: str | None = None,
     **plan_kwargs: Any,
 ) -> FrontierResult:
     """Trade-off curve: the optimum as one limit moves (docs/method.md §4 "what if").
@@ -203,6 +223,11 @@ def efficient_frontier(
         The exact values of the varied limit to solve at.
     progress : bool
         Show a tqdm progress bar.
+    jobs : int
+        Local worker processes solving points ahead (1: this process; -1: every core).
+    scheduler : str, optional
+        A Dask scheduler address (default: ``ALLIANCEKIT_SCHEDULER``, else local). The points
+        are the same wherever they are solved.
     **plan_kwargs
         Passed to ``plan_portfolio`` when ``ws`` is a workspace.
 
@@ -227,7 +252,7 @@ def efficient_frontier(
     if values is None:
         values = _value_range(p, c, free, current, points)
     values = [float(v) for v in values]
-    found = _walk(p, c, values, free, progress, vary)
+    found = _walk(p, c, values, free, progress, vary, get_executor(jobs, scheduler))
     rows = [_point(p, v, found[k], plan) for k, v in enumerate(values)]
     return FrontierResult(
         vary=vary,

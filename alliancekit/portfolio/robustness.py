@@ -17,6 +17,7 @@ import pandas as pd
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import Workspace
+from alliancekit.parallel import get_executor
 from alliancekit.portfolio.inputs import bad
 from alliancekit.portfolio.options import PlanOptions
 from alliancekit.portfolio.plan import plan_problem
@@ -27,6 +28,9 @@ from alliancekit.portfolio.solve import solve_problem
 __all__ = ["portfolio_robustness"]
 
 MODES = ("weights", "values")
+#: draws per task: each task warm-starts its draws from the previous one (a fixed size, so the
+#: same seed gives the same chains, and so the same result, on every executor)
+DRAWS_PER_TASK = 25
 
 
 def _draws(
@@ -52,6 +56,26 @@ def _draws(
     return draws
 
 
+def _solve_draws(
+    draws: list[tuple[str, pd.Series]], p: PortfolioProblem
+) -> list[tuple[str, tuple[str, ...] | None]]:
+    """Task: (mode, selected ids or None when infeasible) of each draw, solved in order.
+
+    Every draw keeps the constraints, so the previous draw's selection is a feasible start.
+    """
+    out: list[tuple[str, tuple[str, ...] | None]] = []
+    last = None
+    for kind, coef in draws:
+        try:
+            r = solve_problem(replace(p, objective=coef.rename(kind)), diagnose=False, start=last)
+        except InfeasiblePortfolioError:
+            out.append((kind, None))
+            continue
+        last = r.selected
+        out.append((kind, tuple(r.selected)))
+    return out
+
+
 def portfolio_robustness(
     ws: Workspace,
     n_draws: int = 200,
@@ -61,6 +85,8 @@ def portfolio_robustness(
     core: float = CORE_SHARE,
     exterior: float = EXTERIOR_SHARE,
     progress: bool = False,
+    jobs: int = 1,
+    scheduler: str | None = None,
     **plan_kwargs: Any,
 ) -> RobustnessResult:
     """How often each partner is selected when weights or values are uncertain.
@@ -84,6 +110,12 @@ def portfolio_robustness(
         Shares of draws [0–1] at or above which a partner is core, at or below which exterior.
     progress : bool
         Show a tqdm progress bar.
+    jobs : int
+        Local worker processes solving the draws (1: this process; -1: every core).
+    scheduler : str, optional
+        A Dask scheduler address (``"tcp://host:8786"``) to solve the draws on a cluster
+        (default: the ``ALLIANCEKIT_SCHEDULER`` environment variable, else local). The result
+        does not depend on where the draws are solved.
     **plan_kwargs
         Passed to ``plan_portfolio`` (its ``objective`` is ignored: E[NPV] constraints).
 
@@ -92,8 +124,6 @@ def portfolio_robustness(
     RobustnessResult
         ``table`` indexed by ``partner_id``: share per mode, ``share`` and ``class``.
     """
-    from tqdm.auto import tqdm
-
     if mode not in ("weights", "values", "both"):
         raise bad(f"mode must be 'weights', 'values' or 'both', got {mode!r}")
     if not 0 <= exterior < core <= 1:
@@ -103,17 +133,18 @@ def portfolio_robustness(
     counts = {m: pd.Series(0.0, index=list(p.ids)) for m in MODES}
     runs = dict.fromkeys(MODES, 0)
     infeasible = 0
-    last = None  # every draw keeps the constraints, so the previous selection is feasible
     draws = _draws(ws, p, n_draws, seed, mode, plan_kwargs.get("policy"))
-    for kind, coef in tqdm(draws, desc="robustness", disable=not progress, leave=False):
-        try:
-            r = solve_problem(replace(p, objective=coef.rename(kind)), diagnose=False, start=last)
-        except InfeasiblePortfolioError:
+    tasks = [draws[a : a + DRAWS_PER_TASK] for a in range(0, len(draws), DRAWS_PER_TASK)]
+    executor = get_executor(jobs, scheduler)
+    solved = executor.map(
+        _solve_draws, tasks, common=(p,), desc="robustness", progress=progress, unit="task"
+    )
+    for kind, selected in (pair for chunk in solved for pair in chunk):
+        if selected is None:
             infeasible += 1
             continue
         runs[kind] += 1
-        last = r.selected
-        counts[kind].loc[r.selected] += 1
+        counts[kind].loc[list(selected)] += 1
     table = pd.DataFrame(index=pd.Index(p.ids, name="partner_id"))
     for kind in MODES:
         table[f"share_{kind}"] = counts[kind] / runs[kind] if runs[kind] else math.nan

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from alliancekit.errors import AllianceKitError, DataValidationError, ReportError
+from alliancekit.parallel import WorkerLostError, get_executor
 from alliancekit.reporting.outcome import ReportBatch, ReportRun
 from alliancekit.reporting.run import policy_overrides, run_report
 
@@ -19,13 +20,16 @@ def run_reports(
     workspaces: Sequence[str | os.PathLike[str]],
     *,
     jobs: int = 1,
+    scheduler: str | None = None,
     progress: bool = True,
     **options: Any,
 ) -> ReportBatch:
     """Run ``run_report`` for several workspaces, ``jobs`` at a time in separate processes.
 
     A failing workspace does not stop the others: its error is collected in
-    ``ReportBatch.failures``. ``progress`` shows one tqdm bar over the workspaces.
+    ``ReportBatch.failures``; a report whose worker process dies is run once more elsewhere,
+    then counted as failed (publishing stays atomic either way). ``progress`` shows one tqdm bar
+    over the workspaces.
 
     Parameters
     ----------
@@ -33,6 +37,10 @@ def run_reports(
         Workspace folders or workbooks.
     jobs : int
         Worker processes (``1`` runs in this process, one after another).
+    scheduler : str, optional
+        A Dask scheduler address (``"tcp://host:8786"``; default: ``ALLIANCEKIT_SCHEDULER``):
+        the reports run on that cluster's workers, which must see the workspaces and
+        ``out_dir`` at the same paths (a shared file system, docs/scaling.md).
     progress : bool
         One tqdm bar over the workspaces (no per-cell bars).
     **options
@@ -51,8 +59,6 @@ def run_reports(
     TypeError
         If an option is not a keyword argument of ``run_report``.
     """
-    from tqdm.auto import tqdm
-
     if jobs < 1:
         raise DataValidationError.single(f"jobs must be at least 1, got {jobs}", column="jobs")
     inspect.signature(run_report).bind("workspace", **options)  # unknown options fail here
@@ -62,14 +68,17 @@ def run_reports(
             options[key] = str(options[key])
     started = time.perf_counter()
     paths = [str(w) for w in workspaces]
-    with tqdm(total=len(paths), desc="reports", unit="report", disable=not progress) as bar:
-        if jobs == 1 or len(paths) <= 1:
-            outcomes = {}
-            for i, path in enumerate(paths):
-                outcomes[i] = _run_one(path, options)
-                bar.update()
-        else:
-            outcomes = _run_in_workers(paths, options, jobs, bar)
+    executor = get_executor(jobs, scheduler)
+    found = executor.map(
+        _run_one,
+        paths,
+        common=(options,),
+        desc="reports",
+        unit="report",
+        progress=progress,
+        lost="return",  # a report whose worker died twice is a failure, not a lost batch
+    )
+    outcomes = {i: _lost_to_failure(o, paths[i], options) for i, o in enumerate(found)}
     done = sorted(outcomes.items())
     return ReportBatch(
         runs=tuple(o for _, o in done if isinstance(o, ReportRun)),
@@ -79,46 +88,16 @@ def run_reports(
     )
 
 
-def _run_in_workers(
-    paths: list[str], options: dict[str, Any], jobs: int, bar: Any
-) -> dict[int, ReportRun | AllianceKitError]:
-    """Outcome of every workspace (by position), ``jobs`` worker processes at a time."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    outcomes: dict[int, ReportRun | AllianceKitError] = {}
-    ctx = _worker_context()
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=ctx) as pool:
-        futures = {pool.submit(_run_one, p, options): i for i, p in enumerate(paths)}
-        for fut in as_completed(futures):
-            i = futures[fut]
-            try:
-                outcomes[i] = fut.result()
-            except Exception as exc:  # a worker process died (crash, OOM kill)
-                outcomes[i] = ReportError(
-                    f"the worker process running {paths[i]} failed: {exc!r}",
-                    extra={"period": options.get("period", "latest")},
-                )
-            bar.update()
-    return outcomes
-
-
-def _worker_context() -> Any:
-    """Process start method for report workers.
-
-    POSIX: a fork server that imports the runner's heavy modules (pandas, papermill, nbconvert)
-    once; each worker is forked from that clean, single-threaded server, so workers neither
-    re-import (about a second of CPU each) nor inherit this process's threads or sockets.
-    Elsewhere: spawn.
-    """
-    import multiprocessing
-
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(
-            ["alliancekit.reporting", "alliancekit.workspace", "papermill", "nbconvert"]
+def _lost_to_failure(
+    outcome: ReportRun | AllianceKitError, path: str, options: dict[str, Any]
+) -> ReportRun | AllianceKitError:
+    """A report lost with its worker (after one retry) becomes a ReportError of its own."""
+    if isinstance(outcome, WorkerLostError):
+        return ReportError(
+            f"the worker process running {path} failed twice: {outcome.headline}",
+            extra={"period": options.get("period", "latest")},
         )
-        return ctx
-    return multiprocessing.get_context("spawn")
+    return outcome
 
 
 def _run_one(path: str, options: dict[str, Any]) -> ReportRun | AllianceKitError:
