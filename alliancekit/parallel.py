@@ -181,7 +181,7 @@ class Executor:
             for i in todo
         ]
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 yield future.result()
         finally:
             for future in futures:
