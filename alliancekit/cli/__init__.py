@@ -30,6 +30,7 @@ from alliancekit.cli.common import (
     Parser,
 )
 from alliancekit.errors import AllianceKitError
+from alliancekit.startup import defer_costly_imports
 
 __all__ = [
     "EXIT_CODES_EPILOG",
@@ -75,6 +76,7 @@ def build_parser() -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code (see ``EXIT_CODES_EPILOG``)."""
+    defer_costly_imports()  # ~1.2 s of jsonschema's IRI grammar that no command uses
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

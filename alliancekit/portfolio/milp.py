@@ -15,8 +15,10 @@ import contextlib
 import math
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ import pulp
 
 from alliancekit.errors import DataValidationError, InfeasiblePortfolioError
 from alliancekit.model import SolveStatus
+from alliancekit.parallel import in_worker
 from alliancekit.portfolio.constraints import Constraint, ConstraintKind, Sense
 from alliancekit.portfolio.evaluate import lhs, row, screened
 from alliancekit.portfolio.problem import PortfolioProblem, Solver
@@ -38,6 +41,7 @@ __all__ = [
     "build",
     "feasible",
     "optimise",
+    "race",
     "set_solver_log",
     "solve",
 ]
@@ -243,6 +247,7 @@ class Outcome:
     seconds: float
     values: dict[int, float]
     objective: float | None
+    solver: str = ""  # the solver whose answer this is ("highs"/"cbc"; both raced: the winner)
 
 
 _HIGHS_STARTED = False
@@ -290,12 +295,20 @@ def _start_highs_quietly() -> None:
 class _WarmHiGHS(pulp.HiGHS):
     """In-process HiGHS that hands a start selection (incumbent) to the MIP solver."""
 
-    def __init__(self, start: Mapping[str, float] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, start: Mapping[str, float] | None = None, race: _Race | None = None, **kwargs: Any
+    ) -> None:
         _start_highs_quietly()
         super().__init__(**kwargs)
         self._start = dict(start or {})
+        self._race = race
 
     def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's hook name
+        if self._race is not None:  # a race: the other leg may cancel this solve
+            lp.solverModel.HandleUserInterrupt = True
+            self._race.highs = lp.solverModel
+            if self._race.done.is_set():
+                lp.solverModel.cancelSolve()
         if self._start:
             import highspy
 
@@ -316,27 +329,33 @@ def solve(
     time_limit: float,
     mip_gap: float,
     start: Iterable[int] | None = None,
+    _race: _Race | None = None,
 ) -> Outcome:
     """Solve with HiGHS (in-process) or bundled CBC; map the outcome to ``SolveStatus``.
 
     ``start``: positions of partners in a known selection, passed as the initial incumbent
-    (a warm start for frontier points and robustness draws).
+    (a warm start for frontier points and robustness draws). With the default HiGHS, a large
+    model with several dense knapsack-like rows is raced against CBC (:func:`race`).
     """
     prob = model.prob
     t0 = time.perf_counter()
     if not model.x and not model.rows:
-        return Outcome(SolveStatus.OPTIMAL, 0.0, 0.0, {}, 0.0)
+        return Outcome(SolveStatus.OPTIMAL, 0.0, 0.0, {}, 0.0, solver.value)
+    if _race is None and solver is Solver.HIGHS and _should_race(model):
+        return race(model, time_limit, mip_gap, start)
     warm = None
     if start is not None:
         chosen = set(start)
         warm = {v.name: (1.0 if k in chosen else 0.0) for k, v in model.x.items()}
     log_path = None
     if solver is Solver.HIGHS:
-        engine = _WarmHiGHS(warm, msg=SOLVER_LOG, timeLimit=time_limit, gapRel=mip_gap)
+        engine = _WarmHiGHS(warm, _race, msg=SOLVER_LOG, timeLimit=time_limit, gapRel=mip_gap)
     else:
         fd, log_path = tempfile.mkstemp(prefix="alliancekit-cbc-", suffix=".log")
         os.close(fd)
         engine = _cbc(model, warm, time_limit, mip_gap, log_path)
+        if _race is not None:
+            _race.cbc_thread = threading.get_native_id()
     try:
         prob.solve(engine)
         seconds = time.perf_counter() - t0
@@ -348,10 +367,11 @@ def solve(
         if log_path is not None and os.path.exists(log_path):
             os.remove(log_path)
     if status not in _SOLVED:
-        return Outcome(status, gap, seconds, {}, None)
+        return Outcome(status, gap, seconds, {}, None, solver.value)
     values = {k: float(v.varValue or 0.0) for k, v in model.x.items()}
     objective = pulp.value(prob.objective)
-    return Outcome(status, gap, seconds, values, 0.0 if objective is None else float(objective))
+    objective = 0.0 if objective is None else float(objective)
+    return Outcome(status, gap, seconds, values, objective, solver.value)
 
 
 def _cbc(
@@ -412,7 +432,7 @@ def _cbc_status(
     for line in log.splitlines():
         if line.startswith("Result - "):
             result = line.lower()
-    stopped = "stopped on time" in result or "stopped on iterations" in result
+    stopped = any(f"stopped on {why}" in result for why in ("time", "iterations", "ctrl-c"))
     if not result and seconds >= 0.98 * time_limit:
         stopped = True  # no summary line but the clock ran out: never claim optimality
     gap = _cbc_gap(log)
@@ -452,6 +472,128 @@ def _cbc_gap(text: str) -> float:
     if bound is None:
         return 0.0
     return abs(bound - obj) / max(abs(obj), 1e-10)
+
+
+# -- racing HiGHS against CBC on hard models ---------------------------------------------------
+#: binaries from which a model with ``RACE_MIN_DENSE_ROWS`` dense rows is raced (measured:
+#: benchmarks/RESULTS.md, "Scale"); smaller models solve in milliseconds with HiGHS alone
+RACE_MIN_BINARIES = 300
+#: rows with nonzeros on at least half of the binaries (budgets, averages, counts)
+RACE_MIN_DENSE_ROWS = 4
+
+
+@dataclass
+class _Race:
+    """What the two legs of a race share: who finished, and how to stop the other."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    winner: str | None = None  # the first leg to finish with a proof
+    highs: Any = None  # the running highspy.Highs, for cancelSolve
+    cbc_thread: int | None = None  # native id of the thread that starts CBC (its parent)
+    signalled: dict[int, float] = field(default_factory=dict)  # CBC pid -> when interrupted
+
+
+def _should_race(model: Model) -> bool:
+    """Race when the model is large with several dense knapsack-like rows, two cores are free
+    and this is not already a task of a parallel sweep."""
+    n = len(model.x)
+    if n < RACE_MIN_BINARIES or in_worker() or len(os.sched_getaffinity(0)) < 2:
+        return False
+    names = {v.name for v in model.x.values()}
+    dense = sum(
+        1
+        for row in model.prob.constraints.values()
+        if sum(1 for v in row if v.name in names) >= n / 2
+    )
+    return dense >= RACE_MIN_DENSE_ROWS
+
+
+def race(
+    model: Model, time_limit: float, mip_gap: float, start: Iterable[int] | None = None
+) -> Outcome:
+    """Solve with HiGHS and CBC at once (two threads; CBC runs as its own process).
+
+    Multi-dimensional knapsack structure (many dense budget rows plus an average cap) makes
+    HiGHS restart at the root and spend its time in sub-MIP heuristics without branching,
+    while CBC branches and closes the gap (docs/scaling.md); on other models HiGHS is faster.
+    The first leg to finish with a proof (optimal within ``mip_gap``, or infeasible) wins and
+    the other is stopped; if both run out of time, the better selection is returned, still
+    labelled ``TIME_LIMIT`` with its own gap. Both legs see the same warm start.
+    """
+    shared = _Race()
+    twin = _twin(model)
+    results: dict[str, Outcome] = {}
+
+    def leg(name: str, m: Model, solver: Solver) -> None:
+        try:
+            results[name] = solve(m, solver, time_limit, mip_gap, start, _race=shared)
+        except Exception:  # a leg stopped mid-write, or a solver failure: the other leg decides
+            results[name] = Outcome(SolveStatus.ERROR, math.nan, 0.0, {}, None, solver.value)
+        finally:
+            decisive = name in results and results[name].status not in _UNDECIDED
+            if decisive and not shared.done.is_set():
+                shared.winner = name
+            if decisive or len(results) == 2:
+                shared.done.set()
+
+    _start_highs_quietly()  # descriptor juggling happens once, before any thread starts
+    threads = {
+        "highs": threading.Thread(target=leg, args=("highs", model, Solver.HIGHS), daemon=True),
+        "cbc": threading.Thread(target=leg, args=("cbc", twin, Solver.CBC), daemon=True),
+    }
+    for t in threads.values():
+        t.start()
+    shared.done.wait()
+    if shared.winner is not None:  # stop the loser (retry: its process may start late)
+        loser = "cbc" if shared.winner == "highs" else "highs"
+        while threads[loser].is_alive():
+            _stop_other(shared, stop_highs=loser == "highs")
+            threads[loser].join(0.05)
+    for t in threads.values():
+        t.join()
+    return _winner(model, twin, results, shared.winner)
+
+
+_UNDECIDED = (SolveStatus.TIME_LIMIT, SolveStatus.NOT_SOLVED, SolveStatus.ERROR)
+
+
+def _twin(model: Model) -> Model:
+    """An independent copy of the model (its own variables) for the CBC leg."""
+    names, twin_prob = pulp.LpProblem.from_dict(model.prob.to_dict())
+    return Model(twin_prob, {k: names[v.name] for k, v in model.x.items()})
+
+
+def _stop_other(shared: _Race, *, stop_highs: bool) -> None:
+    """Stop the losing leg: cancel HiGHS, or interrupt the CBC process (it keeps its best)."""
+    if stop_highs:
+        if shared.highs is not None:
+            shared.highs.cancelSolve()
+        return
+    if shared.cbc_thread is None:
+        return
+    children = f"/proc/self/task/{shared.cbc_thread}/children"
+    with contextlib.suppress(OSError, ValueError), open(children, encoding="ascii") as fh:
+        for pid in map(int, fh.read().split()):
+            if pid not in shared.signalled:  # CBC stops and reports "stopped on ctrl-c"
+                shared.signalled[pid] = time.monotonic()
+                os.kill(pid, signal.SIGINT)
+            elif time.monotonic() - shared.signalled[pid] > 2.0:
+                os.kill(pid, signal.SIGKILL)
+
+
+def _winner(
+    model: Model, twin: Model, results: Mapping[str, Outcome], winner: str | None
+) -> Outcome:
+    """The decisive outcome, else the better incumbent (values of the original variables)."""
+    if winner is not None:
+        pick = results[winner]
+    else:
+        found = [r for r in results.values() if r.status is SolveStatus.TIME_LIMIT]
+        pick = max(found, key=lambda r: r.objective) if found else results["highs"]
+    if pick.solver == Solver.CBC.value and pick.status in _SOLVED:
+        for k, v in model.x.items():  # callers may read the original variables' values
+            v.varValue = twin.x[k].varValue
+    return pick
 
 
 # -- re-solves for the diagnosis and the frontier ----------------------------------------------

@@ -12,6 +12,7 @@ from alliancekit.errors import AllianceKitError, DataValidationError, ReportErro
 from alliancekit.parallel import WorkerLostError, get_executor
 from alliancekit.reporting.outcome import ReportBatch, ReportRun
 from alliancekit.reporting.run import policy_overrides, run_report
+from alliancekit.startup import defer_costly_imports
 
 __all__ = ["run_reports"]
 
@@ -102,6 +103,7 @@ def _lost_to_failure(
 
 def _run_one(path: str, options: dict[str, Any]) -> ReportRun | AllianceKitError:
     """Worker: one report; expected failures are returned (picklable), not raised."""
+    defer_costly_imports()  # a fresh worker process imports papermill: skip the IRI grammar
     try:
         return run_report(path, **options)
     except AllianceKitError as exc:
