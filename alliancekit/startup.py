@@ -36,6 +36,8 @@ def _is_valid_syntax(*args: Any, **kwargs: Any) -> Any:
 
 
 def _module_getattr(name: str) -> Any:
+    if name.startswith("__"):  # the import system's own look-ups must not load the module
+        raise AttributeError(name)
     return getattr(_real_rfc3987(), name)
 
 
