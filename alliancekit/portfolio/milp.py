@@ -521,12 +521,17 @@ def race(
     labelled ``TIME_LIMIT`` with its own gap. Both legs see the same warm start.
     """
     shared = _Race()
-    twin = _twin(model)
+    models = {"highs": model}
     results: dict[str, Outcome] = {}
 
-    def leg(name: str, m: Model, solver: Solver) -> None:
+    def leg(name: str, solver: Solver) -> None:
         try:
-            results[name] = solve(m, solver, time_limit, mip_gap, start, _race=shared)
+            if name == "cbc":  # the copy is built here, while HiGHS already runs
+                models[name] = _twin(model)
+            if shared.done.is_set():  # the other leg already decided
+                results[name] = Outcome(SolveStatus.NOT_SOLVED, math.nan, 0.0, {}, None, name)
+                return
+            results[name] = solve(models[name], solver, time_limit, mip_gap, start, _race=shared)
         except Exception:  # a leg stopped mid-write, or a solver failure: the other leg decides
             results[name] = Outcome(SolveStatus.ERROR, math.nan, 0.0, {}, None, solver.value)
         finally:
@@ -538,8 +543,8 @@ def race(
 
     _start_highs_quietly()  # descriptor juggling happens once, before any thread starts
     threads = {
-        "highs": threading.Thread(target=leg, args=("highs", model, Solver.HIGHS), daemon=True),
-        "cbc": threading.Thread(target=leg, args=("cbc", twin, Solver.CBC), daemon=True),
+        "highs": threading.Thread(target=leg, args=("highs", Solver.HIGHS), daemon=True),
+        "cbc": threading.Thread(target=leg, args=("cbc", Solver.CBC), daemon=True),
     }
     for t in threads.values():
         t.start()
@@ -551,7 +556,7 @@ def race(
             threads[loser].join(0.05)
     for t in threads.values():
         t.join()
-    return _winner(model, twin, results, shared.winner)
+    return _winner(models, results, shared.winner)
 
 
 _UNDECIDED = (SolveStatus.TIME_LIMIT, SolveStatus.NOT_SOLVED, SolveStatus.ERROR)
@@ -582,7 +587,7 @@ def _stop_other(shared: _Race, *, stop_highs: bool) -> None:
 
 
 def _winner(
-    model: Model, twin: Model, results: Mapping[str, Outcome], winner: str | None
+    models: Mapping[str, Model], results: Mapping[str, Outcome], winner: str | None
 ) -> Outcome:
     """The decisive outcome, else the better incumbent (values of the original variables)."""
     if winner is not None:
@@ -591,8 +596,8 @@ def _winner(
         found = [r for r in results.values() if r.status is SolveStatus.TIME_LIMIT]
         pick = max(found, key=lambda r: r.objective) if found else results["highs"]
     if pick.solver == Solver.CBC.value and pick.status in _SOLVED:
-        for k, v in model.x.items():  # callers may read the original variables' values
-            v.varValue = twin.x[k].varValue
+        for k, v in models["highs"].x.items():  # callers may read the original variables
+            v.varValue = models["cbc"].x[k].varValue
     return pick
 
 

@@ -22,7 +22,7 @@ from alliancekit.portfolio.diagnose import diagnose_infeasibility
 from alliancekit.portfolio.evaluate import binding, objective_at, screened, totals
 from alliancekit.portfolio.inputs import make_problem
 from alliancekit.portfolio.milp import build, solve
-from alliancekit.portfolio.problem import PortfolioProblem
+from alliancekit.portfolio.problem import PortfolioProblem, Solver
 from alliancekit.portfolio.results import PortfolioResult
 
 __all__ = ["select_portfolio", "solve_problem"]
@@ -222,7 +222,7 @@ def solve_problem(
         totals=table,
         binding=tuple(c.key for c in binding(problem, table)),
         mip_gap=float(res.gap) if math.isfinite(res.gap) else math.nan,
-        solver=problem.solver,
+        solver=Solver.parse(res.solver) if res.solver else problem.solver,  # a race's winner
         solve_time=time.perf_counter() - t0,
         screened=MappingProxyType({i: "; ".join(r) for i, r in screened(problem).items()}),
         problem=problem,
