@@ -135,7 +135,7 @@ class Executor:
 
         items = list(items)
         results: dict[int, Any] = {}
-        with tqdm(total=len(items), desc=desc, unit=unit, disable=not progress) as bar:
+        with tqdm(total=len(items), desc=desc, unit=unit, disable=not progress, leave=False) as bar:
             if self.kind == "serial" or (len(items) <= 1 and self.kind != "dask"):
                 for i, item in enumerate(items):
                     results[i] = _run_task(i, fn, item, common)[1]

@@ -149,7 +149,9 @@ def _walk(
     last = free if free is not None and free.status is SolveStatus.OPTIMAL else None
     last_use = usage(free) if free is not None else math.nan
     width = executor.parallelism()
-    with tqdm(total=len(order), desc=f"frontier over {vary}", disable=not progress) as bar:
+    with tqdm(
+        total=len(order), desc=f"frontier over {vary}", disable=not progress, leave=False
+    ) as bar:
         for at, k in enumerate(order):
             if settled(k):
                 found[k] = None if free is None or values[k] <= infeasible_at else last

@@ -497,7 +497,9 @@ def _should_race(model: Model) -> bool:
     """Race when the model is large with several dense knapsack-like rows, two cores are free
     and this is not already a task of a parallel sweep."""
     n = len(model.x)
-    if n < RACE_MIN_BINARIES or in_worker() or len(os.sched_getaffinity(0)) < 2:
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere every core counts
+    cores = len(affinity(0)) if affinity else (os.cpu_count() or 1)
+    if n < RACE_MIN_BINARIES or in_worker() or cores < 2:
         return False
     names = {v.name for v in model.x.values()}
     dense = sum(

@@ -84,7 +84,7 @@ def smaa(
         deviation [criterion units]; a DataFrame gives one per alternative and criterion.
         Noisy values are clipped to fixed scales ([0, 1] under ``normalization="none"``). The
         noise enters the acceptability draws (values and weights both random, as in SMAA-2) and
-        the confidence factors. Under PROMETHEE II it costs O(draws·m²·n).
+        the confidence factors. Under PROMETHEE II it costs O(draws·m·n·log m).
     on_constant : {"raise", "half"}
         As for :func:`alliancekit.score`.
     holistic : {"centroid", "inverse", "linear"}
