@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from alliancekit.scoring.kernels import preference_kernel
+from alliancekit.scoring.kernels import flows_by_criterion, preference_kernel
 from alliancekit.scoring.vocab import PreferenceKind
 
 if TYPE_CHECKING:
@@ -40,31 +40,12 @@ def promethee_kernel(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unicriterion positive and negative flows of benefit-oriented values, O(m·n·log m).
 
-    Parameters
-    ----------
-    x : ndarray, shape (m, n)
-        Values where more is better (cost criteria already negated or normalised).
-    preferences : sequence of Preference, length n
-
-    Returns
-    -------
-    phi_plus, phi_minus : ndarray, shape (m, n)
-        Per criterion, Σ_k P_c(i, k)/(m − 1) and Σ_k P_c(k, i)/(m − 1) [0–1]. The PROMETHEE II
-        net flow for weights w is ``(phi_plus - phi_minus) @ w``: linear in the weights.
-        Equal to the O(m²) definition (``promethee_reference_kernel``); Gaussian criteria cost
-        O(m²) time in bounded memory.
+    Parameters and returns as :func:`~alliancekit.scoring.kernels.flows_by_criterion`: flows
+    (m, n) [0–1] whose difference, times the weights, is the PROMETHEE II net flow. Equal to the
+    O(m²) definition (``promethee_reference_kernel``); Gaussian criteria cost O(m²) time in
+    bounded memory.
     """
-    x = np.asarray(x, dtype=float)
-    m, n = x.shape
-    plus = np.zeros((m, n))
-    minus = np.zeros((m, n))
-    if m < 2:
-        return plus, minus
-    for c, pref in enumerate(preferences):
-        plus[:, c], minus[:, c] = unicriterion_flows(x[:, c], pref.kind, pref.q, pref.p, pref.s)
-    plus /= m - 1
-    minus /= m - 1
-    return plus, minus
+    return flows_by_criterion(x, preferences, unicriterion_flows)
 
 
 def unicriterion_flows(
