@@ -26,6 +26,17 @@ distributed = pytest.importorskip("distributed")
 
 
 # -- tasks (module level: they travel to other processes) ---------------------------------------
+#: the test process; worker processes inherit the variable, so they know they are not it
+os.environ.setdefault("ALLIANCEKIT_TEST_MAIN_PID", str(os.getpid()))
+
+
+def _die() -> None:
+    """End this worker process at once; refuse (loudly) to end the test process itself."""
+    if os.environ["ALLIANCEKIT_TEST_MAIN_PID"] == str(os.getpid()):
+        raise RuntimeError("a task meant for a worker process ran in the test process")
+    os._exit(1)
+
+
 def _square_plus(x: int, offset: int) -> int:
     return x * x + offset
 
@@ -39,13 +50,13 @@ def _dies_once(x: int, marker_dir: str) -> int:
     marker = Path(marker_dir) / f"ran-{x}"
     if x == 1 and not marker.exists():
         marker.write_text("died here once")
-        os._exit(1)
+        _die()
     return x * 10
 
 
 def _always_dies(x: int) -> int:
     if x == 1:
-        os._exit(1)
+        _die()
     return x
 
 
