@@ -219,7 +219,14 @@ def _worker_death_errors() -> tuple[type[BaseException], ...]:
 
 def _client(address: str | None) -> Any:
     """A Dask client connected to ``address``, made once per process and reused."""
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise DataValidationError.single(
+            f"a Dask scheduler ({address}) needs Dask distributed: "
+            "pip install 'alliancekit[distributed]'",
+            column="scheduler",
+        ) from exc
 
     client = _CLIENTS.get(str(address))
     if client is None or client.status not in ("running", "connecting", "newly-created"):
