@@ -161,9 +161,11 @@ class Executor:
         """Local loky worker processes; results as they finish."""
         from joblib import Parallel, delayed
 
-        n = min(self.workers, len(todo))
+        # never n_jobs=1 (joblib would run the tasks in this process: a retried task that
+        # kills its worker would end the caller); idle workers cost nothing
         tasks = (delayed(_run_task)(i, fn, items[i], common) for i in todo)
-        yield from Parallel(n_jobs=n, backend="loky", return_as="generator_unordered")(tasks)
+        run = Parallel(n_jobs=max(2, self.workers), backend="loky", return_as="generator_unordered")
+        yield from run(tasks)
 
     def _dask(
         self, fn: Callable[..., Any], todo: list[int], items: list[Any], common: tuple
