@@ -120,7 +120,8 @@ class Executor:
         items : sequence
             One task per item; results come back in this order.
         common : tuple
-            Arguments shared by every task, sent once per worker where possible.
+            Arguments shared by every task: scattered once to every Dask worker; pickled with
+            each task for local processes (joblib memory-maps large numpy arrays).
         desc, unit : str
             Label and unit of the tqdm progress bar (``progress=True``).
         lost : {"raise", "return"}
