@@ -48,6 +48,7 @@ __all__ = [
 _LIKERT = MappingProxyType({"unit": "1–5"})
 _MONEY = MappingProxyType({"unit": "money"})
 _MONEY_PER_YEAR = MappingProxyType({"unit": "money/yr"})
+_QUARTER = MappingProxyType({"unit": "YYYY-Qn"})
 
 
 def find(items: tuple, attribute: str, key: str, what: str) -> Any:
@@ -304,17 +305,17 @@ class Alliance:
     partner_name: str
     relation: Relation
     form: AllianceForm
-    start_period: str
+    start_period: str = field(metadata=_QUARTER)
     status: AllianceStatus
-    cost_annual: float
-    exit_cost: float
-    value_plan_annual: float
-    coverage: Mapping[str, float] = field(default_factory=dict)
+    cost_annual: float = field(metadata=_MONEY_PER_YEAR)
+    exit_cost: float = field(metadata=_MONEY)
+    value_plan_annual: float = field(metadata=_MONEY_PER_YEAR)
+    coverage: Mapping[str, float] = field(default_factory=dict, metadata={"unit": "0–1"})
     partner_id: str = ""
     description: str = ""
     sector: str = ""
     region: str = ""
-    end_period: str | None = None
+    end_period: str | None = field(default=None, metadata=_QUARTER)
     lifecycle_stage: LifecycleStage | None = None
     mgmt_load_fte: float = 0.2
     milestone_score: float | None = None
