@@ -1,4 +1,4 @@
-"""Command line: ``alliancekit validate|score|select|review|report|app|new-case|teach``.
+"""Command line: ``alliancekit validate|score|select|review|report|survey|app|new-case|teach``.
 
 Exit codes: 0 ok; 2 invalid input (one clear line on stderr, no traceback); 3 infeasible
 portfolio (what to relax); 4 report failed (which cell, where the notebook is); 70 internal error
@@ -7,7 +7,8 @@ renders itself (``AllianceKitError.for_cli``) and knows its exit code.
 
 One module per command group, each a thin layer over the public API with a ``register(sub)``
 that adds its parser and a ``run(args)`` that runs it: ``validate``, ``score``, ``select``,
-``review``, ``report`` and ``classroom`` (app, new-case, teach); ``common`` holds the exit codes
+``review``, ``report``, ``survey`` (group judgements) and ``classroom`` (app, new-case,
+teach); ``common`` holds the exit codes
 and the option helpers they share.
 """
 
@@ -18,7 +19,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from alliancekit.cli import classroom, report, review, score, select, validate
+from alliancekit.cli import classroom, report, review, score, select, survey, validate
 from alliancekit.cli.common import (
     EXIT_CODES_EPILOG,
     EXIT_INFEASIBLE,
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 #: The command groups, in the order ``--help`` lists their commands.
-_COMMANDS = (validate, score, select, review, report, classroom)
+_COMMANDS = (validate, score, select, review, report, survey, classroom)
 
 
 def build_parser() -> Parser:
