@@ -51,16 +51,16 @@ from alliancekit.portfolio.solve import select_portfolio, solve_problem
 
 __all__ = [
     "CORE_SHARE",
-    "AlternativesResult",
-    "LimitValuesResult",
     "EXTERIOR_SHARE",
     "OBJECTIVES",
     "SOLVERS",
     "SOLVER_LOG",
+    "AlternativesResult",
     "Constraint",
     "ConstraintKind",
     "FrontierResult",
     "GroupLimit",
+    "LimitValuesResult",
     "Objective",
     "PlanOptions",
     "PortfolioProblem",
