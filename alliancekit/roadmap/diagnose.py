@@ -162,6 +162,10 @@ def _bisect(p: RoadmapProblem, g: int, others: set[int], tol: float = 1e-4) -> f
 
 def _describe(yc: YearConstraint) -> str:
     """The group and its bound in words, with its period."""
+    if yc.kind is K.COUNT:
+        words = "at least" if yc.sense is Sense.GE else "at most"
+        text = f"{words} {yc.bound:g} new alliances may run"
+        return text + (f" in {yc.period_label}" if yc.period_label else "")
     text = describe(yc.typed())
     if yc.period_label and yc.period_label not in text:
         text += f" in {yc.period_label}"

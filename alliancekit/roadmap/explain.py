@@ -24,6 +24,7 @@ from alliancekit.roadmap.solve import fixed_model, run, values_of
 __all__ = ["explain_roadmap", "why_not"]
 
 _SOLVED = (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
+_SHOWN = 5  # constraints named in a why-not; the rest are counted
 
 
 def _forced(p: RoadmapProblem, partner: str) -> RoadmapResult | None:
@@ -85,7 +86,9 @@ def why_not(result: RoadmapResult, partner: str) -> str:
         blocking = _blocking(p, partner)
         if not blocking:
             return f"{who} cannot start in any year of its window together with its stages' rules."
-        words = "; ".join(_describe(p.groups[g]) for g in blocking)
+        shown = [_describe(p.groups[g]) for g in blocking[:_SHOWN]]
+        more = len(blocking) - len(shown)
+        words = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
         return f"{who} is not in the roadmap: starting it in any year breaks: {words}."
     return _costlier(result, forced, partner, who)
 

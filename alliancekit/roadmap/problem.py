@@ -428,6 +428,8 @@ class _Builder:
         periods: list[int | None] = list(range(self.P)) if c.kind in _PER_PERIOD else [None]
         if c.kind is K.COVERAGE:
             periods = list(range(self.cal.first_period(self.inp.coverage_from), self.P))
+        if self.cal.per_year > 1 and c.unit.endswith("/yr"):  # amounts per quarter
+            c = replace(c, unit=c.unit[: -len("/yr")] + "/quarter")
         yearly = c.kind is K.LIMIT and c.target == "cost_one_off"
         if yearly:  # a one-off budget is a pot per year, whatever the step
             periods = list(range(self.cal.years))
