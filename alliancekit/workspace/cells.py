@@ -218,7 +218,10 @@ def _numbers(text: str, col: Col) -> tuple[float, ...]:
     """``;``-separated numbers (a ramp, per-year budgets), each within the column's bounds."""
     out = []
     for part in _parts(text):
-        x = number(part)
+        try:
+            x = number(part)
+        except CellError:
+            raise CellError(f"'{short(part)}' in the list: expected a number") from None
         problem = bound_problem(x, col)
         if problem:
             raise CellError(f"'{short(part)}' in the list: {problem}")
