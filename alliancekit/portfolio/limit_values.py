@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from alliancekit.model import SolveStatus
 from alliancekit.portfolio.alternatives import (
     LimitRef,
     Source,
@@ -57,6 +58,7 @@ class LimitValuesResult(Result):
     table: pd.DataFrame
     objective_name: str
     money_label: str = ""
+    notes: tuple[str, ...] = ()
 
     title = "What each limit is worth"
 
@@ -78,7 +80,7 @@ class LimitValuesResult(Result):
                     f"(+{r['gain_at_next_change']:,.4g})"
                 )
             lines.append(text)
-        return "\n".join(lines)
+        return "\n".join([*lines, *self.notes])
 
     def html_tables(self) -> list[tuple[str, str]]:
         """The table, in words and units."""
@@ -159,8 +161,8 @@ def _row(src: Source, ref: LimitRef, best: float, share: float) -> dict[str, Any
         "step": step,
         "loosen_per_unit": loosen,
         "tighten_per_unit": tighten,
-        "stays_from": ref.used if cap else max(change, 0.0),
-        "stays_to": change if cap else ref.used,
+        "stays_from": ref.used if cap else min(max(change, 0.0), ref.used),
+        "stays_to": max(change, ref.used) if cap else ref.used,
         "next_change_at": change,
         "gain_at_next_change": gain,
     }
@@ -202,8 +204,16 @@ def limit_values(
     best = src.model_objective(result)
     keys = None if keys is None else [keys] if isinstance(keys, str) else list(keys)
     rows = [_row(src, ref, best, float(step)) for ref in src.limits() if _wanted(ref, keys)]
+    notes = []
+    gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
+    if getattr(result, "status", None) is not SolveStatus.OPTIMAL or gap > 1e-6:
+        notes.append(
+            f"the plan was solved to a relative gap of {gap:.2e}: a better plan may fit the "
+            "current limits, so the values and ranges are exact only up to that gap"
+        )
     return LimitValuesResult(
         table=pd.DataFrame(rows, columns=COLUMNS),
         objective_name=str(getattr(result, "objective_name", "objective")),
         money_label=getattr(result, "money_label", ""),
+        notes=tuple(notes),
     )

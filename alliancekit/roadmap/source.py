@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+
 from alliancekit.portfolio.alternatives import LimitRef
 from alliancekit.portfolio.milp import Model, Outcome, build_matrix
 from alliancekit.roadmap.problem import MEASURED, RATIO, RoadmapProblem, assemble
@@ -27,6 +29,8 @@ class RoadmapSource:
         self.items = self.p.items
         self.constant = float(self.p.constant)
         self.measured = {g.key: k for k, g in enumerate(self.p.groups) if g.kind in MEASURED}
+        on = (result.values > 0.5) & self.p.matrix.integer
+        self.start = [int(k) for k in np.flatnonzero(on)]  # the optimum, offered as incumbent
 
     def model(self, bounds: Mapping[str, float] | None = None, without: str = "") -> Model:
         """The roadmap MILP with some bounds replaced: a new right-hand side for linear groups,
@@ -44,7 +48,7 @@ class RoadmapSource:
         return build_matrix(q.matrix, rows, rhs=rhs)
 
     def run(self, model: Model) -> Outcome:
-        return run(self.p, model)
+        return run(self.p, model, start=self.start)
 
     def indicator(self, model: Model, item: str) -> dict[int, float]:
         return self.p.indicator(item)
