@@ -9,7 +9,7 @@ conflicts, discounted E[NPV]) and knows nothing of the MILP.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -96,22 +96,10 @@ def _stages(spec: ToySpec) -> list[Stage]:
             out.append(full)
             continue
         c0, ca, v, lag = spec.pilot[i]
-        pilot = Stage(
-            partner=i,
-            name=full.name,
-            kind=StageKind.PILOT,
-            first=first,
-            last=last,
-            life=lag,
-            one_off=c0,
-            annual=ca,
-            value=v,
-            exit_cost=0.0,
-            p_fail=full.p_fail,
-            fte=full.fte,
-            coverage=False,
-            score=0.0,
+        pilot = replace(
+            full, kind=StageKind.PILOT, life=lag, one_off=c0, annual=ca, value=v, coverage=False
         )
+        pilot = replace(pilot, score=0.0, cost_ramp=(), value_ramp=())
         scale = Stage(
             **{
                 **full.__dict__,

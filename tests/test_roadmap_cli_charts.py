@@ -4,7 +4,6 @@ titles with units, tooltips with names, valid Vega-Lite v5, hostile names drawn 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from solver_text import assert_no_solver_text
+from test_cli_portfolio_review import run_cli
 
 import alliancekit as ak
 from alliancekit import charts
@@ -28,17 +27,8 @@ EVIL = "<script>alert(1)</script> & \"quotes\" 'x'"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "alliancekit.cli"]
-    done = subprocess.run(
-        [*command, *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    assert_no_solver_text(done.stdout + done.stderr, what="alliancekit roadmap output")
-    return done
+    """The installed console script (``test_cli_portfolio_review.run_cli``), as a user runs it."""
+    return run_cli(*args)
 
 
 def test_roadmap_table_for_people() -> None:

@@ -13,17 +13,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from alliancekit.charts import parts
 from alliancekit.charts.data import partner_label
-from alliancekit.charts.parts import (
-    ROW_STEP,
-    WIDTH,
-    category_colour,
-    concat,
-    finish,
-    layer,
-    source,
-    tooltip_of,
-)
 from alliancekit.charts.theme import INK, MUTED, PALETTE, short_name
 
 __all__ = ["STAGE_COLOURS", "roadmap_chart", "roadmap_gantt", "roadmap_limits"]
@@ -113,7 +104,7 @@ def roadmap_gantt(result: Any) -> alt.TopLevelMixin:
     colours = {s: STAGE_COLOURS[s] for s in present}
     x = alt.X("period:O", sort=list(result.periods), title="Period", axis=alt.Axis(labelAngle=0))
     y = alt.Y("label:N", sort=order, title="Partner or existing alliance (id)")
-    tips = tooltip_of(
+    tips = parts.tooltip_of(
         ("name:N", "Name"),
         ("id:N", "Id"),
         ("period:N", "Period"),
@@ -122,10 +113,14 @@ def roadmap_gantt(result: Any) -> alt.TopLevelMixin:
         ("annual:Q", f"Running cost [{money}/{per}]", ",.1f"),
         ("fte:Q", "Alliance-manager load [FTE]", ".2f"),
     )
-    cells = source("cells").mark_rect(stroke="white", strokeWidth=2)
-    cells = cells.encode(x=x, y=y, color=category_colour("stage", colours, "Stage"), tooltip=tips)
-    chart = layer(cells, width=max(WIDTH, 70 * len(result.periods)), height=alt.Step(ROW_STEP))
-    return finish(
+    cells = parts.source("cells").mark_rect(stroke="white", strokeWidth=2)
+    cells = cells.encode(
+        x=x, y=y, color=parts.category_colour("stage", colours, "Stage"), tooltip=tips
+    )
+    chart = parts.layer(
+        cells, width=max(parts.WIDTH, 70 * len(result.periods)), height=alt.Step(parts.ROW_STEP)
+    )
+    return parts.finish(
         chart,
         "Roadmap: who runs when",
         "One row per partner and existing alliance; hover a cell for costs and load.",
@@ -179,28 +174,27 @@ def roadmap_limits(result: Any) -> alt.TopLevelMixin:
             axis=alt.Axis(labelAngle=0),
         )
         y = alt.Y("used:Q", title=short_name(limit, 48))
-        tips = tooltip_of(
+        amounts = (("used", "Used"), ("cap", "Limit"), ("slack", "Room left"))
+        tips = parts.tooltip_of(
             ("name:N", "Limit"),
             ("period:N", "Period"),
-            ("used:Q", "Used", ",.2f"),
-            ("cap:Q", "Limit", ",.2f"),
-            ("slack:Q", "Room left", ",.2f"),
+            *((f"{col}:Q", words, ",.2f") for col, words in amounts),
             ("unit:N", "Unit"),
             ("state:N", "State"),
         )
         bars = (
-            source(name)
+            parts.source(name)
             .mark_bar()
-            .encode(x=x, y=y, color=category_colour("state", colours, "Limit"), tooltip=tips)
+            .encode(x=x, y=y, color=parts.category_colour("state", colours, "Limit"), tooltip=tips)
         )
-        ticks = source(name).mark_tick(color=INK, thickness=3, size=34)
+        ticks = parts.source(name).mark_tick(color=INK, thickness=3, size=34)
         ticks = ticks.encode(x=x, y=alt.Y("cap:Q"), tooltip=tips)
-        panels.append((name, part, layer(bars, ticks, width=220, height=160)))
+        panels.append((name, part, parts.layer(bars, ticks, width=220, height=160)))
     if not panels:
-        empty = source("none").mark_text(color=MUTED).encode(text=alt.TextValue("no limits"))
-        return finish(empty, "Spend and capacity per period", None, data={"none": frame})
-    chart = concat("hconcat", [p[2] for p in panels], independent=("y",))
-    return finish(
+        empty = parts.source("none").mark_text(color=MUTED).encode(text=alt.TextValue("no limits"))
+        return parts.finish(empty, "Spend and capacity per period", None, data={"none": frame})
+    chart = parts.concat("hconcat", [p[2] for p in panels], independent=("y",))
+    return parts.finish(
         chart,
         "Spend and capacity per period against limits",
         "Bars: used; black tick: the limit; vermillion: the limit binds in that period.",
@@ -214,8 +208,8 @@ def roadmap_chart(result: Any) -> alt.TopLevelMixin:
     data = {**gantt.datasets, **limits.datasets}
     gantt.datasets, limits.datasets = alt.Undefined, alt.Undefined
     gantt.config = limits.config = alt.Undefined
-    return finish(
-        concat("vconcat", [gantt, limits], independent=("color",)),
+    return parts.finish(
+        parts.concat("vconcat", [gantt, limits], independent=("color",)),
         "Alliance roadmap",
         f"{len(result.selected)} partner(s) over {len(result.periods)} period(s); "
         "hover for names, costs and limits.",

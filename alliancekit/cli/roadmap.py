@@ -76,6 +76,15 @@ def _print_roadmap(ws: Any, result: Any) -> None:
         print(result.exits[["name", "plan", "exit"]].to_string())
 
 
+def _review(ws: Any) -> Any:
+    """This quarter's review of the existing alliances (None without alliances or KPIs)."""
+    if not ws.alliances or ws.kpis.empty:
+        return None
+    from alliancekit.review import review_alliances
+
+    return review_alliances(ws)
+
+
 def run(args: argparse.Namespace) -> int:
     """plan alliances over the years (roadmap)
 
@@ -92,17 +101,12 @@ def run(args: argparse.Namespace) -> int:
     from alliancekit.workspace import load_workspace
 
     ws = load_workspace(args.workspace)
-    review = None
-    if ws.alliances and not ws.kpis.empty:
-        from alliancekit.review import review_alliances
-
-        review = review_alliances(ws)
     settings = {
         "years": args.years,
         "step": args.step,
         "fixed_starts": args.fixed_starts,
         "objective": args.objective,
-        "review": review,
+        "review": _review(ws),
         "solver": args.solver,
         "reoptimise_existing": args.reoptimise_existing,
         "time_limit": args.time_limit,

@@ -18,7 +18,7 @@ import numpy as np
 from alliancekit.errors import InfeasiblePortfolioError, Relaxation
 from alliancekit.model import SolveStatus
 from alliancekit.portfolio.constraints import ConstraintKind, Sense, join_ids
-from alliancekit.portfolio.diagnose import describe
+from alliancekit.portfolio.diagnose import deletion_filter, describe, remedies
 from alliancekit.portfolio.milp import build_matrix, set_objective_terms
 from alliancekit.roadmap.problem import RoadmapProblem, YearConstraint, assemble
 from alliancekit.roadmap.solve import run
@@ -68,10 +68,7 @@ def diagnose_roadmap(p: RoadmapProblem) -> InfeasiblePortfolioError:
         return InfeasiblePortfolioError(
             "the solver reported no roadmap, but a re-check found one; retry with solver='cbc'"
         )
-    active = list(groups)
-    for g in groups:
-        if not feasible_with(p, set(active) - {g}):
-            active.remove(g)
+    active = deletion_filter(groups, lambda subset: feasible_with(p, subset))
     if not active:
         return InfeasiblePortfolioError(
             "no roadmap satisfies the rules that tie stages together (a start window that is "
@@ -180,10 +177,4 @@ def _message(p: RoadmapProblem, active: list[int], relaxations: list[Relaxation]
     if first is not None:
         text += f" (the first conflict is in {p.calendar.label(first)})"
     text += ". Conflicting constraints: " + "; ".join(_describe(p.groups[g]) for g in active) + "."
-    fixes = [r.message for r in relaxations if math.isfinite(r.needed)]
-    if fixes:
-        text += " To restore feasibility: " + ", or ".join(fixes) + ", or add a partner."
-    stuck = [r.message for r in relaxations if not math.isfinite(r.needed)]
-    if stuck:
-        text += " (" + " ".join(stuck) + ")"
-    return text
+    return text + remedies(relaxations)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from alliancekit.errors import DataValidationError
 from alliancekit.model import SolveStatus
+from alliancekit.portfolio.diagnose import deletion_filter
 from alliancekit.roadmap.diagnose import _describe, feasible_with
 from alliancekit.roadmap.problem import RoadmapProblem
 from alliancekit.roadmap.results import RoadmapResult, binding_words, from_solution
@@ -50,11 +51,7 @@ def _blocking(p: RoadmapProblem, partner: str) -> list[int]:
         add_terms_row(model, p.indicator(partner), Sense.EQ, 1.0)
         return run(p, model, mip_gap=0.0).status in _SOLVED
 
-    active = set(range(len(p.groups)))
-    for g in range(len(p.groups)):
-        if not feasible(active - {g}):
-            active.discard(g)
-    return sorted(active)
+    return sorted(deletion_filter(range(len(p.groups)), feasible))
 
 
 def _name(result: RoadmapResult, partner: str) -> str:

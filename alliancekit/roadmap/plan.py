@@ -96,7 +96,8 @@ def roadmap_problem(
     coverage_by_year: int | None = None,
     **plan_kwargs: Any,
 ) -> RoadmapProblem:
-    """The roadmap MILP of a workspace, not solved (``plan_roadmap`` documents the arguments)."""
+    """The roadmap MILP of a workspace, not solved (``plan_roadmap`` documents the arguments:
+    the roadmap's own settings here, and every setting of ``plan_portfolio`` by keyword)."""
     options = PlanOptions.from_kwargs(plan_kwargs)
     plan = plan_problem(ws, options)
     cal = timing.calendar_of(ws, years, step)
@@ -134,18 +135,7 @@ def roadmap_problem(
 
 
 def plan_roadmap(
-    ws: Workspace,
-    years: int | None = None,
-    *,
-    fixed_starts: bool = False,
-    step: str | None = None,
-    budgets_one_off: Sequence[float] | None = None,
-    budgets_annual: Sequence[float] | None = None,
-    capacity_fte: Sequence[float] | None = None,
-    carry_over: float | None = None,
-    coverage_by_year: int | None = None,
-    diagnose: bool = True,
-    **plan_kwargs: Any,
+    ws: Workspace, years: int | None = None, *, diagnose: bool = True, **settings: Any
 ) -> RoadmapResult:
     """Plan which alliances to start when, pilot and scale, and exit (docs/method.md §12).
 
@@ -157,24 +147,25 @@ def plan_roadmap(
     years : int, optional
         Length of the roadmap [years], 1–10 (default: ``roadmap.years``, else
         ``planning_horizon_years``).
-    fixed_starts : bool
-        Every candidate starts in the first period or never, in one stage at its full terms,
-        with no ramps; review exits take effect at once. With ``years=1`` this is exactly
-        ``plan_portfolio`` (same limits in year 1).
-    step : {"year", "quarter"}, optional
-        Plan by year or by quarter (default: the workspace's ``roadmap.step``).
-    budgets_one_off, budgets_annual, capacity_fte : sequence of float, optional
-        Per-year one-off budgets [money], annual budgets [money/yr] and alliance-manager
-        capacity [FTE] (the last value repeats), overriding the workspace's.
-    carry_over : float, optional
-        Share [0–1] of a year's unspent one-off budget carried into the next year.
-    coverage_by_year : int, optional
-        Roadmap year from which mandatory gaps must be covered (default 1).
     diagnose : bool
         On infeasibility, find the conflicting constraints by name and period.
-    **plan_kwargs
-        Every setting of ``plan_portfolio`` (objective, review, reoptimise_existing, solver,
-        time_limit, mip_gap, budgets, caps, must_include …); they mean the same here.
+    **settings
+        The roadmap's own settings (as ``roadmap_problem``):
+
+        - ``fixed_starts`` (bool): every candidate starts in the first period or never, in one
+          stage at its full terms, with no ramps; review exits take effect at once. With
+          ``years=1`` this is exactly ``plan_portfolio`` (same limits in year 1).
+        - ``step`` ("year" or "quarter"): plan by year or by quarter (default: the
+          workspace's ``roadmap.step``).
+        - ``budgets_one_off``, ``budgets_annual``, ``capacity_fte`` (sequences): per-year
+          one-off budgets [money], annual budgets [money/yr] and alliance-manager capacity
+          [FTE] (the last value repeats), overriding the workspace's.
+        - ``carry_over`` (float): share [0–1] of a year's unspent one-off budget carried into
+          the next year.
+        - ``coverage_by_year`` (int): roadmap year from which mandatory gaps must be covered.
+
+        and every setting of ``plan_portfolio`` (objective, review, reoptimise_existing,
+        solver, time_limit, mip_gap, budgets, caps, must_include …), meaning the same here.
 
     Returns
     -------
@@ -189,16 +180,4 @@ def plan_roadmap(
     DataValidationError
         Bad arguments (naming the argument).
     """
-    problem = roadmap_problem(
-        ws,
-        years,
-        fixed_starts=fixed_starts,
-        step=step,
-        budgets_one_off=budgets_one_off,
-        budgets_annual=budgets_annual,
-        capacity_fte=capacity_fte,
-        carry_over=carry_over,
-        coverage_by_year=coverage_by_year,
-        **plan_kwargs,
-    )
-    return solve_roadmap(problem, diagnose=diagnose)
+    return solve_roadmap(roadmap_problem(ws, years, **settings), diagnose=diagnose)

@@ -362,9 +362,7 @@ class _Builder:
         by_stage: dict[int, list[int]] = {}
         for v in self.starts:
             by_stage.setdefault(int(self.stage[v]), []).append(int(v))
-        for cols in by_stage.values():
-            if len(cols) > 1:
-                self.rows.add(np.array(cols), np.ones(len(cols)), Sense.LE, 1.0)
+        self._at_most_once(by_stage.values())
         for k, s in enumerate(self.inp.stages):
             if s.after is None:
                 continue
@@ -379,7 +377,11 @@ class _Builder:
         by_alliance: dict[str, list[int]] = {}
         for v in self.exits:
             by_alliance.setdefault(str(self.item[v]), []).append(int(v))
-        for cols in by_alliance.values():
+        self._at_most_once(by_alliance.values())
+
+    def _at_most_once(self, groups: Any) -> None:
+        """``Σ v ≤ 1`` over each group of variables (a stage starts, an alliance exits, once)."""
+        for cols in groups:
             if len(cols) > 1:
                 self.rows.add(np.array(cols), np.ones(len(cols)), Sense.LE, 1.0)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -266,33 +266,24 @@ def _pilot_and_scale(
         col: (full.p_fail * one_off if col == "expected_loss" else v)
         for col, v in full.extra.items()
     }
-    pilot = Stage(
-        partner=full.partner,
-        name=full.name,
+    pilot = replace(
+        full,
         kind=StageKind.PILOT,
-        first=full.first,
-        last=full.last,
         life=lag,
         one_off=one_off,
         annual=float(cand.pilot_cost_annual or 0.0),
         value=float(cand.pilot_value_annual or 0.0),
         exit_cost=0.0,
-        p_fail=full.p_fail,
         fte=full.fte if cand.pilot_fte is None else float(cand.pilot_fte),
         coverage=False,
         score=0.0,
+        cost_ramp=(),
+        value_ramp=(),
         extra=MappingProxyType(extra),
     )
-    scale = Stage(
-        **{
-            **full.__dict__,
-            "kind": StageKind.SCALE,
-            "first": min(full.first + lag, calendar.periods),
-            "last": calendar.periods - 1,
-            "after": position,
-            "lag": lag,
-        }
-    )
+    first = min(full.first + lag, calendar.periods)
+    scale = replace(full, kind=StageKind.SCALE, first=first, last=calendar.periods - 1)
+    scale = replace(scale, after=position, lag=lag)
     return pilot, scale
 
 
