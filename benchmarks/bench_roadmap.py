@@ -7,6 +7,7 @@ Run: ``.venv/bin/python benchmarks/bench_roadmap.py`` (prints figures; no assert
 (b) the same at 1,000 candidates
 (c) five near-optimal alternatives (within 2 %, differing by ≥ 1 partner) at 200 candidates
 (d) the roadmap's limit values (budgets and capacity, 5 years) at 200 candidates
+(e) (b) again with CBC (the other solver the package ships), for comparison
 
 The instances are ``_synthetic.candidates_workspace`` with roadmap data drawn from a seed:
 start windows, value ramps for a third, pilots for a fifth, tiers; per-year budgets that grow
@@ -72,16 +73,18 @@ def roadmap_workspace(n: int, seed: int = 0) -> Workspace:
     return ws.replace(organization=org, candidates=tuple(cands))
 
 
-def bench(n: int, time_limit: float) -> object:
+def bench(n: int, time_limit: float, solver: str = "highs") -> object:
     ws = roadmap_workspace(n)
     t0 = time.perf_counter()
-    p = roadmap_problem(ws, mip_gap=1e-4, time_limit=time_limit, apply_knockouts=False)
+    p = roadmap_problem(
+        ws, mip_gap=1e-4, time_limit=time_limit, apply_knockouts=False, solver=solver
+    )
     t1 = time.perf_counter()
     r = solve_roadmap(p)
     t2 = time.perf_counter()
     A = p.matrix.A
     print(
-        f"n={n}: {p.matrix.n} variables, {A.shape[0]} rows, {A.nnz} non-zeros; "
+        f"n={n} ({solver}): {p.matrix.n} variables, {A.shape[0]} rows, {A.nnz} non-zeros; "
         f"prepare {t1 - t0:.2f} s, solve {t2 - t1:.2f} s ({r.status.value}, gap {r.mip_gap:.2e}); "
         f"{len(r.selected)} partners started, objective {r.objective_value:,.0f} kEUR"
     )
@@ -106,6 +109,8 @@ def main() -> None:
     t1 = time.perf_counter()
     print(f"(d) limit values (budgets, capacity; 5 years) at n=200: {t1 - t0:.2f} s, ", end="")
     print(f"{len(lv.table)} limits")
+    print("(e) 5-year roadmap, 1,000 candidates, gap 1e-4, CBC:")
+    bench(1000, 600.0, solver="cbc")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@ step (a cap raised, a requirement lowered), ``tighten_per_unit`` the loss per un
 tightened by one step (``inf`` when no plan is then possible). The range over which the selection
 stays the same is exact: a cap can fall to what the plan uses and rise until a strictly better
 plan fits, the least use among strictly better plans (one MILP: minimise the use subject to
-``objective ≥ OPT + ε``, the limit left out); a requirement can rise to what the plan provides
-and fall until a strictly better plan qualifies. For averages, cost shares and CVaR caps (not
+``objective ≥ OPT + ε``, the limit left out; skipped when the optimum without the limit, warm
+started from the plan, is no better); a requirement can rise to what the plan provides and fall
+until a strictly better plan qualifies. For averages, cost shares and CVaR caps (not
 linear in the selection) the upper end is found by bisection.
 """
 
@@ -124,7 +125,12 @@ def _row(src: Source, ref: LimitRef, best: float, share: float) -> dict[str, Any
     """
     eps = 1e-6 * max(1.0, abs(best))
     cap = ref.sense is Sense.LE
-    change = extreme_use(src, ref.key, best + eps, "min" if cap else "max")
+    free = src.run(src.model(without=ref.key))  # the optimum without this limit (warm start)
+    proven = free.status is SolveStatus.OPTIMAL and free.objective is not None
+    if proven and free.objective + src.constant <= best + eps:
+        change = None  # no better plan even without the limit: it never changes the plan
+    else:
+        change = extreme_use(src, ref.key, best + eps, "min" if cap else "max")
     if change is not None and math.isnan(change):  # a ratio: bisection on the cap
         hi = 1.0 if ref.kind in (K.AVERAGE, K.GROUP_COST_SHARE) else max(2 * ref.bound, 1.0)
         change = _bisect(src, ref, best, eps, ref.bound, max(hi, ref.bound)) if cap else None
