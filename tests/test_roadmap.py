@@ -184,7 +184,7 @@ def test_why_not_and_explanations(samples) -> None:
     ws, review = samples["sanchar-apps"]
     r = plan_roadmap(ws, review=review)
     assert "is in the roadmap: pilot from 2026" in r.why_not("A01")
-    assert "screened out before the roadmap: K4" in r.why_not("A04")
+    assert "screened out before the roadmap: K3: R_rel 0.72 > 0.65" in r.why_not("A04")
     text = r.why_not("A02")
     assert "Roshni Telecom (A02) is not in the roadmap" in text and "leaves out Airwave" in text
     with pytest.raises(DataValidationError, match="unknown partner 'ZZ'"):

@@ -84,9 +84,43 @@ class LimitValuesResult(Result):
         return "\n".join([*lines, *self.notes])
 
     def html_tables(self) -> list[tuple[str, str]]:
-        """The table, in words and units."""
-        shown = self.table.drop(columns=["key", "kind"]).set_index("label")
-        return [("Limits and requirements", html_table(shown))]
+        """The table, in words and units (objective units per unit of each limit)."""
+        per = f"[{self.money_label or 'objective units'} per unit]"
+        words = {
+            "bound": "limit",
+            "used": "used",
+            "step": "step",
+            "loosen_per_unit": f"gain if loosened {per}",
+            "tighten_per_unit": f"loss if tightened {per}",
+            "stays_from": "plan unchanged from",
+            "stays_to": "plan unchanged to",
+            "next_change_at": "plan changes at",
+            "gain_at_next_change": f"gain there [{self.money_label or 'objective units'}]",
+        }
+        shown = self.table.set_index("label")[["period", "sense", "unit", *words]]
+        shown = shown.rename(columns=words)
+        infinite = {
+            "loss if": "no plan possible",
+            "unchanged to": "any higher limit",
+            "changes at": "never",
+        }
+        formats = {
+            name: _shown(next((v for k, v in infinite.items() if k in name), "–"))
+            for name in words.values()
+        }
+        return [("Limits and requirements", html_table(shown, formats=formats))]
+
+
+def _shown(infinite: str) -> Any:
+    """A number for people: ``infinite`` for ±inf, a dash for NaN, else 4 significant digits."""
+
+    def text(value: Any) -> str:
+        x = float(value)
+        if math.isinf(x):
+            return infinite if x > 0 or infinite == "never" else "any lower limit"
+        return "–" if math.isnan(x) else f"{x:,.4g}"
+
+    return text
 
 
 def _step(ref: LimitRef, share: float) -> float:

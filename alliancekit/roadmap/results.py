@@ -153,19 +153,25 @@ class RoadmapResult(Result):
 
     def html_tables(self) -> list[tuple[str, str]]:
         """Who starts when, spend and capacity per period against limits, existing alliances."""
-        starts = self.starts[["name", "plan", "start", "scale_start", "value", "screened"]]
         unit = f" [{self.money_label}]" if self.money_label else ""
-        starts = starts.rename(
-            columns={"plan": "plan", "scale_start": "scale-up", "value": f"value{unit}"}
+        value = f"discounted value{unit}"
+        starts = self.starts[["name", "plan", "value", "screened"]].rename(
+            columns={"value": value, "screened": "screened out because"}
         )
-        spend = self.spend_frame()[["period", "label", "used", "cap", "slack", "unit", "binding"]]
+        spend = self.spend_frame()[["label", "period", "used", "cap", "slack", "unit", "binding"]]
+        spend = spend.rename(columns={"label": "limit", "cap": "limit value", "slack": "room left"})
         exits = self.exits[["name", "plan", "exit", "exit_cost"]].rename(
-            columns={"exit_cost": f"exit cost{unit}"}
+            columns={"exit": "exit in", "exit_cost": f"exit cost{unit}"}
         )
+        money = {value: ",.1f", f"exit cost{unit}": ",.1f"}
+        amounts = dict.fromkeys(("used", "limit value", "room left"), ",.2f")
         return [
-            ("Roadmap: who starts when", html_table(starts)),
-            ("Spend and capacity per period against limits", html_table(spend, index=False)),
-            ("Existing alliances", html_table(exits)),
+            ("Roadmap: who starts when", html_table(starts, formats=money)),
+            (
+                "Spend and capacity per period against limits",
+                html_table(spend, index=False, formats=amounts),
+            ),
+            ("Existing alliances", html_table(exits, formats=money)),
         ]
 
     def why_not(self, partner: str) -> str:

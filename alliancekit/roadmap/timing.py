@@ -253,7 +253,17 @@ def stages(
             out.append(full)
             continue
         out += _pilot_and_scale(full, cand, calendar, len(out))
-    return tuple(out), MappingProxyType({i: tuple(r) for i, r in removed.items()})
+    return tuple(out), MappingProxyType({i: _in_words(plan, i, r) for i, r in removed.items()})
+
+
+def _in_words(plan: Plan, pid: str, raw: list[str]) -> tuple[str, ...]:
+    """Why a candidate is screened, as the plan says it: knockouts K1–K5 with their caps and
+    source, then other reasons (a conflict with a kept alliance, an unmet dependency)."""
+    words = [*plan.knockouts.get(pid, ())]
+    words += [r for r in plan.screen.get(pid, ()) if r not in words]
+    if pid in plan.problem.must_exclude:
+        words.append("must exclude")
+    return tuple(words) or tuple(raw)
 
 
 def _pilot_and_scale(
