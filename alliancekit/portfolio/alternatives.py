@@ -315,7 +315,8 @@ def alternative_portfolios(
         within=float(within),
         min_difference=int(min_difference),
         exhausted=exhausted,
-        money_label=getattr(result, "money_label", ""),
+        money_label=getattr(result, "money_label", "")
+        or ("points" if getattr(result, "objective_name", "") == "score" else ""),
     )
 
 

@@ -125,13 +125,13 @@ class RoadmapResult(Result):
     def summary(self) -> str:
         """Status, value, starts by period, exits and binding limits by period."""
         gap = f", gap {self.mip_gap:.2%}" if self.status is SolveStatus.TIME_LIMIT else ""
-        unit = f" {self.money_label}" if self.money_label else ""
+        unit = f" {self.money_label or ('points' if self.objective_name == 'score' else '')}"
         chosen = self.starts[self.starts["selected"]]
         lines = [
             f"{self.status.value}{gap} ({self.solver}, {self.solve_time:.2f} s): "
             f"{len(chosen)} partner(s) over {len(self.periods)} period(s) "
             f"({self.periods[0]}–{self.periods[-1]}), {self.objective_name} "
-            f"{self.objective_value:,.2f}{unit} (discounted)",
+            f"{self.objective_value:,.2f}{unit.rstrip()} (discounted)",
         ]
         for label in self.periods:
             here = chosen[(chosen["start"] == label) | (chosen["scale_start"] == label)]
