@@ -36,7 +36,9 @@ risk: risk_table RiskPolicy simulate_scenarios ScenarioSet cvar
 portfolio: select_portfolio plan_portfolio efficient_frontier explain_selection
            portfolio_robustness GroupLimit PortfolioResult FrontierResult RobustnessResult
            diagnose_infeasibility Constraint ConstraintKind Sense PlanOptions set_solver_log
+           alternative_portfolios AlternativesResult limit_values LimitValuesResult
 review: review_alliances ReviewPolicy ReviewResult decision_sensitivity
+roadmap: plan_roadmap RoadmapResult explain_roadmap
 reporting: run_report ReportRun run_reports ReportBatch
 teaching: new_case carpool_workspace student_notebook what_if Infeasible
 group: group_ahp GroupAHPResult kendall_w ConcordanceResult aggregate_weights repair_hints

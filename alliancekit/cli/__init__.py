@@ -19,7 +19,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from alliancekit.cli import classroom, report, review, score, select, survey, validate
+from alliancekit.cli import classroom, report, review, roadmap, score, select, survey, validate
 from alliancekit.cli.common import (
     EXIT_CODES_EPILOG,
     EXIT_INFEASIBLE,
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: The command groups, in the order ``--help`` lists their commands.
-_COMMANDS = (validate, score, select, review, report, survey, classroom)
+_COMMANDS = (validate, score, select, roadmap, review, report, survey, classroom)
 
 
 def build_parser() -> Parser:

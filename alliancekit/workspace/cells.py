@@ -214,6 +214,21 @@ def _parts(text: str) -> list[str]:
     return [p.strip() for p in text.split(";") if p.strip()]
 
 
+def _numbers(text: str, col: Col) -> tuple[float, ...]:
+    """``;``-separated numbers (a ramp, per-year budgets), each within the column's bounds."""
+    out = []
+    for part in _parts(text):
+        try:
+            x = number(part)
+        except CellError:
+            raise CellError(f"'{short(part)}' in the list: expected a number") from None
+        problem = bound_problem(x, col)
+        if problem:
+            raise CellError(f"'{short(part)}' in the list: {problem}")
+        out.append(x)
+    return tuple(out)
+
+
 def _currency(text: str) -> str:
     if not _CURRENCY_RE.match(text):
         raise CellError(f"'{short(text)}' is not an ISO 4217 currency code such as PKR or EUR")
@@ -267,6 +282,7 @@ _PARSERS: Mapping[Kind, Any] = {
     Kind.ENUM: _enum,
     Kind.COVERAGE: lambda text, col: _coverage(text),
     Kind.IDS: lambda text, col: _ids(text),
+    Kind.NUMBERS: _numbers,
 }
 
 

@@ -140,6 +140,24 @@ def _candidate_values(r: dict, label: str, P: Problems) -> None:
     elif hi is not None and v is not None and hi < v:
         message = f"value_high {fmt(hi)} is below value_annual {fmt(v)}"
         P.add(label, r["_row"], "value_high", message)
+    _roadmap_values(r, label, P)
+
+
+_PILOT_TERMS = ("pilot_cost_one_off", "pilot_cost_annual", "pilot_value_annual", "pilot_fte")
+
+
+def _roadmap_values(r: dict, label: str, P: Problems) -> None:
+    """Roadmap columns (docs/method.md §12): a start window that is not empty; pilot terms only
+    with ``pilot_years``."""
+    first, last = _given(r.get("earliest_start")), _given(r.get("latest_start"))
+    if first is not None and last is not None and first > last:
+        message = f"earliest_start {first} is after latest_start {last}"
+        P.add(label, r["_row"], "earliest_start", message)
+    if _given(r.get("pilot_years")) is None:
+        for column in _PILOT_TERMS:
+            if _given(r.get(column)) is not None:
+                message = f"{column} is given but pilot_years is blank; give the pilot's length"
+                P.add(label, r["_row"], column, message)
 
 
 def _alliance_rules(r: dict, known: set[str] | None, label: str, P: Problems) -> None:

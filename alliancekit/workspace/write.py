@@ -144,6 +144,10 @@ def _write_workbook(ws: Workspace, path: Path) -> None:
             continue
         if key == "risk_caps":
             scalars += [[f"risk_caps.{k}", v] for k, v in value.items()]
+        elif key == "roadmap":  # lists as "30;35", mappings one row per entry
+            for k, v in value.items():
+                pairs = v.items() if isinstance(v, Mapping) else [(None, v)]
+                scalars += [[".".join(map(str, filter(None, (key, k, m)))), w] for m, w in pairs]
         else:
             scalars.append([key, value])
     _write_sheet(book, "organization", ["key", "value"], scalars)
