@@ -271,7 +271,7 @@ def _coverage(text: str) -> dict[str, float]:
 def _ids(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for part in _parts(text):
-        if any(ch in part for ch in ":,") or any(ch.isspace() for ch in part):
+        if any(ch in part for ch in ":,") or (part.isprintable() and " " in part):
             raise CellError(
                 f"'{short(part)}' is not an id; lists are ';'-separated ids such as A01;A02"
             )
