@@ -49,7 +49,7 @@ def limits_text() -> str:
         [
             f"  CSV table file         {_mib(MAX_CSV_BYTES)}",
             f"  organization.yaml      {_mib(MAX_YAML_BYTES)}, nesting depth {MAX_YAML_DEPTH}, "
-            "no anchors/aliases (&, *)",
+            "no aliases (*name)",
             f"  .xlsx workbook         {_mib(MAX_WORKBOOK_BYTES)} on disk, "
             f"{_mib(MAX_WORKBOOK_UNPACKED_BYTES)} unpacked, {MAX_WORKBOOK_MEMBERS} zip entries",
             f"  one cell or setting    {MAX_FIELD_CHARS:,} characters",
