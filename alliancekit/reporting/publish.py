@@ -77,8 +77,8 @@ def recover(ws_root: Path, period: str) -> Path | None:
     aside = sorted(ws_root.glob(f".old-{period}-*"), key=lambda p: p.stat().st_mtime)
     restored = None
     if aside and not final.exists():
-        restored = aside.pop()
-        os.replace(restored, final)
+        os.replace(aside.pop(), final)
+        restored = final
     for stale in [*aside, *ws_root.glob(f".tmp-{period}-*")]:
         shutil.rmtree(stale, ignore_errors=True)
     return restored
