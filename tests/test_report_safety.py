@@ -329,3 +329,61 @@ def test_validate_refuses_what_the_report_refuses(tmp_path: Path) -> None:
     (folder / "kpis.csv").write_text("\n".join(text) + "\n", "utf-8")
     assert cli.main(["validate", str(folder)]) == 2
     assert cli.main(["report", str(folder), "--out", str(tmp_path / "out")]) == 2
+
+
+# -- the sanitiser, in a browser --------------------------------------------------------------
+PAYLOADS = [
+    "<scr<script></script>ipt>window.__pwned=1</script>",
+    '<img src="x" onerror="window.__pwned=2">',
+    '<svg onload="window.__pwned=3"><rect/></svg>',
+    '<a href="javascript:window.__pwned=4" id="jl">click</a>',
+    '<iframe src="https://evil.example/"></iframe><object data="x"></object>',
+    '<math><mi xlink:href="javascript:window.__pwned=5">m</mi></math>',
+    '<details open ontoggle="window.__pwned=6"><summary>s</summary></details>',
+    "<style>body{background:url(https://evil.example/x.png)}</style>",
+    '<img src="https://evil.example/track.png">',
+    '<form action="https://evil.example/"><input autofocus onfocus="window.__pwned=7"></form>',
+    "<!--<script>window.__pwned=8</script>-->",
+]
+
+
+def test_sanitised_markup_is_inert() -> None:
+    from alliancekit.reporting.page import sanitize_html
+
+    out = sanitize_html("".join(PAYLOADS)).lower()
+    for gone in ("<script", "onerror", "onload", "ontoggle", "onfocus", "javascript:", "<iframe",
+                 "<object", "<style", "evil.example", "<form", "<input"):  # fmt: skip
+        assert gone not in out, gone
+
+
+@pytest.mark.browser
+def test_nothing_in_a_hostile_report_runs_in_chromium(tmp_path: Path, launch_chromium) -> None:
+    """Raw hostile markup as a notebook output (what a section that forgot to escape would
+    emit): opened in headless Chromium, nothing runs, nothing is fetched."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": p, "text/plain": "p"})
+        for p in PAYLOADS
+    ]
+    page_html = reporting.notebook_to_html(nbformat.v4.new_notebook(cells=[cell]), title="t")
+    path = tmp_path / "review.html"
+    path.write_text(page_html, "utf-8")
+    dialogs: list[str] = []
+    requests: list[str] = []
+    with launch_chromium() as browser:
+        page = browser.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on(
+            "request",
+            lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else 0,
+        )
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_timeout(300)
+        if page.locator("#jl").count():
+            page.locator("#jl").click()
+        page.wait_for_timeout(200)
+        pwned = page.evaluate("window.__pwned || 0")
+        scripts = page.eval_on_selector_all("script", "els => els.length")
+    assert (pwned, scripts, dialogs, requests) == (0, 0, [], [])

@@ -287,7 +287,7 @@ def _read_csv_text(text: str, label: str, P: Problems) -> RawTable:
         if not any(cells):
             continue
         if quoted:
-            cells = [csv_untext(c) if c[:1] == "'" else c for c in cells]
+            cells = [csv_untext(c).strip() if c[:1] == "'" else c for c in cells]
         rows.append((i, cells))
     return RawTable(label, header, rows)
 

@@ -84,9 +84,13 @@ def _write_csv(path: Path, header: list[str], rows: Rows) -> None:
     (``cells.csv_text``; the reader removes the protection again)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
+        # csv quotes a cell holding the line terminator ("\n") but not a carriage return,
+        # which readers take for a line break: rows with one are written fully quoted
+        quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([csv_text(v) if isinstance(v, str) else fmt(v) for v in row])
+            cells = [csv_text(v) if isinstance(v, str) else fmt(v) for v in row]
+            (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
 
 
 def _write_folder_contents(ws: Workspace, folder: Path) -> None:
