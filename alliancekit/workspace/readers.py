@@ -94,6 +94,10 @@ def _yaml_locator(label: str, lines: Mapping[tuple, int]) -> Locator:
 #: libyaml's event parser when PyYAML was built with it (10× faster than the pure-Python one;
 #: the same events, line numbers and error kinds).
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Explicit tags accepted (YAML's core types: harmless, the value is read as text anyway).
+_YAML_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")
+)
 #: Plain (unquoted) scalars that mean "no value" (YAML 1.2's null): a blank setting.
 _YAML_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -181,6 +185,11 @@ class _YamlBuilder:
     def feed(self, event: Any) -> None:
         """Take one parser event."""
         line = event.start_mark.line + 1 if event.start_mark is not None else None
+        tag = getattr(event, "tag", None)
+        if tag and tag not in _YAML_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            message = f"YAML syntax error: tags such as {shown} are not supported; write values"
+            raise _YamlRefusedError(line, message)
         if isinstance(event, yaml.ScalarEvent):
             self._scalar(event, line)
         elif isinstance(event, yaml.MappingStartEvent):
@@ -254,8 +263,9 @@ def _csv_records(text: str, label: str, P: Problems) -> list[list[str]] | None:
         what = str(exc)
         if "field larger than field limit" in what:
             what = (
-                f"a cell is longer than {csv.field_size_limit():,} characters (the limit is "
-                f"{MAX_FIELD_CHARS:,} per cell); is a closing double quote missing?"
+                f"a cell is longer than the CSV field limit of {csv.field_size_limit():,} "
+                f"characters (the limit is {MAX_FIELD_CHARS:,} per cell); is a closing double "
+                "quote missing?"
             )
         P.add(label, row, None, f"not a readable CSV file from this row on: {what}")
         return None
