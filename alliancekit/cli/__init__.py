@@ -14,6 +14,7 @@ and the option helpers they share.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import textwrap
@@ -29,8 +30,10 @@ from alliancekit.cli.common import (
     EXIT_REPORT_FAILED,
     HelpFormatter,
     Parser,
+    error_json,
+    print_json,
 )
-from alliancekit.errors import AllianceKitError
+from alliancekit.errors import AllianceKitError, InternalError
 
 __all__ = [
     "EXIT_CODES_EPILOG",
@@ -74,14 +77,36 @@ def build_parser() -> Parser:
     return parser
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    """``--format json`` on the command line (read before it is parsed, for a parse error)."""
+    args = list(argv)
+    return "--format=json" in args or any(
+        a == "--format" and b == "json" for a, b in itertools.pairwise(args)
+    )
+
+
+def _ended(exc: AllianceKitError, as_json: bool) -> int:
+    """Report an error as it renders itself (stderr), and as JSON on stdout if asked."""
+    print(exc.for_cli(), file=sys.stderr)
+    if as_json:
+        print_json(error_json(exc))
+    return exc.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the process exit code (see ``EXIT_CODES_EPILOG``)."""
+    """Entry point; returns the process exit code (see ``EXIT_CODES_EPILOG``).
+
+    Every ending has its code: 0 ok, 2 invalid input (``DataValidationError`` and every other
+    ``AllianceKitError`` of bad input), 3 infeasible, 4 report failed, 70 internal error (any
+    other exception: a bug). With ``--format json`` stdout carries the same status.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(argv)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except AllianceKitError as exc:  # a bad command line
-        print(exc.for_cli(), file=sys.stderr)
-        return exc.exit_code
+        return _ended(exc, as_json)
     if args.verbose:
         from alliancekit import portfolio
 
@@ -89,11 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except AllianceKitError as exc:  # every deliberate error knows its words and its exit code
-        print(exc.for_cli(), file=sys.stderr)
-        return exc.exit_code
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        return _ended(exc, as_json)
     except KeyboardInterrupt:  # pragma: no cover
         return 130
     except BrokenPipeError:
@@ -106,9 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        print(
-            f"internal error: {type(exc).__name__}: {exc} (this is a bug in alliancekit; "
-            "run again with --verbose for the traceback)",
-            file=sys.stderr,
+        error = InternalError(
+            f"{type(exc).__name__}: {exc} (this is a bug in alliancekit; run again with "
+            "--verbose for the traceback)"
         )
-        return EXIT_INTERNAL
+        return _ended(error, as_json)

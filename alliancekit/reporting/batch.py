@@ -8,9 +8,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from alliancekit.errors import AllianceKitError, DataValidationError, ReportError
+from alliancekit.errors import AllianceKitError, DataValidationError, InternalError, ReportError
 from alliancekit.reporting.outcome import ReportBatch, ReportRun
-from alliancekit.reporting.run import policy_overrides, run_report
+from alliancekit.reporting.run import policy_overrides, report_folder_name, run_report
 
 __all__ = ["run_reports"]
 
@@ -62,14 +62,17 @@ def run_reports(
             options[key] = str(options[key])
     started = time.perf_counter()
     paths = [str(w) for w in workspaces]
+    refused = _same_folder(paths)
+    todo = [i for i in range(len(paths)) if i not in refused]
     with tqdm(total=len(paths), desc="reports", unit="report", disable=not progress) as bar:
-        if jobs == 1 or len(paths) <= 1:
-            outcomes = {}
-            for i, path in enumerate(paths):
-                outcomes[i] = _run_one(path, options)
+        bar.update(len(refused))
+        if jobs == 1 or len(todo) <= 1:
+            outcomes: dict[int, ReportRun | AllianceKitError] = dict(refused)
+            for i in todo:
+                outcomes[i] = _run_one(paths[i], options)
                 bar.update()
         else:
-            outcomes = _run_in_workers(paths, options, jobs, bar)
+            outcomes = {**refused, **_run_in_workers(paths, todo, options, jobs, bar)}
     done = sorted(outcomes.items())
     return ReportBatch(
         runs=tuple(o for _, o in done if isinstance(o, ReportRun)),
@@ -79,16 +82,37 @@ def run_reports(
     )
 
 
+def _same_folder(paths: list[str]) -> dict[int, AllianceKitError]:
+    """Workspaces of the batch whose reports would go to the folder of an earlier one
+    (``acme corp`` and ``acme-corp``): refused by position, naming both, before any runs (in
+    parallel workers, which of the two claimed the folder first would be chance)."""
+    first: dict[str, str] = {}
+    refused: dict[int, AllianceKitError] = {}
+    for i, path in enumerate(paths):
+        try:
+            name = report_folder_name(path)
+        except (OSError, ValueError):
+            continue  # the run itself says what is wrong with this path
+        if name in first and first[name] != path:
+            refused[i] = DataValidationError.single(
+                f"the workspaces {first[name]} and {path} would publish into the same report "
+                f"folder '{name}'; rename one of them or run it with another --out",
+                file=path,
+            )
+        first.setdefault(name, path)
+    return refused
+
+
 def _run_in_workers(
-    paths: list[str], options: dict[str, Any], jobs: int, bar: Any
+    paths: list[str], todo: list[int], options: dict[str, Any], jobs: int, bar: Any
 ) -> dict[int, ReportRun | AllianceKitError]:
-    """Outcome of every workspace (by position), ``jobs`` worker processes at a time."""
+    """Outcome of the workspaces at the positions ``todo``, ``jobs`` worker processes at a time."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     outcomes: dict[int, ReportRun | AllianceKitError] = {}
     ctx = _worker_context()
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=ctx) as pool:
-        futures = {pool.submit(_run_one, p, options): i for i, p in enumerate(paths)}
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+        futures = {pool.submit(_run_one, paths[i], options): i for i in todo}
         for fut in as_completed(futures):
             i = futures[fut]
             try:
@@ -122,10 +146,17 @@ def _worker_context() -> Any:
 
 
 def _run_one(path: str, options: dict[str, Any]) -> ReportRun | AllianceKitError:
-    """Worker: one report; expected failures are returned (picklable), not raised."""
+    """Worker: one report; every failure is returned (picklable), not raised.
+
+    Only an ``AllianceKitError`` is an expected failure (bad input, a failed report); anything
+    else is a bug, returned as an ``InternalError`` (exit 70) so the other workspaces still run.
+    """
     try:
         return run_report(path, **options)
     except AllianceKitError as exc:
         return exc
-    except (OSError, ValueError) as exc:  # not raised on purpose, but still this input's fault
-        return DataValidationError.single(str(exc), file=path)
+    except Exception as exc:
+        return InternalError(
+            f"{type(exc).__name__}: {exc} (this is a bug in alliancekit; the workspace's other "
+            "reports are unaffected)"
+        )
