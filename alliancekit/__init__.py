@@ -21,7 +21,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 #: The public API: "module: names" (each name is imported from its module on first use).
 _PUBLIC = """
 errors: AllianceKitError DataValidationError InfeasiblePortfolioError ReportError Problem
-        Relaxation PackagedFileMissingError
+        Relaxation PackagedFileMissingError ArgumentTypeError
 model: Alliance AllianceForm AllianceStatus Candidate Decision Direction DiversificationRule Gap
        Goal KPIDirection Organization Relation RiskAppetite RiskCaps SolveStatus Perspective
        KPISource Buyout IPSensitivity Workspace
@@ -35,10 +35,16 @@ criteria: score_partners criteria_matrix CRITERIA WEIGHT_PRESETS preset_weights 
 risk: risk_table RiskPolicy simulate_scenarios ScenarioSet cvar
 portfolio: select_portfolio plan_portfolio efficient_frontier explain_selection
            portfolio_robustness GroupLimit PortfolioResult FrontierResult RobustnessResult
-           diagnose_infeasibility
+           diagnose_infeasibility Constraint ConstraintKind Sense PlanOptions set_solver_log
+           alternative_portfolios AlternativesResult limit_values LimitValuesResult
 review: review_alliances ReviewPolicy ReviewResult decision_sensitivity
+roadmap: plan_roadmap RoadmapResult explain_roadmap
 reporting: run_report ReportRun run_reports ReportBatch
 teaching: new_case carpool_workspace student_notebook what_if Infeasible
+group: group_ahp GroupAHPResult kendall_w ConcordanceResult aggregate_weights repair_hints
+       make_survey_workbooks load_responses save_response load_participants
+       analyse_disagreement DisagreementResult group_decision GroupDecisionResult
+       joint_objectives JointObjectivesResult objective_benchmarks ParticipantOrganisation
 """
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {

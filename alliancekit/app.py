@@ -5,12 +5,22 @@ same packages) in its own process group, waits until the server answers HTTP, an
 ``AppServer`` handle whose ``stop()`` ends that process group by PID. Jupyter's config, data and
 runtime directories point at a private temporary folder unless the caller's environment already
 sets them, so the app never writes into ``$HOME`` and works when run as root.
+
+Security, as for a Jupyter server on a laptop: every start makes a random token, and only a
+request carrying it (``?token=…`` in the printed URL; a cookie afterwards) is served: any other
+gets 403, so a web page in the same browser cannot read the app or use its kernel. Requests
+whose ``Host`` is not 127.0.0.1, localhost or another loopback address get 403 (a page reaching
+the app by DNS rebinding names its own host), and a WebSocket from another origin is refused
+(Jupyter's same-origin check). Tracebacks are never shown in the page (a short message there;
+the details in the server's log).
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -21,8 +31,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from alliancekit.errors import AllianceKitError
+from alliancekit.errors import AllianceKitError, PackagedFileMissingError
 
 __all__ = ["AppServer", "default_notebook", "find_free_port", "serve"]
 
@@ -48,6 +59,36 @@ def find_free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def _token_identity_provider() -> type:
+    """Jupyter's token check without its login page: a request without the token gets 403.
+
+    Voilà's default (``PasswordIdentityProvider``) redirects such a request to a page asking
+    for the token; refusing it outright is what a script, a scheduler and a foreign web page
+    should see. Made on first use (``TokenIdentityProvider``), in the Voilà process only.
+    """
+    from jupyter_server.auth.identity import PasswordIdentityProvider
+    from tornado import web
+
+    class TokenIdentityProvider(PasswordIdentityProvider):
+        async def get_user(self, handler: Any) -> Any:
+            user = super().get_user(handler)
+            if inspect.isawaitable(user):
+                user = await user
+            if user is None:
+                handler.current_user = None  # the 403 page must not ask for it again
+                raise web.HTTPError(403, "this app needs the token of the URL it printed")
+            return user
+
+    return TokenIdentityProvider
+
+
+def __getattr__(name: str) -> Any:
+    """``TokenIdentityProvider``, made on first use (Voilà imports it by name)."""
+    if name == "TokenIdentityProvider":
+        return _token_identity_provider()
+    raise AttributeError(f"module 'alliancekit.app' has no attribute {name!r}")
+
+
 @dataclass
 class AppServer:
     """Handle on a running Voilà server (returned by ``serve``).
@@ -55,7 +96,8 @@ class AppServer:
     Attributes
     ----------
     url : str
-        Base URL of the app, e.g. ``http://127.0.0.1:8866/``.
+        Base URL of the app, e.g. ``http://127.0.0.1:8866/`` (without the token: requests need
+        ``open_url`` or the token).
     port : int
         The TCP port it listens on.
     process : subprocess.Popen
@@ -68,7 +110,13 @@ class AppServer:
     port: int
     process: subprocess.Popen
     log_path: Path
+    token: str = field(default="", repr=False)
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    @property
+    def open_url(self) -> str:
+        """The URL to open in a browser: ``url`` with the token (``?token=…``)."""
+        return f"{self.url}?token={self.token}" if self.token else self.url
 
     @property
     def pid(self) -> int:
@@ -131,7 +179,7 @@ def _wait_until_up(server: AppServer, timeout: float) -> None:
             code = server.process.returncode
             raise _give_up(server, f"the Voilà server exited with code {code} before answering")
         try:
-            with urllib.request.urlopen(server.url + "api", timeout=2) as resp:
+            with urllib.request.urlopen(server.open_url, timeout=2) as resp:
                 if resp.status < 500:
                     return
         except urllib.error.HTTPError as exc:
@@ -205,8 +253,11 @@ def serve(
     nb = Path(notebook) if notebook is not None else default_notebook()
     nb = nb.resolve()
     if not nb.is_file():
+        if notebook is None:  # pragma: no cover - a broken installation
+            raise PackagedFileMissingError(nb)
         raise FileNotFoundError(f"dashboard notebook not found: {nb}")
     port = int(port) if port else find_free_port(host)
+    token = secrets.token_urlsafe(24)
     tmp = tempfile.TemporaryDirectory(prefix="alliancekit-app-")
     base = Path(tmp.name)
     cmd = [
@@ -219,7 +270,13 @@ def serve(
         f"--Voila.ip={host}",
         "--Voila.port_retries=0",
         f"--Voila.root_dir={nb.parent}",
-        "--show_tracebacks=True",
+        # the token is passed in the environment (JUPYTER_TOKEN), never on the command line,
+        # where every account on the machine could read it (ps)
+        "--Voila.auto_token=True",
+        "--Voila.identity_provider_class=alliancekit.app.TokenIdentityProvider",
+        # Voilà turns Jupyter's Host check off; tornado settings applied last turn it back on
+        "--Voila.tornado_settings={'allow_remote_access': False}",
+        "--show_tracebacks=False",
     ]
     log_path = base / "voila.log"
     with open(log_path, "wb") as log:
@@ -227,14 +284,19 @@ def serve(
             cmd,
             # relative paths typed in the app (an uploaded or named workspace) resolve from here
             cwd=Path(cwd) if cwd is not None else Path.cwd(),
-            env=_server_env(base, env),
+            env=_server_env(base, {**(env or {}), "JUPYTER_TOKEN": token}),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
     server = AppServer(
-        url=f"http://{host}:{port}/", port=port, process=process, log_path=log_path, _tmp=tmp
+        url=f"http://{host}:{port}/",
+        port=port,
+        process=process,
+        log_path=log_path,
+        token=token,
+        _tmp=tmp,
     )
     if wait:
         _wait_until_up(server, timeout)
@@ -245,7 +307,7 @@ def run_forever(port: int | None = None, host: str = "127.0.0.1") -> int:
     """Serve the app until Ctrl-C (used by ``alliancekit app``); returns an exit code."""
     server = serve(port=port, host=host)
     print(
-        f"alliancekit app running at {server.url}  (Ctrl-C to stop; pid {server.pid})",
+        f"alliancekit app running at {server.open_url}  (Ctrl-C to stop; pid {server.pid})",
         flush=True,
     )
 

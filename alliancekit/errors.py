@@ -20,6 +20,7 @@ __all__ = [
     "ArgumentTypeError",
     "DataValidationError",
     "InfeasiblePortfolioError",
+    "InternalError",
     "PackagedFileMissingError",
     "Problem",
     "Relaxation",
@@ -285,3 +286,14 @@ class ArgumentTypeError(DataValidationError, TypeError):
     A ``DataValidationError`` (exit 2) that is also a ``TypeError``, so callers that catch the
     built-in type keep working.
     """
+
+
+class InternalError(AllianceKitError):
+    """Something failed that no input explains: a bug (the command line exits 70).
+
+    Raised where a run must end with a message and an exit code rather than a traceback (a
+    report batch collects it like any other failure); the original exception is its cause.
+    """
+
+    exit_code = 70
+    kind = "internal error"

@@ -20,6 +20,7 @@ NOTEBOOKS = {
     "score": "01_score_partners.ipynb",
     "select": "02_select_portfolio.ipynb",
     "report": "03_review_report.ipynb",
+    "roadmap": "04_roadmap.ipynb",
     "dashboard": "dashboard.ipynb",
 }
 

@@ -64,8 +64,9 @@ def test_serve_renders_and_stop_frees_the_port(tiny_notebook: Path) -> None:
     server = serve(notebook=tiny_notebook)
     try:
         assert server.url == f"http://127.0.0.1:{server.port}/"
+        assert server.open_url == f"{server.url}?token={server.token}" and len(server.token) > 20
         assert server.running()
-        with urllib.request.urlopen(server.url, timeout=60) as resp:
+        with urllib.request.urlopen(server.open_url, timeout=60) as resp:
             page = resp.read().decode()
         assert resp.status == 200
         assert "voila" in page.lower()
@@ -123,7 +124,7 @@ def test_cli_app_serves_and_sigterm_stops_voila() -> None:
     )
     try:
         line = proc.stdout.readline() if proc.stdout else ""
-        assert f"http://127.0.0.1:{port}/" in line, line
+        assert f"http://127.0.0.1:{port}/?token=" in line, line
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=10) as resp:
             assert resp.status < 500
     except urllib.error.HTTPError as exc:  # /api answers 403 without a token: it is up

@@ -60,6 +60,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
     try:
         line = proc.stdout.readline() if proc.stdout else ""
         assert url in line, f"alliancekit app did not start: {line}"
+        url = line.split()[4]  # the printed URL carries the app's token
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

@@ -138,7 +138,8 @@ def test_select_options_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> No
     # B's reference set of 5 is the only feasible one (§11): at most 4 is infeasible (exit 3)
     assert main(["select", folder, "--format", "json", "--max-count", "4"]) == 3
     captured = capsys.readouterr()
-    assert captured.out == ""
+    # issue 14: --format json carries the status of every ending (stdout was empty here before)
+    assert strict_json(captured.out)["status"] == "infeasible"
     assert "raise the maximum number of partners from 4 to 5" in captured.err
 
 

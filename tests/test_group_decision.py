@@ -31,7 +31,7 @@ from alliancekit.group import (
 from alliancekit.workspace import load_workspace, sample_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "alliancekit" / "data" / "group" / "greenscape"
+SAMPLE = ROOT / "alliancekit" / "data" / "samples" / "greenscape"
 SIDE_OF = {f"P0{k}": "own" if k <= 5 else "partner" for k in range(1, 9)}
 
 

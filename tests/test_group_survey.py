@@ -31,7 +31,7 @@ from alliancekit.workspace import sample_workspace
 
 CRITERIA = ["C1", "C2", "C3", "C7"]
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "alliancekit" / "data" / "group" / "greenscape"
+SAMPLE = ROOT / "alliancekit" / "data" / "samples" / "greenscape"
 
 
 @pytest.fixture(scope="module")
@@ -343,6 +343,8 @@ def test_workspace_locates_its_responses(tmp_path: Path) -> None:
     from alliancekit.workspace import load_workspace
 
     shutil.copytree(ROOT / "alliancekit" / "data" / "samples" / "greenscape", tmp_path / "gs")
+    shutil.rmtree(tmp_path / "gs" / "responses")  # start from a workspace nobody answered yet
+    (tmp_path / "gs" / "people.csv").unlink()
     ws = load_workspace(tmp_path / "gs")
     save_response(ws, "P1", pairwise_answer([4, 3, 2, 1]))
     assert load_responses(ws).ids == ["P1"]
@@ -351,7 +353,7 @@ def test_workspace_locates_its_responses(tmp_path: Path) -> None:
 
 
 def test_the_greenscape_sample_is_what_its_generator_writes(tmp_path: Path) -> None:
-    """alliancekit/data/group/greenscape holds write_greenscape_sample's output, byte for byte."""
+    """The greenscape sample's people.csv and responses/ are write_greenscape_sample's output."""
     write_greenscape_sample(tmp_path)
     for name in ["people.csv", *(f"responses/P0{k}.json" for k in range(1, 9))]:
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name

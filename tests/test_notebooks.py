@@ -16,7 +16,7 @@ from solver_text import assert_no_solver_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-OWN = ("00_alliances_101", "01_score_partners", "02_select_portfolio", "dashboard")
+OWN = ("00_alliances_101", "01_score_partners", "02_select_portfolio", "04_roadmap", "dashboard")
 
 
 def _run(name: str, tmp_path: Path, **parameters: object) -> nbformat.NotebookNode:
@@ -147,6 +147,24 @@ def test_02_select_portfolio_own_workspace(tmp_path: Path) -> None:
     new_case(tmp_path / "case", seed=21)
     nb = _run("02_select_portfolio", tmp_path, workspace_path=str(tmp_path / "case"))
     assert "Selected partners" in _html(nb)
+
+
+@pytest.mark.notebook
+def test_04_roadmap_runs(tmp_path: Path) -> None:
+    nb = _run("04_roadmap", tmp_path, alternatives=3)
+    html = _html(nb)
+    assert "Alliance roadmap" in html and "Roadmap: who starts when" in html
+    assert "Near-optimal alternatives" in html and "What each limit is worth" in html
+    bundles = [o.get("data", {}) for o in _outputs(nb)]
+    specs = [
+        d["application/vnd.vegalite.v5+json"]
+        for d in bundles
+        if "application/vnd.vegalite.v5+json" in d
+    ]
+    assert specs and specs[0]["title"]["text"] == "Alliance roadmap"
+    text = _all_text(nb)
+    assert "is not in the roadmap" in text
+    assert "roadmap, one year: C01, C02, C03, C05, C08, C09, C12" in text  # = plan_portfolio
 
 
 @pytest.mark.notebook

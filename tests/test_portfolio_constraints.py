@@ -205,6 +205,8 @@ LAYERS = [
     "explain",
     "frontier",
     "robustness",
+    "alternatives",
+    "limit_values",
 ]
 
 

@@ -112,11 +112,14 @@ def test_app_serves_from_an_empty_folder(installed: tuple[Path, dict[str, str]])
         start_new_session=True,
     )  # fmt: skip
     try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        url = line.split()[4]  # issue 14: the printed URL carries the app's token
+        assert url.startswith(f"http://127.0.0.1:{port}/?token="), line
         deadline = time.monotonic() + 120
         status = None
         while time.monotonic() < deadline and status is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
+                with urllib.request.urlopen(url, timeout=5) as resp:
                     status = resp.status
             except OSError:
                 time.sleep(0.5)

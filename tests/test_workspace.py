@@ -1201,7 +1201,7 @@ def test_failed_swap_restores_previous_folder(
 # ---------------------------------------------------------------------------------------------
 # property tests
 # ---------------------------------------------------------------------------------------------
-_ORIGINAL = {p.name: p.read_bytes() for p in (DATA / "greenscape").iterdir()}
+_ORIGINAL = {p.name: p.read_bytes() for p in (DATA / "greenscape").iterdir() if p.is_file()}
 _CSV_CELLS = [
     (name, r, c)
     for name in (

@@ -51,6 +51,7 @@ from alliancekit.charts.review import (
     kpi_chart,
     perception_gap,
 )
+from alliancekit.charts.roadmap import roadmap_chart, roadmap_gantt, roadmap_limits
 from alliancekit.charts.theme import (
     DECISION_COLOURS,
     FONT,
@@ -87,6 +88,9 @@ __all__ = [
     "perception_gap",
     "promethee_flows",
     "risk_scatter",
+    "roadmap_chart",
+    "roadmap_gantt",
+    "roadmap_limits",
     "score_bars",
     "short_name",
     "spend_title",

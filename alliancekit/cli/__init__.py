@@ -1,4 +1,4 @@
-"""Command line: ``alliancekit validate|score|select|review|report|app|new-case|teach``.
+"""Command line: ``alliancekit validate|score|select|review|report|survey|app|new-case|teach``.
 
 Exit codes: 0 ok; 2 invalid input (one clear line on stderr, no traceback); 3 infeasible
 portfolio (what to relax); 4 report failed (which cell, where the notebook is); 70 internal error
@@ -7,18 +7,20 @@ renders itself (``AllianceKitError.for_cli``) and knows its exit code.
 
 One module per command group, each a thin layer over the public API with a ``register(sub)``
 that adds its parser and a ``run(args)`` that runs it: ``validate``, ``score``, ``select``,
-``review``, ``report`` and ``classroom`` (app, new-case, teach); ``common`` holds the exit codes
+``review``, ``report``, ``survey`` (group judgements) and ``classroom`` (app, new-case,
+teach); ``common`` holds the exit codes
 and the option helpers they share.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import textwrap
 from collections.abc import Sequence
 
-from alliancekit.cli import classroom, report, review, score, select, validate
+from alliancekit.cli import classroom, report, review, roadmap, score, select, survey, validate
 from alliancekit.cli.common import (
     EXIT_CODES_EPILOG,
     EXIT_INFEASIBLE,
@@ -28,8 +30,10 @@ from alliancekit.cli.common import (
     EXIT_REPORT_FAILED,
     HelpFormatter,
     Parser,
+    error_json,
+    print_json,
 )
-from alliancekit.errors import AllianceKitError
+from alliancekit.errors import AllianceKitError, InternalError
 from alliancekit.startup import defer_costly_imports
 
 __all__ = [
@@ -44,7 +48,7 @@ __all__ = [
 ]
 
 #: The command groups, in the order ``--help`` lists their commands.
-_COMMANDS = (validate, score, select, review, report, classroom)
+_COMMANDS = (validate, score, select, roadmap, review, report, survey, classroom)
 
 
 def build_parser() -> Parser:
@@ -74,15 +78,37 @@ def build_parser() -> Parser:
     return parser
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    """``--format json`` on the command line (read before it is parsed, for a parse error)."""
+    args = list(argv)
+    return "--format=json" in args or any(
+        a == "--format" and b == "json" for a, b in itertools.pairwise(args)
+    )
+
+
+def _ended(exc: AllianceKitError, as_json: bool) -> int:
+    """Report an error as it renders itself (stderr), and as JSON on stdout if asked."""
+    print(exc.for_cli(), file=sys.stderr)
+    if as_json:
+        print_json(error_json(exc))
+    return exc.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the process exit code (see ``EXIT_CODES_EPILOG``)."""
+    """Entry point; returns the process exit code (see ``EXIT_CODES_EPILOG``).
+
+    Every ending has its code: 0 ok, 2 invalid input (``DataValidationError`` and every other
+    ``AllianceKitError`` of bad input), 3 infeasible, 4 report failed, 70 internal error (any
+    other exception: a bug). With ``--format json`` stdout carries the same status.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(argv)
     defer_costly_imports()  # ~1.2 s of jsonschema's IRI grammar that no command uses
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except AllianceKitError as exc:  # a bad command line
-        print(exc.for_cli(), file=sys.stderr)
-        return exc.exit_code
+        return _ended(exc, as_json)
     if args.verbose:
         from alliancekit import portfolio
 
@@ -90,11 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except AllianceKitError as exc:  # every deliberate error knows its words and its exit code
-        print(exc.for_cli(), file=sys.stderr)
-        return exc.exit_code
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        return _ended(exc, as_json)
     except KeyboardInterrupt:  # pragma: no cover
         return 130
     except BrokenPipeError:
@@ -107,9 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        print(
-            f"internal error: {type(exc).__name__}: {exc} (this is a bug in alliancekit; "
-            "run again with --verbose for the traceback)",
-            file=sys.stderr,
+        error = InternalError(
+            f"{type(exc).__name__}: {exc} (this is a bug in alliancekit; run again with "
+            "--verbose for the traceback)"
         )
-        return EXIT_INTERNAL
+        return _ended(error, as_json)

@@ -40,7 +40,10 @@ def register(sub: Any) -> None:
 def run_app(args: argparse.Namespace) -> int:
     """serve the web app (Voila) on 127.0.0.1
 
-    Serve the alliancekit web app on this machine only (127.0.0.1) until Ctrl-C.
+    Serve the alliancekit web app on this machine only (127.0.0.1) until Ctrl-C. Open the printed
+    URL: it carries a random token, and any request without it (or naming another host than
+    127.0.0.1/localhost) is refused with 403. Uploads: an .xlsx workbook or a .zip of a
+    workspace folder, at most 8 MiB (a .zip at most 1000 entries and 200 MiB unpacked).
 
     A SIGTERM stops the Voilà server too.
     """

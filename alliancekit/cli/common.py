@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import math
 import textwrap
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -23,13 +24,34 @@ EXIT_INFEASIBLE = InfeasiblePortfolioError.exit_code  # 3
 EXIT_REPORT_FAILED = ReportError.exit_code  # 4
 EXIT_INTERNAL = PackagedFileMissingError.exit_code  # 70: a bug or a broken installation
 
+#: ``status`` in the ``--format json`` output for each exit code.
+STATUS_WORDS = {
+    EXIT_OK: "ok",
+    EXIT_INVALID: "invalid_input",
+    EXIT_INFEASIBLE: "infeasible",
+    EXIT_REPORT_FAILED: "report_failed",
+    EXIT_INTERNAL: "internal_error",
+}
+
+
+def _epilog() -> str:
+    from alliancekit.workspace.limits import limits_text
+
+    return (
+        "exit codes (also 'exit_code' and 'status' with --format json):\n"
+        "  0   success\n"
+        "  2   invalid input (the message names the file, row and column)\n"
+        "  3   no portfolio satisfies every constraint (the message says what to relax)\n"
+        "  4   a report failed (the failing cell and where the failed notebook was kept), or\n"
+        "      its kernel could not start, or it could not be written\n"
+        "  70  internal error (a bug, or a file missing from the installation)\n\n"
+        "limits on input (larger input is refused as invalid; see data/README.md):\n"
+        + limits_text()
+    )
+
+
 #: Shown at the end of every ``--help``.
-EXIT_CODES_EPILOG = """exit codes:
-  0   success
-  2   invalid input (the message names the file, row and column)
-  3   no portfolio satisfies every constraint (the message says what to relax)
-  4   a report failed (the failing cell and where the failed notebook was kept)
-  70  internal error (a bug, or a file missing from the installation)"""
+EXIT_CODES_EPILOG = _epilog()
 
 WORKSPACE_HELP = (
     "workspace folder (organization.yaml + CSV files) or .xlsx workbook; a bare name such as "
@@ -109,9 +131,20 @@ def format_option(p: argparse.ArgumentParser, what: str) -> None:
     choice_option(p, "--format", ["table", "json"], help, default="table")
 
 
+def seconds(text: str) -> float:
+    """A duration [s] from the command line: any positive finite number (``90.5``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def seconds_option(p: argparse.ArgumentParser, flag: str, default: float, help: str) -> None:
-    """An option holding a duration [s]."""
-    p.add_argument(flag, type=float, default=default, metavar="SECONDS", help=help)
+    """An option holding a duration [s] (a positive number; fractions allowed)."""
+    p.add_argument(flag, type=seconds, default=default, metavar="SECONDS", help=help)
 
 
 def period_options(p: argparse.ArgumentParser, previous_help: str) -> None:
@@ -123,6 +156,16 @@ def period_options(p: argparse.ArgumentParser, previous_help: str) -> None:
 def print_json(obj: object) -> None:
     """``obj`` as indented JSON on stdout (non-ASCII kept)."""
     print(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+def error_json(exc: AllianceKitError) -> dict[str, Any]:
+    """The ``--format json`` document of a run that ended in ``exc``: the same status and exit
+    code as the process, and the error as it describes itself."""
+    return {
+        "status": STATUS_WORDS.get(exc.exit_code, "invalid_input"),
+        "exit_code": exc.exit_code,
+        "error": exc.to_dict(),
+    }
 
 
 def count_text(n: int, word: str) -> str:

@@ -13,12 +13,7 @@ from alliancekit.errors import AllianceKitError, ReportError
 __all__ = ["register"]
 
 #: ``status`` of the JSON outcome for each exit code.
-_STATUS_WORDS = {
-    common.EXIT_OK: "ok",
-    common.EXIT_INVALID: "invalid_input",
-    common.EXIT_REPORT_FAILED: "report_failed",
-    common.EXIT_INTERNAL: "internal_error",
-}
+_STATUS_WORDS = common.STATUS_WORDS
 
 
 def register(sub: Any) -> None:

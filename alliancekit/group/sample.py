@@ -9,7 +9,8 @@ purpose, so the repair hint has something to show; two people rate the candidate
 
 :func:`write_greenscape_sample` writes ``people.csv`` and ``responses/<id>.json`` (through
 :func:`~alliancekit.group.responses.save_response`); the files in
-``alliancekit/data/group/greenscape/`` are its output and a test checks they still are.
+the greenscape sample (``alliancekit/data/samples/greenscape/``) are its output and a test
+checks they still are.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from alliancekit.model.entities import (
     Goal,
     Organization,
     RiskCaps,
+    RoadmapSettings,
     find,
 )
 from alliancekit.model.periods import (
@@ -42,6 +43,7 @@ from alliancekit.model.vocab import (
     LifecycleStage,
     MilestoneStatus,
     Perspective,
+    PlanningStep,
     Relation,
     RiskAppetite,
     Side,

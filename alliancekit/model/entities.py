@@ -25,6 +25,7 @@ from alliancekit.model.vocab import (
     DecisionRule,
     IPSensitivity,
     LifecycleStage,
+    PlanningStep,
     Relation,
     RiskAppetite,
     SizeClass,
@@ -40,6 +41,7 @@ __all__ = [
     "Goal",
     "Organization",
     "RiskCaps",
+    "RoadmapSettings",
     "find",
 ]
 
@@ -48,6 +50,7 @@ __all__ = [
 _LIKERT = MappingProxyType({"unit": "1–5"})
 _MONEY = MappingProxyType({"unit": "money"})
 _MONEY_PER_YEAR = MappingProxyType({"unit": "money/yr"})
+_QUARTER = MappingProxyType({"unit": "YYYY-Qn"})
 
 
 def find(items: tuple, attribute: str, key: str, what: str) -> Any:
@@ -154,6 +157,49 @@ class DiversificationRule:
         return f"{self.attribute}={self.value}"
 
 
+_FTE = MappingProxyType({"unit": "FTE"})
+_YEAR = MappingProxyType({"unit": "roadmap year (1 = first)"})
+
+
+@dataclass(frozen=True)
+class RoadmapSettings:
+    """Settings of the multi-year roadmap (docs/method.md §12); every one is optional.
+
+    ``years`` [years] is the roadmap's length (default: ``planning_horizon_years``); ``step``
+    plans by year or by quarter; ``start_year`` names the first year (labels only). The
+    per-year lists give year 1, 2, … (the last value repeats; default: the organization's single
+    budget or capacity every year): ``budgets_one_off`` [money], ``budgets_annual`` [money/yr],
+    ``capacity_fte`` [FTE]. ``carry_over`` [0–1] is the share of unspent one-off budget that
+    rolls into the next year. Mandatory gaps must be covered from ``coverage_by_year`` on.
+    ``fte_by_form`` and ``fte_by_tier`` [FTE] set the alliance-manager load of an active
+    alliance by its form or tier (tier first, then form, then the row's ``mgmt_load_fte``).
+    """
+
+    years: int | None = field(default=None, metadata={"unit": "years"})
+    step: PlanningStep = PlanningStep.YEAR
+    start_year: int | None = None
+    budgets_one_off: tuple[float, ...] = field(default=(), metadata=_MONEY)
+    budgets_annual: tuple[float, ...] = field(default=(), metadata=_MONEY_PER_YEAR)
+    capacity_fte: tuple[float, ...] = field(default=(), metadata=_FTE)
+    carry_over: float = field(default=0.0, metadata={"unit": "0–1"})
+    coverage_by_year: int = field(default=1, metadata=_YEAR)
+    fte_by_form: Mapping[str, float] = field(default_factory=dict, metadata=_FTE)
+    fte_by_tier: Mapping[int, float] = field(default_factory=dict, metadata=_FTE)
+
+    def __post_init__(self) -> None:
+        _enum_fields(self, step=PlanningStep)
+        for name in ("budgets_one_off", "budgets_annual", "capacity_fte"):
+            object.__setattr__(self, name, tuple(float(v) for v in getattr(self, name) or ()))
+        object.__setattr__(self, "fte_by_form", _frozen_map(self.fte_by_form))
+        tiers = {int(k): float(v) for k, v in (self.fte_by_tier or {}).items()}
+        object.__setattr__(self, "fte_by_tier", MappingProxyType(tiers))
+
+    @property
+    def given(self) -> bool:
+        """True when any setting differs from its default."""
+        return self != RoadmapSettings()
+
+
 @dataclass(frozen=True)
 class Organization:
     """The focal organization: goals, gaps, budgets, risk appetite and planning settings."""
@@ -179,6 +225,7 @@ class Organization:
     diversification_rules: tuple[DiversificationRule, ...] = ()
     criteria_weights: Mapping[str, float] | None = None
     weights_preset: str | None = None
+    roadmap: RoadmapSettings = field(default_factory=RoadmapSettings)
 
     def __post_init__(self) -> None:
         _enum_fields(self, risk_appetite=RiskAppetite)
@@ -271,9 +318,22 @@ class Candidate:
     ip_sensitivity: IPSensitivity | None = None
     must_include: bool = False
     must_exclude: bool = False
+    # roadmap timing and stages (docs/method.md §12): blank means "any year", no ramp, no pilot
+    earliest_start: int | None = field(default=None, metadata=_YEAR)
+    latest_start: int | None = field(default=None, metadata=_YEAR)
+    cost_ramp: tuple[float, ...] = field(default=(), metadata={"unit": "share of cost_annual"})
+    value_ramp: tuple[float, ...] = field(default=(), metadata={"unit": "share of value_annual"})
+    pilot_years: int | None = field(default=None, metadata={"unit": "years"})
+    pilot_cost_one_off: float | None = field(default=None, metadata=_MONEY)
+    pilot_cost_annual: float | None = field(default=None, metadata=_MONEY_PER_YEAR)
+    pilot_value_annual: float | None = field(default=None, metadata=_MONEY_PER_YEAR)
+    pilot_fte: float | None = field(default=None, metadata=_FTE)
+    tier: int | None = field(default=None, metadata={"unit": "1–3"})
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "coverage", _frozen_map(self.coverage))
+        for name in ("cost_ramp", "value_ramp"):
+            object.__setattr__(self, name, tuple(float(v) for v in getattr(self, name) or ()))
         _enum_fields(self, relation=Relation, form=AllianceForm)
         _enum_fields(self, optional=True, size_class=SizeClass, ip_sensitivity=IPSensitivity)
 
@@ -304,17 +364,17 @@ class Alliance:
     partner_name: str
     relation: Relation
     form: AllianceForm
-    start_period: str
+    start_period: str = field(metadata=_QUARTER)
     status: AllianceStatus
-    cost_annual: float
-    exit_cost: float
-    value_plan_annual: float
-    coverage: Mapping[str, float] = field(default_factory=dict)
+    cost_annual: float = field(metadata=_MONEY_PER_YEAR)
+    exit_cost: float = field(metadata=_MONEY)
+    value_plan_annual: float = field(metadata=_MONEY_PER_YEAR)
+    coverage: Mapping[str, float] = field(default_factory=dict, metadata={"unit": "0–1"})
     partner_id: str = ""
     description: str = ""
     sector: str = ""
     region: str = ""
-    end_period: str | None = None
+    end_period: str | None = field(default=None, metadata=_QUARTER)
     lifecycle_stage: LifecycleStage | None = None
     mgmt_load_fte: float = 0.2
     milestone_score: float | None = None
@@ -328,6 +388,10 @@ class Alliance:
     dispute_path: str = ""
     max_days_to_resolve: int | None = None
     conflicts_with: tuple[str, ...] = ()
+    # roadmap (docs/method.md §12): the tier sets its alliance-manager load; exit_year plans
+    # its exit in that roadmap year
+    tier: int | None = field(default=None, metadata={"unit": "1–3"})
+    exit_year: int | None = field(default=None, metadata=_YEAR)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "coverage", _frozen_map(self.coverage))

@@ -26,6 +26,7 @@ __all__ = [
     "LifecycleStage",
     "MilestoneStatus",
     "Perspective",
+    "PlanningStep",
     "Relation",
     "RiskAppetite",
     "Side",
@@ -330,6 +331,17 @@ class SolveStatus(Vocabulary):
     UNBOUNDED = "unbounded"
     NOT_SOLVED = "not_solved"
     ERROR = "error"
+
+
+class PlanningStep(Vocabulary):
+    """The period of a multi-year roadmap (docs/method.md §12): years, or quarters.
+
+    Budgets, capacity and starts are planned per step; amounts per year are split evenly over
+    the quarters of a year when the roadmap runs by quarter.
+    """
+
+    YEAR = "year"
+    QUARTER = "quarter"
 
 
 _LABELS: dict[StrEnum, str] = {

@@ -14,7 +14,9 @@ Layers, lowest first (a module imports only from those above it):
 - ``diagnose``: infeasibility as a finding (deletion filter, relaxations, message in words);
 - ``solve``: ``select_portfolio`` and ``solve_problem``;
 - ``plan_stages`` and ``plan``: ``plan_portfolio`` from a ``Workspace`` (``PlanOptions``);
-- ``explain``, ``frontier``, ``robustness``: re-solves that explain and stress a selection.
+- ``explain``, ``frontier``, ``robustness``: re-solves that explain and stress a selection;
+- ``alternatives`` and ``limit_values``: near-optimal alternatives and what each limit is worth,
+  for a plan or (through its ``Source``) a roadmap (docs/method.md §12).
 
 ``alliancekit.portfolio.SOLVER_LOG = True`` (what ``alliancekit --verbose`` does) or
 ``set_solver_log(True)`` lets the solvers write their logs.
@@ -26,11 +28,13 @@ import sys
 import types
 
 from alliancekit.portfolio import milp
+from alliancekit.portfolio.alternatives import AlternativesResult, alternative_portfolios
 from alliancekit.portfolio.constraints import Constraint, ConstraintKind, GroupLimit, Sense, Wording
 from alliancekit.portfolio.diagnose import diagnose_infeasibility
 from alliancekit.portfolio.explain import explain_selection
 from alliancekit.portfolio.frontier import efficient_frontier
 from alliancekit.portfolio.inputs import make_problem
+from alliancekit.portfolio.limit_values import LimitValuesResult, limit_values
 from alliancekit.portfolio.milp import set_solver_log
 from alliancekit.portfolio.options import OBJECTIVES, Objective, PlanOptions
 from alliancekit.portfolio.plan import plan_portfolio
@@ -51,10 +55,12 @@ __all__ = [
     "OBJECTIVES",
     "SOLVERS",
     "SOLVER_LOG",
+    "AlternativesResult",
     "Constraint",
     "ConstraintKind",
     "FrontierResult",
     "GroupLimit",
+    "LimitValuesResult",
     "Objective",
     "PlanOptions",
     "PortfolioProblem",
@@ -63,9 +69,11 @@ __all__ = [
     "Sense",
     "Solver",
     "Wording",
+    "alternative_portfolios",
     "diagnose_infeasibility",
     "efficient_frontier",
     "explain_selection",
+    "limit_values",
     "make_problem",
     "plan_portfolio",
     "portfolio_robustness",

@@ -9,7 +9,8 @@ groups' labels ("raise the annual budget from 55 to at least 61").
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -19,10 +20,11 @@ from alliancekit.portfolio.evaluate import column, offset, screened
 from alliancekit.portfolio.milp import feasible, optimise
 from alliancekit.portfolio.problem import PortfolioProblem
 
-__all__ = ["diagnose_infeasibility"]
+__all__ = ["deletion_filter", "diagnose_infeasibility", "remedies"]
 
 K = ConstraintKind
 Groups = Collection[Constraint]
+T = TypeVar("T")
 
 
 def diagnose_infeasibility(p: PortfolioProblem) -> InfeasiblePortfolioError:
@@ -44,16 +46,24 @@ def diagnose_infeasibility(p: PortfolioProblem) -> InfeasiblePortfolioError:
             "the solver reported infeasibility, but a re-check "
             "found a feasible portfolio; retry with solver='cbc'"
         )
-    active = list(groups)
-    for c in groups:
-        if not feasible(p, set(active) - {c}):
-            active.remove(c)
+    active = deletion_filter(groups, lambda subset: feasible(p, subset))
     if not active:
         return InfeasiblePortfolioError("no portfolio satisfies the constraints", (), ())
     relaxations = [relaxation(p, c, set(groups) - {c}) for c in active]
     keys = tuple(c.key for c in active)
     message = _message(p, active, relaxations)
     return InfeasiblePortfolioError(message, keys, tuple(relaxations), tuple(active))
+
+
+def deletion_filter(groups: Sequence[T], feasible_with: Callable[[set[T]], bool]) -> list[T]:
+    """A minimal infeasible subset of ``groups`` (Chinneck & Dravnieks 1991): each group is
+    dropped in turn and left out for good when the rest stays infeasible (``feasible_with``
+    tells whether a set of groups can hold together)."""
+    active = list(groups)
+    for c in groups:
+        if not feasible_with(set(active) - {c}):
+            active.remove(c)
+    return active
 
 
 def relaxation(p: PortfolioProblem, c: Constraint, others: Groups) -> Relaxation:
@@ -243,6 +253,13 @@ def _message(p: PortfolioProblem, active: list[Constraint], relaxations: list[Re
     if lead:
         text += lead[0].upper() + lead[1:] + ". "
     text += f"Conflicting constraint groups: {'; '.join(describe(c) for c in active)}."
+    return text + remedies(relaxations)
+
+
+def remedies(relaxations: Sequence[Relaxation]) -> str:
+    """What to relax, in words: the moves that restore feasibility alone, then (in brackets)
+    the groups that must move with another."""
+    text = ""
     fixes = [r.message for r in relaxations if math.isfinite(r.needed)]
     if fixes:
         text += " To restore feasibility: " + ", or ".join(fixes) + ", or add a partner."

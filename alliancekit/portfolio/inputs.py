@@ -18,6 +18,7 @@ import pandas as pd
 from alliancekit.errors import DataValidationError
 from alliancekit.portfolio.constraints import GroupLimit, Wording
 from alliancekit.portfolio.problem import SOLVERS, PortfolioProblem, Solver
+from alliancekit.workspace.limits import MAX_MAGNITUDE
 
 __all__ = ["make_problem"]
 
@@ -64,7 +65,22 @@ def _numeric_column(table: pd.DataFrame, column: str, what: str) -> np.ndarray:
     if missing.any():
         ids = ", ".join(map(str, table.index[missing][:5]))
         raise bad(f"{what}: column {column!r} has missing or non-numeric values for {ids}", column)
-    return values.to_numpy(dtype=float)
+    return _finite(values.to_numpy(dtype=float), table.index, f"{what}: column {column!r}", column)
+
+
+def _finite(x: np.ndarray, ids: pd.Index, what: str, column: str | None) -> np.ndarray:
+    """``x``, or a DataValidationError naming the partners whose value is infinite or beyond
+    ``MAX_MAGNITUDE`` (sums and present values of such numbers mean nothing)."""
+    bad_rows = ~(np.abs(x) <= MAX_MAGNITUDE)
+    if bad_rows.any():
+        shown = ", ".join(
+            f"{i} ({v:g})" for i, v in zip(ids[bad_rows][:5], x[bad_rows][:5], strict=True)
+        )
+        raise bad(
+            f"{what} has infinite or too large values (limit ±{MAX_MAGNITUDE:g}) for {shown}",
+            column,
+        )
+    return x
 
 
 def _check_cap(value: float, what: str) -> float:
@@ -135,6 +151,7 @@ def _objective_fields(table: pd.DataFrame, objective: str | pd.Series) -> Fields
     if values.isna().any():
         raise bad("objective has missing values for " + ", ".join(values.index[values.isna()][:5]))
     name = str(objective.name or "objective")
+    _finite(values.to_numpy(dtype=float), values.index, "objective", name)
     return {"objective": values.astype(float).rename(name), "objective_name": name}
 
 

@@ -7,6 +7,11 @@ bundled with PuLP 3 and maps the outcome to ``SolveStatus``: a solve stopped by 
 is ``TIME_LIMIT`` with its relative gap, never optimal (bundled CBC writes "Optimal"-like
 statuses after a time limit, so its log is read). ``feasible`` and ``optimise`` are the re-solves
 the diagnosis and the frontier ask for.
+
+Models given as matrices (the roadmap of docs/method.md §12) are built by ``build_matrix`` from
+a ``MatrixModel``; ``add_terms_row``, ``add_objective_floor`` and ``set_objective_terms`` add the
+rows and objectives that near-optimal alternatives and limit values re-solve with, on either kind
+of model. All of them end in the same ``solve``.
 """
 
 from __future__ import annotations
@@ -36,12 +41,17 @@ from alliancekit.portfolio.problem import PortfolioProblem, Solver
 
 __all__ = [
     "SOLVER_LOG",
+    "MatrixModel",
     "Model",
     "Outcome",
+    "add_objective_floor",
+    "add_terms_row",
     "build",
+    "build_matrix",
     "feasible",
     "optimise",
     "race",
+    "set_objective_terms",
     "set_solver_log",
     "solve",
 ]
@@ -628,3 +638,81 @@ def optimise(
     if res.status not in _SOLVED:
         return None
     return float(res.objective if direction == "max" else -res.objective)
+
+
+# -- matrix models and extra rows (roadmap, alternatives, limit values) ------------------------
+@dataclass(frozen=True, eq=False)
+class MatrixModel:
+    """A MILP as arrays: maximise ``c·v`` subject to ``A·v (sense) rhs`` and bounds on ``v``.
+
+    ``A`` is a sparse matrix (rows × variables, CSR); ``sense`` holds one ``Sense`` per row;
+    ``lower``/``upper`` bound each variable (``math.inf``: none); ``integer`` marks the integer
+    variables (0/1 when bounded by 0 and 1). Nothing here knows what the rows mean.
+    """
+
+    c: np.ndarray
+    A: Any  # scipy.sparse.csr_matrix
+    sense: tuple[Sense, ...]
+    rhs: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of variables."""
+        return len(self.c)
+
+
+def build_matrix(
+    m: MatrixModel,
+    rows: Collection[int] | None = None,
+    *,
+    objective: np.ndarray | None = None,
+    rhs: Mapping[int, float] | None = None,
+) -> Model:
+    """A PuLP model of ``m`` with the given ``rows`` (all when None).
+
+    ``objective`` replaces ``m.c`` (zeros: a feasibility problem); ``rhs`` replaces the
+    right-hand side of some rows. Variables are ``Model.x`` by column position.
+    """
+    prob = pulp.LpProblem("matrix", pulp.LpMaximize)
+    x = {}
+    for k in range(m.n):
+        up = None if not math.isfinite(m.upper[k]) else float(m.upper[k])
+        lo = None if not math.isfinite(m.lower[k]) else float(m.lower[k])
+        cat = pulp.LpInteger if m.integer[k] else pulp.LpContinuous
+        if m.integer[k] and lo == 0 and up == 1:
+            cat = pulp.LpBinary
+        x[k] = prob.add_variable(f"v_{k:07d}", lo, up, cat=cat)
+    model = Model(prob, x)
+    A, given = m.A.tocsr(), dict(rhs or {})
+    variables = list(x.values())
+    for r in range(A.shape[0]) if rows is None else sorted(rows):
+        lo, hi = A.indptr[r], A.indptr[r + 1]
+        terms = zip([variables[j] for j in A.indices[lo:hi]], A.data[lo:hi].tolist(), strict=True)
+        row = _compare(pulp.LpAffineExpression(terms), m.sense[r], float(given.get(r, m.rhs[r])))
+        prob.addConstraint(row, name=f"r{r}")
+    c = m.c if objective is None else np.asarray(objective, dtype=float)
+    prob.setObjective(_expr(x, c))
+    return model
+
+
+def add_terms_row(model: Model, terms: Mapping[int, float], sense: Sense, rhs: float) -> None:
+    """Add the row ``Σ terms[k]·x_k (sense) rhs`` over the model's variables by position."""
+    expr = pulp.LpAffineExpression([(model.x[k], float(v)) for k, v in terms.items() if v])
+    extra = model.aux.setdefault("extra_rows", [])
+    extra.append(_compare(expr, sense, float(rhs)))
+    model.prob.addConstraint(extra[-1], name=f"extra{len(extra)}")
+
+
+def add_objective_floor(model: Model, floor: float) -> None:
+    """Keep the model's current objective (as ``solve`` reports it) at or above ``floor``."""
+    expr = model.prob.objective.copy()
+    model.prob.addConstraint(expr >= float(floor), name="objective_floor")
+
+
+def set_objective_terms(model: Model, terms: Mapping[int, float], direction: str) -> None:
+    """Replace the objective by ``Σ terms[k]·x_k``, maximised ("max") or minimised ("min")."""
+    expr = pulp.LpAffineExpression([(model.x[k], float(v)) for k, v in terms.items() if v])
+    model.prob.setObjective(expr if direction == "max" else -expr)

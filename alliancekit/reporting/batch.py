@@ -8,10 +8,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from alliancekit.errors import AllianceKitError, DataValidationError, ReportError
+from alliancekit.errors import AllianceKitError, DataValidationError, InternalError, ReportError
 from alliancekit.parallel import WorkerLostError, get_executor
 from alliancekit.reporting.outcome import ReportBatch, ReportRun
-from alliancekit.reporting.run import policy_overrides, run_report
+from alliancekit.reporting.run import policy_overrides, report_folder_name, run_report
 from alliancekit.startup import defer_costly_imports
 
 __all__ = ["run_reports"]
@@ -69,17 +69,20 @@ def run_reports(
             options[key] = str(options[key])
     started = time.perf_counter()
     paths = [str(w) for w in workspaces]
-    executor = get_executor(jobs, scheduler)
-    found = executor.map(
+    refused = _same_folder(paths)
+    todo = [i for i in range(len(paths)) if i not in refused]
+    found = get_executor(jobs, scheduler).map(
         _run_one,
-        paths,
+        [paths[i] for i in todo],
         common=(options,),
         desc="reports",
         unit="report",
         progress=progress,
         lost="return",  # a report whose worker died twice is a failure, not a lost batch
     )
-    outcomes = {i: _lost_to_failure(o, paths[i], options) for i, o in enumerate(found)}
+    outcomes: dict[int, ReportRun | AllianceKitError] = dict(refused)
+    for i, outcome in zip(todo, found, strict=True):
+        outcomes[i] = _lost_to_failure(outcome, paths[i], options)
     done = sorted(outcomes.items())
     return ReportBatch(
         runs=tuple(o for _, o in done if isinstance(o, ReportRun)),
@@ -87,6 +90,27 @@ def run_reports(
         jobs=jobs,
         duration_s=time.perf_counter() - started,
     )
+
+
+def _same_folder(paths: list[str]) -> dict[int, AllianceKitError]:
+    """Workspaces of the batch whose reports would go to the folder of an earlier one
+    (``acme corp`` and ``acme-corp``): refused by position, naming both, before any runs (in
+    parallel workers, which of the two claimed the folder first would be chance)."""
+    first: dict[str, str] = {}
+    refused: dict[int, AllianceKitError] = {}
+    for i, path in enumerate(paths):
+        try:
+            name = report_folder_name(path)
+        except (OSError, ValueError):
+            continue  # the run itself says what is wrong with this path
+        if name in first and first[name] != path:
+            refused[i] = DataValidationError.single(
+                f"the workspaces {first[name]} and {path} would publish into the same report "
+                f"folder '{name}'; rename one of them or run it with another --out",
+                file=path,
+            )
+        first.setdefault(name, path)
+    return refused
 
 
 def _lost_to_failure(
@@ -102,11 +126,18 @@ def _lost_to_failure(
 
 
 def _run_one(path: str, options: dict[str, Any]) -> ReportRun | AllianceKitError:
-    """Worker: one report; expected failures are returned (picklable), not raised."""
+    """Worker: one report; every failure is returned (picklable), not raised.
+
+    Only an ``AllianceKitError`` is an expected failure (bad input, a failed report); anything
+    else is a bug, returned as an ``InternalError`` (exit 70) so the other workspaces still run.
+    """
     defer_costly_imports()  # a fresh worker process imports papermill: skip the IRI grammar
     try:
         return run_report(path, **options)
     except AllianceKitError as exc:
         return exc
-    except (OSError, ValueError) as exc:  # not raised on purpose, but still this input's fault
-        return DataValidationError.single(str(exc), file=path)
+    except Exception as exc:
+        return InternalError(
+            f"{type(exc).__name__}: {exc} (this is a bug in alliancekit; the workspace's other "
+            "reports are unaffected)"
+        )

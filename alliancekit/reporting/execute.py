@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from alliancekit.errors import ReportError
+from alliancekit.errors import DataValidationError, ReportError
 from alliancekit.reporting.kernel import check_ipykernel, project_kernel_manager
 
 __all__ = ["execute_notebook"]
@@ -99,7 +100,7 @@ def execute_notebook(
         Values injected after the ``parameters`` cell (literals: str, int, float, bool, None,
         list, dict).
     timeout : float or None
-        Per-cell time limit [s]; None waits forever.
+        Per-cell time limit [s] (any positive number, such as 90.5); None waits forever.
     kernel_name : str
         ``"python3"`` (default) always means this interpreter (``sys.executable``) with
         ipykernel; other names are looked up as Jupyter kernel specs.
@@ -117,7 +118,9 @@ def execute_notebook(
     ------
     ReportError
         A cell raised (``cell_index``, ``ename``, ``evalue`` set), a cell exceeded ``timeout``,
-        or the kernel died; ``notebook_path`` is the (partial) executed notebook.
+        the kernel died, or it could not start (``cell_index`` None: it died before answering,
+        did not answer in time, or its program is missing); ``notebook_path`` is the (partial)
+        executed notebook.
         ``cell_index`` is papermill's 0-based index in the *executed* notebook, which holds
         the injected-parameters cell: cells after the ``parameters`` cell are one higher than
         in the source notebook. The message also names the execution count ``In [n]`` and
@@ -129,6 +132,11 @@ def execute_notebook(
 
     if kernel_name == "python3":
         check_ipykernel()
+    if timeout is not None and not (0 < timeout < math.inf):
+        raise DataValidationError.single(
+            f"the cell time limit must be a positive number of seconds, got {timeout}",
+            column="timeout",
+        )
     src, out = Path(notebook), Path(output)
     if not src.is_file():
         raise ReportError(f"report notebook not found: {src}")
@@ -140,7 +148,8 @@ def execute_notebook(
             kernel_name=kernel_name,
             progress_bar=progress,
             cwd=str(cwd) if cwd is not None else None,
-            execution_timeout=timeout,
+            # nbclient's ``timeout`` is an integer trait; ``timeout_func`` takes any seconds
+            timeout_func=(lambda cell: timeout) if timeout is not None else None,
             kernel_manager_class=project_kernel_manager(),
             engine_name=_engine_name(),
             start_timeout=120,
@@ -155,7 +164,31 @@ def execute_notebook(
         raise _run_stopped(exc, src, out, f"timed out after {timeout} s") from None
     except DeadKernelError as exc:
         raise _run_stopped(exc, src, out, "the kernel died") from None
+    except (RuntimeError, TimeoutError, KeyError, OSError) as exc:
+        # the kernel could not start (it died before answering, did not answer in time, its
+        # spec is unknown, its program is missing) or the notebook could not be written
+        raise _not_started(exc, src, out, kernel_name) from None
     return out
+
+
+def _not_started(exc: Exception, src: Path, out: Path, kernel_name: str) -> ReportError:
+    """The kernel failed before or between cells (not a cell's error): say so plainly."""
+    index, source = _running_cell(out) if out.is_file() else (None, "")
+    why = _first_line(str(exc)) or type(exc).__name__
+    if index is None:
+        message = (
+            f"the Jupyter kernel '{kernel_name}' could not start; run alliancekit from "
+            "the project's environment (make install) and check the kernel is installed"
+        )
+    else:
+        message = f"the run of {src.name} stopped at cell {index} ({_first_line(source)}): {why}"
+    return ReportError(
+        message,
+        cell_index=index,
+        notebook_path=out if out.is_file() else None,
+        ename=type(exc).__name__,
+        evalue=why,
+    )
 
 
 def _cell_failed(exc: Any, src: Path, out: Path) -> ReportError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import numbers
 import os
 import re
 import uuid
@@ -11,7 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write_text", "safe_name", "utc_now", "write_csv"]
+from alliancekit.workspace.cells import csv_text, csv_untext
+
+__all__ = ["atomic_write_text", "read_csv", "safe_name", "utc_now", "write_csv"]
 
 
 def utc_now() -> str:
@@ -43,22 +46,39 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def _csv_value(value: Any) -> Any:
-    """A cell as written: floats to 6 significant digits, lists joined by ``;``, None blank."""
+    """A cell as written: floats to 6 significant digits, lists joined by ``;``, None blank;
+    text protected against formula injection (``cells.csv_text``), numbers left numbers."""
     if isinstance(value, float):
         return f"{value:.6g}"
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    return value
+        value = ";".join(str(v) for v in value)
+    if isinstance(value, numbers.Number):
+        return value
+    return csv_text(str(value))
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
-    """Write ``rows`` (only ``columns``, in that order) as CSV, atomically."""
+    """Write ``rows`` (only ``columns``, in that order) as CSV, atomically.
+
+    No text cell starts as a formula for a spreadsheet (``=``, ``+``, ``-``, ``@``, tab, carriage
+    return): such text gets a leading ``'`` (OWASP's advice); ``read_csv`` takes it off again.
+    """
     tmp = _temp_beside(path)
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({c: _csv_value(row.get(c)) for c in columns})
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({c: _csv_value(row.get(c)) for c in columns})
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave a half-written temp file behind
+        raise
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """The rows ``write_csv`` wrote, with every text as it was before it was protected."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [{k: csv_untext(v or "") for k, v in r.items()} for r in csv.DictReader(fh)]

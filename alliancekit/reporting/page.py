@@ -17,13 +17,8 @@ from typing import Any
 
 from alliancekit.reporting.files import utc_now
 
-__all__ = ["notebook_to_html", "page"]
+__all__ = ["notebook_to_html", "page", "sanitize_html"]
 
-_SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
-_EXTERNAL_LINK_RE = re.compile(
-    r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.IGNORECASE | re.DOTALL
-)
-_EXTERNAL_IFRAME_RE = re.compile(r"<iframe\b[^>]*>.*?</iframe\s*>", re.IGNORECASE | re.DOTALL)
 _DROP_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell"}
 
 _CSS = """
@@ -105,10 +100,10 @@ def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | Non
 
     Uses nbconvert's ``basic`` template (body only; no require.js, MathJax or widget CDN) with
     code inputs and prompts excluded, drops the parameter cells and stderr streams, embeds every
-    figure as a ``data:`` URI (nbconvert's default for image outputs), removes every
-    ``<script>`` element and any external ``<link>``/``<iframe>`` (the report needs no
-    JavaScript and must open offline), and wraps the body in a page with its own screen and
-    print stylesheet.
+    figure as a ``data:`` URI (nbconvert's default for image outputs), sanitises the body with
+    an allow-list (``sanitize_html``: no script, no event handler, nothing loaded from elsewhere;
+    the report needs no JavaScript and must open offline), and wraps it in a page with its own
+    screen and print stylesheet.
 
     Parameters
     ----------
@@ -128,7 +123,7 @@ def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | Non
     nb.cells = [_shown(cell) for cell in nb.cells if not _hidden(cell)]
     body, _ = _html_exporter().from_notebook_node(nb)
     footer = f"Generated {html.escape(utc_now())} by alliancekit {html.escape(__version__)}."
-    return page(title or default_title, _strip_active_content(body), footer)
+    return page(title or default_title, sanitize_html(body), footer)
 
 
 def _read_notebook(notebook: str | os.PathLike[str] | Any) -> tuple[Any, str]:
@@ -213,8 +208,83 @@ def _html_exporter() -> Any:
 _IMG_NO_ALT_RE = re.compile(r"<img\b(?![^>]*\balt\s*=)\s*", re.IGNORECASE)
 
 
-def _strip_active_content(body: str) -> str:
-    """Remove scripts and external references so the page renders offline and runs no code."""
-    body = _SCRIPT_RE.sub("", body)
-    body = _EXTERNAL_LINK_RE.sub("", body)
-    return _EXTERNAL_IFRAME_RE.sub("", body)
+# -- sanitising --------------------------------------------------------------------------------
+#: Elements a report body may hold: text, tables, figures, and inline SVG charts. Anything else
+#: (script, style, iframe, object, embed, form, link, meta, foreignObject …) is removed, and the
+#: content of script and style elements with it.
+_HTML_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul", "var",
+}  # fmt: skip
+_SVG_TAGS = {
+    "svg", "g", "path", "line", "polyline", "polygon", "rect", "circle", "ellipse", "text",
+    "tspan", "title", "desc", "defs", "clipPath", "linearGradient", "radialGradient", "stop",
+}  # fmt: skip
+_SVG_ATTRIBUTES = {
+    "width", "height", "viewBox", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry",
+    "d", "points", "transform", "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width",
+    "stroke-opacity", "stroke-dasharray", "stroke-linecap", "stroke-linejoin",
+    "stroke-miterlimit", "opacity", "font-family", "font-size", "font-weight", "font-style",
+    "text-anchor", "dominant-baseline", "alignment-baseline", "dx", "dy", "clip-path",
+    "clipPathUnits", "gradientUnits", "offset", "stop-color", "stop-opacity", "display",
+    "visibility", "pointer-events", "preserveAspectRatio", "version", "xmlns",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "*": {
+        "class", "id", "title", "role", "lang", "aria-label", "aria-hidden", "aria-describedby",
+        "aria-labelledby", "aria-roledescription", "style",
+    },
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "scope", "headers"},
+    "table": {"border"},
+    "col": {"span"},
+    "ol": {"start"},
+    **dict.fromkeys(_SVG_TAGS, _SVG_ATTRIBUTES),
+}  # fmt: skip
+#: CSS properties kept in ``style`` attributes (none of them can load anything).
+_STYLE_PROPERTIES = {
+    "text-align", "vertical-align", "white-space", "font-weight", "font-style", "font-size",
+    "font-family", "color", "background-color", "width", "height", "max-width", "min-width",
+    "padding", "margin", "border", "border-collapse", "display", "opacity", "fill", "stroke",
+    "stroke-width", "text-anchor",
+}  # fmt: skip
+_LOCAL_URL_RE = re.compile(r"url\(\s*['\"]?#", re.IGNORECASE)
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    """Keep only what cannot load or run anything: images from ``data:image/`` URIs, links to
+    http(s), mail or within the page, and ``url(…)`` references to the page's own elements."""
+    if element == "img" and attribute == "src":
+        return value if value.lower().startswith("data:image/") else None
+    if attribute == "href":
+        return value if value.lower().startswith(("https:", "http:", "mailto:", "#")) else None
+    if "url(" in value.lower() and len(_LOCAL_URL_RE.findall(value)) != value.lower().count("url("):
+        return None
+    return value
+
+
+def sanitize_html(body: str) -> str:
+    """``body`` with everything that could run code or load anything removed (nh3, Ammonia).
+
+    An allow-list of elements (text, tables, figures, inline SVG), attributes and CSS properties:
+    no script (whatever the markup tricks: ``<scr<script></script>ipt>`` stays text), no event
+    handler attributes (``onerror=``), no ``javascript:`` links, no external images, style
+    sheets or frames, no comments. Images stay as ``data:`` URIs, so the page works offline.
+    """
+    import nh3
+
+    return nh3.clean(
+        body,
+        tags=_HTML_TAGS | _SVG_TAGS,
+        attributes=_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes={"http", "https", "mailto", "data"},
+        filter_style_properties=_STYLE_PROPERTIES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

@@ -8,7 +8,6 @@ first and deleted only once the new one is in place.
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import uuid
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from alliancekit.model import is_period, period_key
-from alliancekit.reporting.files import write_csv
+from alliancekit.reporting.files import read_csv, write_csv
 
 __all__ = [
     "DECISION_LOG_COLUMNS",
@@ -27,6 +26,7 @@ __all__ = [
     "new_temp_folder",
     "period_sort_key",
     "publish",
+    "recover",
     "upsert_decisions",
     "write_summary",
 ]
@@ -64,13 +64,33 @@ def period_sort_key(period: str) -> tuple[int, int]:
     return period_key(period) if is_period(period) else (0, 0)
 
 
+def recover(ws_root: Path, period: str) -> Path | None:
+    """Put right what a run killed while publishing ``period`` left; the folder restored, if any.
+
+    ``publish`` renames the old report aside (``.old-<period>-*``) before renaming the new one
+    into place. A run killed between the two renames leaves no ``<period>`` folder: the report
+    set aside is then renamed back (never deleted: it is the only copy). With ``<period>``
+    present, reports set aside are stale; temporary folders (``.tmp-<period>-*``) never hold
+    the only copy. Only call it holding the period's lock: then no live run owns the leftovers.
+    """
+    final = ws_root / period
+    aside = sorted(ws_root.glob(f".old-{period}-*"), key=lambda p: p.stat().st_mtime)
+    restored = None
+    if aside and not final.exists():
+        os.replace(aside.pop(), final)
+        restored = final
+    for stale in [*aside, *ws_root.glob(f".tmp-{period}-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+    return restored
+
+
 def new_temp_folder(ws_root: Path, period: str) -> Path:
-    """A fresh hidden folder for one run of ``period``, after removing any a killed run left.
+    """A fresh hidden folder for one run of ``period``, after ``recover`` put right what a
+    killed run left.
 
     Only call it holding the period's lock: then no live run owns the leftovers.
     """
-    for stale in [*ws_root.glob(f".tmp-{period}-*"), *ws_root.glob(f".old-{period}-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
+    recover(ws_root, period)
     tmp = ws_root / f".tmp-{period}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     return tmp
@@ -96,8 +116,9 @@ def publish(tmp: Path, final: Path) -> None:
     """Move the finished temp folder into place, replacing an older report of the period.
 
     The old folder is first renamed aside and deleted only after the new one is in place, so
-    at every moment either the old or the new complete report exists on disk (apart from the
-    instant between the two renames, which happen under the period lock).
+    at every moment either the old or the new complete report exists on disk, apart from the
+    instant between the two renames (under the period lock): a process killed there leaves the
+    old report as ``.old-<period>-*``, and the next run of the period restores it (``recover``).
     """
     aside = None
     if final.exists():
@@ -105,8 +126,8 @@ def publish(tmp: Path, final: Path) -> None:
         os.replace(final, aside)
     try:
         os.replace(tmp, final)
-    except OSError:
-        if aside is not None:
+    except BaseException:
+        if aside is not None and not final.exists():
             os.replace(aside, final)
         raise
     if aside is not None:
@@ -124,8 +145,7 @@ def upsert_decisions(
     """Replace the log's rows for ``period`` by ``rows`` (never duplicates), sorted by period."""
     kept: list[dict[str, Any]] = []
     if log.is_file():
-        with log.open(newline="", encoding="utf-8") as fh:
-            kept = [r for r in csv.DictReader(fh) if r.get("period") != period]
+        kept = [r for r in read_csv(log) if r.get("period") != period]
     new = [{**r, "period": period, "report": report, "generated_at": generated} for r in rows]
     merged = kept + new
     merged.sort(

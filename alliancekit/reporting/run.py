@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from alliancekit.errors import DataValidationError, ReportError
 from alliancekit.model import Workspace, is_period, parse_period, period_key
 from alliancekit.reporting.execute import execute_notebook
-from alliancekit.reporting.files import safe_name, utc_now
+from alliancekit.reporting.files import atomic_write_text, safe_name, utc_now
 from alliancekit.reporting.index import refresh_index
 from alliancekit.reporting.locks import exclusive_lock
 from alliancekit.reporting.outcome import ReportRun
@@ -38,7 +39,17 @@ from alliancekit.reporting.publish import (
 from alliancekit.reporting.results_file import saved_review_rows
 from alliancekit.results import jsonable
 
-__all__ = ["default_notebook", "policy_overrides", "run_report"]
+__all__ = [
+    "SOURCE_FILE",
+    "claim_folder",
+    "default_notebook",
+    "policy_overrides",
+    "report_folder_name",
+    "run_report",
+]
+
+#: In ``<out_dir>/<workspace>/``: the workspace whose reports the folder holds (its full path).
+SOURCE_FILE = ".workspace-source"
 
 
 def default_notebook() -> Path:
@@ -146,6 +157,56 @@ class _Job:
         return self.ws_root / self.period
 
 
+def report_folder_name(workspace: str | os.PathLike[str]) -> str:
+    """The folder under ``out_dir`` that a workspace's reports go to (``safe_name`` of its name:
+    a folder's name, a workbook's stem)."""
+    from alliancekit.workspace import resolve_workspace_path
+
+    path = resolve_workspace_path(workspace).resolve()
+    return safe_name(path.stem if path.suffix.lower() == ".xlsx" else path.name)
+
+
+def claim_folder(ws_root: Path, source: Path, lock_timeout: float) -> None:
+    """Record ``source`` as the workspace publishing into ``ws_root``; refuse another one.
+
+    Different workspaces can map to one folder name (``acme corp`` and ``acme-corp``, ``gs/``
+    and ``gs.xlsx``): the second would silently replace the first one's reports and decision
+    log rows. The first run records its workspace's path in ``SOURCE_FILE``; a run from any
+    other path is refused, naming both.
+
+    Raises
+    ------
+    DataValidationError
+        ``ws_root`` holds the reports of another workspace.
+    """
+    marker = ws_root / SOURCE_FILE
+    with exclusive_lock(ws_root / ".claim.lock", lock_timeout, f"report folder {ws_root.name}"):
+        if not marker.is_file():
+            atomic_write_text(marker, f"{source}\n")
+            return
+        owner = marker.read_text("utf-8").strip()
+    if owner != str(source):
+        raise DataValidationError.single(
+            f"the report folder {ws_root} holds the reports of the workspace {owner}; this "
+            f"workspace's name maps to the same folder '{ws_root.name}'. Rename one of the two "
+            f"workspaces or publish this one with another --out (if {owner} was moved or renamed "
+            f"to this path, delete {marker} to continue its reports here)",
+            file=source,
+        )
+
+
+@contextlib.contextmanager
+def _writing(what: Path, workspace: str) -> Iterator[None]:
+    """An ``OSError`` while writing reports (no space, no permission) as a ``ReportError``."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or what
+        raise ReportError(
+            f"cannot write the report: {exc.strerror or exc} ({where})", workspace=workspace
+        ) from exc
+
+
 def _prepare(
     workspace: str | os.PathLike[str],
     period: str,
@@ -158,13 +219,14 @@ def _prepare(
 
     ws_path = resolve_workspace_path(workspace).resolve()
     ws = load_workspace(ws_path)
-    name = safe_name(ws.name or ws_path.stem)
+    name = report_folder_name(ws_path)
     period_r, previous_r = _resolve_periods(ws, period, previous_period, ws_path)
     nb_path = _notebook(notebook)
     if not nb_path.is_file():
         raise ReportError(f"report notebook not found: {nb_path}", workspace=name)
     job = _Job(ws, ws_path, name, period_r, previous_r, nb_path, Path(out_dir).resolve())
-    job.ws_root.mkdir(parents=True, exist_ok=True)
+    with _writing(job.ws_root, name):
+        job.ws_root.mkdir(parents=True, exist_ok=True)
     return job
 
 
@@ -288,9 +350,11 @@ def run_report(
     ------
     ReportError
         The notebook failed (the previous report is untouched; the failed notebook is kept
-        under ``<out_dir>/<workspace>/_failed/``), or the lock could not be taken in time.
+        under ``<out_dir>/<workspace>/_failed/``), the kernel could not start, the report could
+        not be written (no space, no permission), or the lock could not be taken in time.
     DataValidationError
-        The workspace is invalid or the period is unknown (CLI exit 2).
+        The workspace is invalid, the period is unknown, or the report folder holds another
+        workspace's reports (``claim_folder``) (CLI exit 2).
 
     Side effects
     ------------
@@ -301,11 +365,14 @@ def run_report(
     job = _prepare(workspace, period, previous_period, notebook, out_dir)
     lock = job.ws_root / f".{job.period}.lock"
     execution = {"timeout": timeout, "kernel_name": kernel_name, "progress": progress}
-    with exclusive_lock(lock, lock_timeout, f"report {job.name} {job.period}"):
-        rows = _build_and_publish(job, overrides, **execution)
-    generated = utc_now()
     log = job.ws_root / "decisions.csv"
-    with exclusive_lock(job.ws_root / ".decisions.lock", lock_timeout, f"decision log {job.name}"):
-        upsert_decisions(log, job.period, rows, f"{job.period}/review.html", generated)
-    index = refresh_index(job.out_root, lock_timeout=lock_timeout)
+    with _writing(job.ws_root, job.name):
+        claim_folder(job.ws_root, job.ws_path, lock_timeout)
+        with exclusive_lock(lock, lock_timeout, f"report {job.name} {job.period}"):
+            rows = _build_and_publish(job, overrides, **execution)
+        generated = utc_now()
+        what = f"decision log {job.name}"
+        with exclusive_lock(job.ws_root / ".decisions.lock", lock_timeout, what):
+            upsert_decisions(log, job.period, rows, f"{job.period}/review.html", generated)
+        index = refresh_index(job.out_root, lock_timeout=lock_timeout)
     return _published(job, rows, log, index, generated, time.perf_counter() - started)

@@ -33,10 +33,16 @@ from alliancekit.widgets.figures import figure_png
 from alliancekit.widgets.portfolio import OBJECTIVES, PortfolioExplorer, portfolio_explorer
 from alliancekit.widgets.review import REVIEW_THRESHOLDS, ReviewExplorer, review_explorer
 from alliancekit.widgets.scoring import METHODS, ScoringExplorer, scoring_explorer
-from alliancekit.widgets.upload import MAX_UPLOAD_MEMBERS, MAX_UPLOAD_UNPACKED_BYTES, load_upload
+from alliancekit.widgets.upload import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_MEMBERS,
+    MAX_UPLOAD_UNPACKED_BYTES,
+    load_upload,
+)
 
 __all__ = [
     "DEBOUNCE",
+    "MAX_UPLOAD_BYTES",
     "MAX_UPLOAD_MEMBERS",
     "MAX_UPLOAD_UNPACKED_BYTES",
     "METHODS",

@@ -15,7 +15,7 @@ from alliancekit.widgets.markup import heading_html
 from alliancekit.widgets.portfolio import PortfolioExplorer
 from alliancekit.widgets.review import ReviewExplorer
 from alliancekit.widgets.scoring import ScoringExplorer
-from alliancekit.widgets.upload import UploadFolders, upload_items
+from alliancekit.widgets.upload import UploadFolders, public_error, upload_items
 
 __all__ = ["TAB_TITLES", "Dashboard", "dashboard", "workspace_sources"]
 
@@ -92,7 +92,7 @@ class Dashboard(widgets.VBox):
         if self.picker.value is not None:
             self.open_workspace(self.picker.value)
         else:
-            self.message.error(f"No workspaces found in {self.data_dir}; upload an .xlsx workbook.")
+            self.message.error("No workspaces found in the data folder; upload an .xlsx workbook.")
 
     def open_workspace(self, source: str | Workspace | None) -> None:
         """Show a workspace (a path from the picker, an uploaded key, or a Workspace)."""
@@ -109,7 +109,7 @@ class Dashboard(widgets.VBox):
                 ws = load_workspace(source)
             self.show(ws)
         except Exception as exc:  # the app must keep running: show, do not raise
-            self.message.error(exc)
+            self.message.error(public_error(exc, {str(self.data_dir.resolve()): "data"}))
 
     def show(self, ws: Workspace) -> None:
         """Build the three explorers for ``ws`` and put them in the tabs."""
@@ -133,7 +133,7 @@ class Dashboard(widgets.VBox):
         try:
             ws = self._folders.load(name, content)
         except Exception as exc:  # the app keeps the previous workspace and says why
-            self.message.error(exc, context=f"Could not load {name}.")
+            self.message.error(public_error(exc), context=f"Could not load {name}.")
             return
         key = f"upload:{name}"
         self._uploads[key] = ws

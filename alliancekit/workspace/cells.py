@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from enum import Enum, StrEnum
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from alliancekit.errors import DataValidationError
 from alliancekit.model import is_period, parse_period
 from alliancekit.workspace.columns import Col, Kind
+from alliancekit.workspace.limits import MAX_FIELD_CHARS, MAX_MAGNITUDE
 
 __all__ = [
     "CONTROL_RE",
@@ -24,7 +26,10 @@ __all__ = [
     "CellError",
     "bound_problem",
     "convert",
+    "csv_text",
+    "csv_untext",
     "fmt",
+    "length_problem",
     "number",
     "parse_enum",
     "short",
@@ -39,18 +44,59 @@ class CellError(Exception):
 #: A value that failed to parse (already reported).
 INVALID: Any = object()
 
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters (C0 but tab, line feed and carriage return; DEL; C1) and the invisible
+#: text-direction overrides and isolates (they make displayed text differ from what is stored).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _ID_SUSPECT_RE = re.compile(r"[;:,\s]")
 _BAD_ID_CHARS = ";:,"
-_TRUE = frozenset({"true", "yes", "y", "1", "x"})
-_FALSE = frozenset({"false", "no", "n", "0"})
+_TRUE = frozenset({"true", "yes", "y", "1", "x", "on"})
+_FALSE = frozenset({"false", "no", "n", "0", "off"})
 
 
 def short(text: str, n: int = 40) -> str:
-    """``text`` on one line, cut to ``n`` characters (for messages)."""
+    """``text`` on one line, cut to ``n`` characters, invisible characters shown as ``<U+200B>``
+    (for messages)."""
     text = text.replace("\n", " ")
-    return text if len(text) <= n else text[: n - 1] + "…"
+    text = text if len(text) <= n else text[: n - 1] + "…"
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else f"<U+{ord(ch):04X}>" for ch in text)
+
+
+# -- CSV cells that a spreadsheet will not run ------------------------------------------------
+#: A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """Text as written to a CSV cell: a leading ``'`` where a spreadsheet would see a formula.
+
+    OWASP's advice against CSV injection: text starting with ``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return (after any apostrophes already there) gets one more leading ``'``, so a
+    partner named ``=HYPERLINK(…)`` is shown as text. ``csv_untext`` reverses it exactly, so
+    files the package writes and reads back keep every value. Numbers are never passed here.
+    """
+    if text.lstrip("'").startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_untext(text: str) -> str:
+    """The text ``csv_text`` wrote: one leading ``'`` removed before a formula character."""
+    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
+def length_problem(text: str) -> str | None:
+    """What is wrong with the length of a cell's text (``None`` within ``MAX_FIELD_CHARS``)."""
+    if len(text) <= MAX_FIELD_CHARS:
+        return None
+    return (
+        f"the value is {len(text):,} characters long; the limit is {MAX_FIELD_CHARS:,} "
+        "characters per cell"
+    )
 
 
 # -- value ↔ text -----------------------------------------------------------------------------
@@ -110,15 +156,25 @@ def number(text: str) -> float:
     try:
         x = float(text)
     except ValueError:
+        if text.lower().lstrip("+-") in (".nan", ".inf"):  # YAML's spellings
+            raise CellError(f"expected a finite number, got '{short(text)}'") from None
         hint = " (use '.' as the decimal point, no thousands separators)" if "," in text else ""
         raise CellError(f"expected a number, got '{short(text)}'{hint}") from None
-    if not math.isfinite(x):
+    if math.isnan(x) or (math.isinf(x) and "inf" in text.lower()):
         raise CellError(f"expected a finite number, got '{short(text)}'")
+    if not abs(x) <= MAX_MAGNITUDE:  # also a finite text too long for a float (1e400)
+        raise CellError(
+            f"{short(text)} is too large; numbers are limited to ±{MAX_MAGNITUDE:g} "
+            "(check the unit, e.g. thousands or millions)"
+        )
     return x
 
 
 def bound_problem(x: float, col: Col) -> str | None:
-    """What is wrong with ``x`` against the bounds of ``col`` (``None`` when within them)."""
+    """What is wrong with ``x`` against the bounds of ``col`` and ``MAX_MAGNITUDE`` (``None``
+    when within them)."""
+    if not abs(x) <= MAX_MAGNITUDE:
+        return f"{fmt(x)} is too large; numbers are limited to ±{MAX_MAGNITUDE:g}"
     lo, hi = col.lo, col.hi
     if (lo is None or x >= lo) and (hi is None or x <= hi):
         return None
@@ -131,7 +187,22 @@ def bound_problem(x: float, col: Col) -> str | None:
     return f"{text} ({col.hint})" if col.hint else text
 
 
+def _invisible(text: str) -> str | None:
+    """The first character of ``text`` that cannot be seen or is not a plain space, if any:
+    controls, zero-width and format characters, no-break and other special spaces."""
+    if text.isprintable():
+        return None
+    ch = next(c for c in text if not c.isprintable())
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+
+
 def _check_id(text: str, what: str = "id") -> str:
+    hidden = _invisible(text)
+    if hidden is not None:
+        raise CellError(
+            f"{what} '{short(text)}' contains an invisible or special character ({hidden}); "
+            "retype it with letters, digits, '-' and '_'"
+        )
     if not _ID_SUSPECT_RE.search(text):
         return text
     bad = [ch for ch in _BAD_ID_CHARS if ch in text]
@@ -200,10 +271,11 @@ def _coverage(text: str) -> dict[str, float]:
 def _ids(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for part in _parts(text):
-        if any(ch in part for ch in ":,") or any(ch.isspace() for ch in part):
+        if any(ch in part for ch in ":,") or (part.isprintable() and " " in part):
             raise CellError(
                 f"'{short(part)}' is not an id; lists are ';'-separated ids such as A01;A02"
             )
+        _check_id(part)
         if part not in out:
             out.append(part)
     return tuple(out)
@@ -212,6 +284,21 @@ def _ids(text: str) -> tuple[str, ...]:
 def _parts(text: str) -> list[str]:
     """The non-blank ``;``-separated parts of a list cell, stripped."""
     return [p.strip() for p in text.split(";") if p.strip()]
+
+
+def _numbers(text: str, col: Col) -> tuple[float, ...]:
+    """``;``-separated numbers (a ramp, per-year budgets), each within the column's bounds."""
+    out = []
+    for part in _parts(text):
+        try:
+            x = number(part)
+        except CellError:
+            raise CellError(f"'{short(part)}' in the list: expected a number") from None
+        problem = bound_problem(x, col)
+        if problem:
+            raise CellError(f"'{short(part)}' in the list: {problem}")
+        out.append(x)
+    return tuple(out)
 
 
 def _currency(text: str) -> str:
@@ -267,11 +354,14 @@ _PARSERS: Mapping[Kind, Any] = {
     Kind.ENUM: _enum,
     Kind.COVERAGE: lambda text, col: _coverage(text),
     Kind.IDS: lambda text, col: _ids(text),
+    Kind.NUMBERS: _numbers,
 }
 
 
 def convert(col: Col, text: str) -> Any:
     """Parse one non-empty text value according to ``col`` (raises ``CellError``)."""
+    if len(text) > MAX_FIELD_CHARS:
+        raise CellError(str(length_problem(text)))
     if CONTROL_RE.search(text):
         raise CellError("contains a control character; use plain text")
     return _PARSERS[col.kind](text, col)

@@ -112,6 +112,13 @@ def _unknown_gaps(records: list[dict], gap_ids: set[str] | None, label: str, P: 
                 P.add(label, r["_row"], "coverage", message)
 
 
+def _unknown_id(x: str, known: set[str], what: str) -> str:
+    """``unknown id 'b01'; not a …`` with the id meant when only the letter case differs."""
+    meant = [k for k in known if k != x and k.casefold() == x.casefold()]
+    hint = f"; did you mean '{meant[0]}'? (ids are case-sensitive)" if meant else ""
+    return f"unknown id '{x}'; not {what}{hint}"
+
+
 def _candidate_refs(r: dict, known: set[str], label: str, P: Problems) -> None:
     for column in ("conflicts_with", "requires_any"):
         ids = r[column]
@@ -121,7 +128,25 @@ def _candidate_refs(r: dict, known: set[str], label: str, P: Problems) -> None:
             if x == r["id"]:
                 P.add(label, r["_row"], column, f"a candidate cannot list itself ('{x}')")
             elif x not in known:
-                P.add(label, r["_row"], column, f"unknown id '{x}'; not a candidate or alliance id")
+                P.add(label, r["_row"], column, _unknown_id(x, known, "a candidate or alliance id"))
+
+
+def _case_clashes(tables: tuple[tuple[str, list[dict], str], ...], P: Problems) -> None:
+    """Ids that differ only in letter case (``B01``, ``b01``): two partners to the tool, one
+    to a reader, and every reference to them a trap; refused."""
+    seen: dict[str, tuple[str, str, int]] = {}
+    for label, records, key in tables:
+        for r in records:
+            x = r[key]
+            if x is INVALID or not x:
+                continue
+            first = seen.setdefault(x.casefold(), (x, label, r["_row"]))
+            if first[0] != x:
+                message = (
+                    f"id '{x}' differs from '{first[0]}' ({first[1]}, row {first[2]}) only in "
+                    "letter case; give them ids that differ in more than case"
+                )
+                P.add(label, r["_row"], key, message)
 
 
 def _given(value: Any) -> Any:
@@ -140,6 +165,24 @@ def _candidate_values(r: dict, label: str, P: Problems) -> None:
     elif hi is not None and v is not None and hi < v:
         message = f"value_high {fmt(hi)} is below value_annual {fmt(v)}"
         P.add(label, r["_row"], "value_high", message)
+    _roadmap_values(r, label, P)
+
+
+_PILOT_TERMS = ("pilot_cost_one_off", "pilot_cost_annual", "pilot_value_annual", "pilot_fte")
+
+
+def _roadmap_values(r: dict, label: str, P: Problems) -> None:
+    """Roadmap columns (docs/method.md §12): a start window that is not empty; pilot terms only
+    with ``pilot_years``."""
+    first, last = _given(r.get("earliest_start")), _given(r.get("latest_start"))
+    if first is not None and last is not None and first > last:
+        message = f"earliest_start {first} is after latest_start {last}"
+        P.add(label, r["_row"], "earliest_start", message)
+    if _given(r.get("pilot_years")) is None:
+        for column in _PILOT_TERMS:
+            if _given(r.get(column)) is not None:
+                message = f"{column} is given but pilot_years is blank; give the pilot's length"
+                P.add(label, r["_row"], column, message)
 
 
 def _alliance_rules(r: dict, known: set[str] | None, label: str, P: Problems) -> None:
@@ -147,7 +190,7 @@ def _alliance_rules(r: dict, known: set[str] | None, label: str, P: Problems) ->
     if ids is not INVALID and known is not None:
         for x in ids:
             if x == r["alliance_id"] or x not in known:
-                message = f"unknown id '{x}'; not a candidate or another alliance id"
+                message = _unknown_id(x, known, "a candidate or another alliance id")
                 P.add(label, r["_row"], "conflicts_with", message)
     s, e = r["start_period"], r["end_period"]
     if s and e and s is not INVALID and e is not INVALID and period_key(e) < period_key(s):
@@ -172,6 +215,7 @@ def check_entities(
     _duplicates(
         _located(alls, al, ("alliance_id",)), ("alliance_id",), "alliance_id", "alliance id", P
     )
+    _case_clashes(((cl, cands, "id"), (al, alls, "alliance_id")), P)
     cand_ids = {r["id"] for r in cands if r["id"] is not INVALID}
     all_ids = {r["alliance_id"] for r in alls if r["alliance_id"] is not INVALID}
     for r in alls:

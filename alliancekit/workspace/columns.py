@@ -33,6 +33,8 @@ __all__ = [
     "ORG_SCALARS",
     "REQUIRED_TABLES",
     "RISK_CAP_COLS",
+    "ROADMAP_COLS",
+    "ROADMAP_MAPS",
     "RULE_ATTRIBUTES",
     "RULE_COLS",
     "TABLES",
@@ -65,6 +67,7 @@ class Kind(StrEnum):
     ENUM = "enum"  # a member of ``Col.enum`` (``Enum.parse``)
     COVERAGE = "coverage"  # G1:0.9;G2:0.5
     IDS = "ids"  # ';'-separated ids
+    NUMBERS = "numbers"  # ';'-separated numbers, each within the column's bounds: 0.5;0.8;1
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,17 @@ CANDIDATE_COLS: tuple[Col, ...] = (
     _e("ip_sensitivity", v.IPSensitivity),
     _c("must_include", Kind.BOOL, default=False),
     _c("must_exclude", Kind.BOOL, default=False),
+    # the roadmap (docs/method.md §12, data/README.md); blank: any year, no ramp, no pilot
+    _c("earliest_start", Kind.INT, lo=1, hi=40, unit="roadmap year"),
+    _c("latest_start", Kind.INT, lo=1, hi=40, unit="roadmap year"),
+    _c("cost_ramp", Kind.NUMBERS, default=(), lo=0.0, hi=10.0, unit="share of cost_annual"),
+    _c("value_ramp", Kind.NUMBERS, default=(), lo=0.0, hi=10.0, unit="share of value_annual"),
+    _c("pilot_years", Kind.INT, lo=1, hi=10, unit="years"),
+    _c("pilot_cost_one_off", **_MONEY),
+    _c("pilot_cost_annual", **_MONEY),
+    _c("pilot_value_annual", **_MONEY),
+    _c("pilot_fte", Kind.FLOAT, lo=0.0, unit="FTE"),
+    _c("tier", Kind.INT, lo=1, hi=3),
 )
 
 ALLIANCE_COLS: tuple[Col, ...] = (
@@ -171,6 +185,9 @@ ALLIANCE_COLS: tuple[Col, ...] = (
     _c("dispute_path", default=""),
     _c("max_days_to_resolve", Kind.INT, lo=0),
     _c("conflicts_with", Kind.IDS, default=()),
+    # the roadmap (docs/method.md §12)
+    _c("tier", Kind.INT, lo=1, hi=3),
+    _c("exit_year", Kind.INT, lo=1, hi=40, unit="roadmap year"),
 )
 
 KPI_COLS: tuple[Col, ...] = (
@@ -279,6 +296,19 @@ RISK_CAP_COLS: tuple[Col, ...] = (
     _c("avg_performance", **_SHARE),
     _c("expected_loss_limit", **_MONEY),
 )
+#: The optional ``roadmap`` settings (docs/method.md §12); ``fte_by_form``/``fte_by_tier`` are
+#: mappings read by ``organization._roadmap``.
+ROADMAP_COLS: tuple[Col, ...] = (
+    _c("years", Kind.INT, lo=1, hi=10, unit="years"),
+    _e("step", v.PlanningStep, default=v.PlanningStep.YEAR),
+    _c("start_year", Kind.INT, lo=1900, hi=2200),
+    _c("budgets_one_off", Kind.NUMBERS, default=(), lo=0.0, unit="money"),
+    _c("budgets_annual", Kind.NUMBERS, default=(), lo=0.0, unit="money/yr"),
+    _c("capacity_fte", Kind.NUMBERS, default=(), lo=0.0, unit="FTE"),
+    _c("carry_over", default=0.0, **_SHARE),
+    _c("coverage_by_year", Kind.INT, default=1, lo=1, hi=40, unit="roadmap year"),
+)
+ROADMAP_MAPS = ("fte_by_form", "fte_by_tier")
 #: The organization's lists of items and the columns of an item.
 ORG_LISTS: Mapping[str, tuple[Col, ...]] = MappingProxyType(
     {"goals": GOAL_COLS, "capability_gaps": GAP_COLS, "diversification_rules": RULE_COLS}
@@ -289,4 +319,5 @@ ORG_KEYS: tuple[str, ...] = (
     *ORG_LISTS,
     "risk_caps",
     "criteria_weights",
+    "roadmap",
 )

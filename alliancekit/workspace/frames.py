@@ -17,6 +17,7 @@ import pandas as pd
 
 from alliancekit.workspace.cells import CellError, bound_problem, convert, to_text
 from alliancekit.workspace.columns import TABLE_COLUMNS, Col, Kind
+from alliancekit.workspace.limits import MAX_MAGNITUDE
 from alliancekit.workspace.problems import Problems
 
 __all__ = ["Located", "typed_frame"]
@@ -79,7 +80,7 @@ def _float_column(col: Col, s: pd.Series, t: Located, P: Problems) -> pd.Series:
     for i in np.flatnonzero(np.isinf(x)):
         P.add(t.label, int(t.rows[i]), col.name, f"expected a finite number, got '{x[i]}'")
     with np.errstate(invalid="ignore"):
-        outside = np.zeros(len(x), bool)
+        outside = np.abs(x) > MAX_MAGNITUDE
         if col.lo is not None:
             outside |= x < col.lo
         if col.hi is not None:

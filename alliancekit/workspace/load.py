@@ -25,12 +25,19 @@ __all__ = ["load_workspace", "validate_workspace", "workspace_notes"]
 def _load(path: str | os.PathLike[str], P: Problems) -> Workspace | None:
     p = resolve_workspace_path(path)
     if not p.exists():
+        aside = sorted(p.parent.glob(f".{p.name}.old-*")) if p.name else []
+        hint = (
+            f"; a save was interrupted and left it as {aside[-1].name}: rename that folder back "
+            f"to {p.name}"
+            if aside
+            else ""
+        )
         P.add(
             str(path),
             None,
             None,
             "workspace not found; expected a folder with organization.yaml and CSV files, "
-            "or an .xlsx workbook",
+            f"or an .xlsx workbook{hint}",
         )
         return None
     if p.is_dir():

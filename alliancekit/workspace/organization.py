@@ -21,6 +21,7 @@ from alliancekit.model import (
     Organization,
     Relation,
     RiskCaps,
+    RoadmapSettings,
 )
 from alliancekit.workspace.cells import INVALID, CellError, convert, parse_enum, to_text
 from alliancekit.workspace.columns import (
@@ -30,6 +31,8 @@ from alliancekit.workspace.columns import (
     ORG_LISTS,
     ORG_SCALARS,
     RISK_CAP_COLS,
+    ROADMAP_COLS,
+    ROADMAP_MAPS,
     RULE_ATTRIBUTES,
     RULE_COLS,
     Col,
@@ -38,7 +41,7 @@ from alliancekit.workspace.columns import (
 from alliancekit.workspace.problems import Problems
 from alliancekit.workspace.readers import RawOrg, path_text
 
-__all__ = ["ok", "org_dict", "parse_org", "plain"]
+__all__ = ["ok", "org_dict", "parse_org", "plain", "roadmap_dict"]
 
 MAX_GOALS, MAX_GAPS = 8, 12
 _WEIGHT = Col("weight", Kind.FLOAT, needed=True, lo=0.0)
@@ -216,6 +219,64 @@ def _criteria_weights(raw: RawOrg, P: Problems) -> dict[str, float] | None:
     return weights
 
 
+_FTE = Col("fte", Kind.FLOAT, needed=True, lo=0.0, unit="FTE")
+_TIER = Col("tier", Kind.INT, needed=True, lo=1, hi=3)
+
+
+def _roadmap_setting(value: Any) -> Any:
+    """A YAML list of numbers becomes the ``;``-separated text the NUMBERS kind reads."""
+    if isinstance(value, list):
+        return ";".join(_setting_text(v) for v in value)
+    return value
+
+
+def _roadmap_map(raw: RawOrg, given: Any, name: str, P: Problems) -> dict[Any, float]:
+    """``fte_by_form`` (form -> FTE) or ``fte_by_tier`` (1–3 -> FTE): a mapping or ``k:v;…``."""
+    path = ("roadmap", name)
+    if isinstance(given, str):
+        pairs = [p.partition(":") for p in given.split(";") if p.strip()]
+        given = {k.strip(): v.strip() for k, _, v in pairs}
+    if not isinstance(given, dict):
+        _problem_at(raw, path, f"{name} must map each {name[7:]} to an FTE (e.g. 1: 0.5)", P)
+        return {}
+    out: dict[Any, float] = {}
+    for key, value in given.items():
+        try:
+            if name == "fte_by_form":
+                k: Any = parse_enum(_setting_text(key), AllianceForm).value
+            else:
+                k = convert(_TIER, _setting_text(key))
+            out[k] = convert(_FTE, _setting_text(value))
+        except CellError as exc:
+            _problem_at(raw, (*path, str(key)), str(exc), P)
+    return out
+
+
+def _roadmap(raw: RawOrg, P: Problems) -> RoadmapSettings:
+    """The optional ``roadmap`` settings (docs/method.md §12); defaults when absent."""
+    given = raw.data.get("roadmap")
+    if given in (None, ""):
+        return RoadmapSettings()
+    if not isinstance(given, dict):
+        message = "roadmap must be a set of key: value pairs (e.g. years: 4)"
+        _problem_at(raw, ("roadmap",), message, P)
+        return RoadmapSettings()
+    nested: dict[str, Any] = {}
+    for key, value in given.items():  # workbook rows ``roadmap.fte_by_form.joint_venture``
+        top, dot, sub = str(key).partition(".")
+        if dot and top in ROADMAP_MAPS:
+            nested.setdefault(top, {})[sub] = value
+        else:
+            nested[str(key)] = value
+    _unknown_keys(raw, nested, ("roadmap",), [*(c.name for c in ROADMAP_COLS), *ROADMAP_MAPS], P)
+    plain_values = {k: _roadmap_setting(v) for k, v in nested.items()}
+    values = {c.name: _value(raw, plain_values, ("roadmap",), c, P) for c in ROADMAP_COLS}
+    maps = {m: _roadmap_map(raw, nested[m], m, P) for m in ROADMAP_MAPS if m in nested}
+    if not ok(*values.values()):
+        return RoadmapSettings()
+    return RoadmapSettings(**values, **maps)
+
+
 def _items(records: list[dict], cols: tuple[Col, ...], kind: type) -> tuple:
     return tuple(kind(**{c.name: rec[c.name] for c in cols}) for rec in records)
 
@@ -238,6 +299,7 @@ def parse_org(raw: RawOrg, P: Problems) -> tuple[Organization | None, set[str] |
         _problem_at(raw, ("min_alliances",), message, P)
     caps = _risk_caps(raw, P)
     criteria_weights = _criteria_weights(raw, P)
+    roadmap = _roadmap(raw, P)
     if P:
         return None, gap_ids
     org = Organization(
@@ -247,6 +309,7 @@ def parse_org(raw: RawOrg, P: Problems) -> tuple[Organization | None, set[str] |
         risk_caps=RiskCaps(**caps),
         diversification_rules=_items(rules, RULE_COLS, DiversificationRule),
         criteria_weights=criteria_weights,
+        roadmap=roadmap,
     )
     return org, gap_ids
 
@@ -293,4 +356,21 @@ def org_dict(org: Organization) -> dict[str, Any]:
         out["risk_caps"] = caps
     if org.criteria_weights:
         out["criteria_weights"] = {str(k): plain(float(v)) for k, v in org.criteria_weights.items()}
+    if org.roadmap.given:
+        out["roadmap"] = roadmap_dict(org.roadmap)
+    return out
+
+
+def roadmap_dict(settings: RoadmapSettings) -> dict[str, Any]:
+    """The ``roadmap`` settings as written to ``organization.yaml`` (defaults left out)."""
+    out: dict[str, Any] = {}
+    default = RoadmapSettings()
+    for c in ROADMAP_COLS:
+        value = getattr(settings, c.name)
+        if value != getattr(default, c.name) and not _missing(value):
+            out[c.name] = [plain(v) for v in value] if isinstance(value, tuple) else plain(value)
+    for name in ROADMAP_MAPS:
+        mapping = getattr(settings, name)
+        if mapping:
+            out[name] = {k: plain(float(v)) for k, v in mapping.items()}
     return out

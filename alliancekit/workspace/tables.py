@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import fields
 from enum import Enum
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.model import Alliance, Candidate
-from alliancekit.workspace.cells import CONTROL_RE, INVALID, CellError, convert
+from alliancekit.workspace.cells import CONTROL_RE, INVALID, CellError, convert, length_problem
 from alliancekit.workspace.columns import Col, Kind
 from alliancekit.workspace.problems import Problems
 from alliancekit.workspace.readers import RawTable
@@ -45,19 +46,29 @@ class Parsed:
 
 
 # -- header -----------------------------------------------------------------------------------
-def _positions(table: RawTable, P: Problems) -> dict[str, int]:
-    """Column name → position; control characters and repeated names are problems."""
+def _positions(table: RawTable, cols: tuple[Col, ...], P: Problems) -> dict[str, int]:
+    """Column name → position; control characters and repeated names are problems.
+
+    A known column's name is matched ignoring letter case (``ID`` is the column ``id``); other
+    columns keep their name as written.
+    """
+    known = {c.name.casefold(): c.name for c in cols}
     positions: dict[str, int] = {}
+    written: dict[str, str] = {}
     for j, h in enumerate(table.header):
         if not h:
             continue
         if CONTROL_RE.search(h):
             P.add(table.label, 1, repr(h), "column name contains a control character")
             continue
-        if h in positions:
-            P.add(table.label, 1, h, f"column '{h}' appears twice in the header")
+        name = known.get(h.casefold(), h)
+        if name in positions:
+            also = f" (also as '{written[name]}'; column names ignore letter case)"
+            also = also if written[name] != h else ""
+            P.add(table.label, 1, h, f"column '{h}' appears twice in the header{also}")
             continue
-        positions[h] = j
+        positions[name] = j
+        written[name] = h
     return positions
 
 
@@ -108,26 +119,54 @@ class _Converter:
         return value
 
 
+_NUMBER_RE = re.compile(r"[-+]?\d+")
+_THOUSANDS_RE = re.compile(r"\d{3}(\.\d*)?")
+
+
+def _extra_cells(cells: list[str], header: list[str]) -> str:
+    """Why a row has more cells than the header, and which cells look split by a comma."""
+    head = f"row has {len(cells)} cells but the header has {len(header)} columns"
+    for j in range(min(len(cells), len(header)) - 1):
+        if _NUMBER_RE.fullmatch(cells[j]) and _THOUSANDS_RE.fullmatch(cells[j + 1]):
+            number = f"{cells[j]},{cells[j + 1]}"
+            return (
+                f"{head}: '{number}' in column '{header[j]}' looks like a number with a "
+                f"thousands separator; write {cells[j]}{cells[j + 1]} (or put a text with a "
+                'comma in double quotes: "a, b")'
+            )
+    return (
+        f"{head} (an unquoted text with a comma, or a number with a thousands separator?); put "
+        'a text with a comma in double quotes ("a, b") and write numbers without separators'
+    )
+
+
+def _invalid_record(rnum: int, cols: tuple[Col, ...], extras: list[str]) -> dict[str, Any]:
+    """A record whose cells cannot be trusted (already reported): every value failed."""
+    rec: dict[str, Any] = {"_row": rnum, **dict.fromkeys((c.name for c in cols), INVALID)}
+    rec.update(dict.fromkeys(extras, ""))
+    return rec
+
+
 def parse_rows(table: RawTable, cols: tuple[Col, ...], P: Problems, *, keep_extra: bool) -> Parsed:
-    """Convert a table's rows; records carry ``_row``; unknown columns kept as text if asked."""
+    """Convert a table's rows; records carry ``_row``; unknown columns kept as text if asked.
+
+    A row with more cells than the header is one problem (no cell of it is read: they are
+    shifted, and each would be blamed on the wrong column).
+    """
     if not table.readable:
         return Parsed(table.label, [], [])
     header = table.header
-    positions = _positions(table, P)
+    positions = _positions(table, cols, P)
     extras = _check_header(table, cols, positions, P, keep_extra)
     plan = [(col, col.name, positions.get(col.name)) for col in cols]
     convert_cell = _Converter(table.label, P)
     memo = convert_cell.memo
     records: list[dict[str, Any]] = []
     for rnum, cells in table.rows:
-        if len(cells) > len(header) and any(c for c in cells[len(header) :]):
-            P.add(
-                table.label,
-                rnum,
-                None,
-                f"row has {len(cells)} cells but the header has {len(header)} columns "
-                "(a stray comma or an unquoted text with a comma?)",
-            )
+        if len(cells) > len(header):
+            P.add(table.label, rnum, None, _extra_cells(cells, header))
+            records.append(_invalid_record(rnum, cols, extras))
+            continue
         rec: dict[str, Any] = {"_row": rnum}
         for col, name, j in plan:
             text = cells[j] if j is not None and j < len(cells) else ""
@@ -136,8 +175,11 @@ def parse_rows(table: RawTable, cols: tuple[Col, ...], P: Problems, *, keep_extr
         for h in extras:
             j = positions[h]
             text = cells[j] if j < len(cells) else ""
-            if CONTROL_RE.search(text):
-                P.add(table.label, rnum, h, "contains a control character; use plain text")
+            problem = length_problem(text) or (
+                "contains a control character; use plain text" if CONTROL_RE.search(text) else None
+            )
+            if problem:
+                P.add(table.label, rnum, h, problem)
                 text = ""
             rec[h] = text
         records.append(rec)

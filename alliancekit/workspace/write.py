@@ -22,7 +22,7 @@ import yaml
 
 from alliancekit.errors import DataValidationError
 from alliancekit.model import Workspace
-from alliancekit.workspace.cells import fmt
+from alliancekit.workspace.cells import csv_text, fmt
 from alliancekit.workspace.columns import (
     ALLIANCE_COLS,
     CANDIDATE_COLS,
@@ -37,7 +37,7 @@ from alliancekit.workspace.columns import (
 )
 from alliancekit.workspace.organization import org_dict, plain
 
-__all__ = ["save_workspace", "tables_of"]
+__all__ = ["apply_umask", "restore_interrupted", "save_workspace", "tables_of"]
 
 Rows = list[list[Any]]
 
@@ -80,11 +80,17 @@ def tables_of(ws: Workspace) -> dict[str, tuple[list[str], Rows]]:
 
 # -- folders ----------------------------------------------------------------------------------
 def _write_csv(path: Path, header: list[str], rows: Rows) -> None:
+    """Values as ``fmt`` writes them; text that a spreadsheet would run as a formula protected
+    (``cells.csv_text``; the reader removes the protection again)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
+        # csv quotes a cell holding the line terminator ("\n") but not a carriage return,
+        # which readers take for a line break: rows with one are written fully quoted
+        quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([fmt(v) for v in row])
+            cells = [csv_text(v) if isinstance(v, str) else fmt(v) for v in row]
+            (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
 
 
 def _write_folder_contents(ws: Workspace, folder: Path) -> None:
@@ -144,6 +150,10 @@ def _write_workbook(ws: Workspace, path: Path) -> None:
             continue
         if key == "risk_caps":
             scalars += [[f"risk_caps.{k}", v] for k, v in value.items()]
+        elif key == "roadmap":  # lists as "30;35", mappings one row per entry
+            for k, v in value.items():
+                pairs = v.items() if isinstance(v, Mapping) else [(None, v)]
+                scalars += [[".".join(map(str, filter(None, (key, k, m)))), w] for m, w in pairs]
         else:
             scalars.append([key, value])
     _write_sheet(book, "organization", ["key", "value"], scalars)
@@ -166,6 +176,38 @@ def _write_workbook(ws: Workspace, path: Path) -> None:
 _WORKSPACE_FILES = {ORG_FILE, *(f"{t}.csv" for t in TABLES)}
 
 
+def _umask() -> int:
+    """The process's umask (read from /proc where it can be, so no thread sees it changed)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # pragma: no cover - no /proc
+    os.umask(mask)  # pragma: no cover
+    return mask  # pragma: no cover
+
+
+def apply_umask(path: Path) -> None:
+    """Give ``path`` (and, for a folder, everything in it) the permissions a plain ``open`` or
+    ``mkdir`` would: files 0666 and folders 0777 less the umask.
+
+    ``tempfile`` creates private 0600 files and 0700 folders; renamed into place unchanged, a
+    saved workspace could not be read by the other accounts (a cron job) that the user's
+    umask lets read everything else they write.
+    """
+    mask = _umask()
+    if path.is_dir():
+        os.chmod(path, 0o777 & ~mask)
+        for item in path.rglob("*"):
+            if not item.is_symlink():
+                os.chmod(item, (0o777 if item.is_dir() else 0o666) & ~mask)
+    else:
+        os.chmod(path, 0o666 & ~mask)
+
+
 def _save_workbook(ws: Workspace, target: Path) -> None:
     """Write to a temporary workbook next to ``target``, then rename it into place."""
     fd, tmp_name = tempfile.mkstemp(
@@ -175,6 +217,7 @@ def _save_workbook(ws: Workspace, target: Path) -> None:
     tmp = Path(tmp_name)
     try:
         _write_workbook(ws, tmp)
+        apply_umask(tmp)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -206,13 +249,32 @@ def _keep_other_files(target: Path, tmp_dir: Path) -> None:
                 shutil.copy2(item, dest)
 
 
+def restore_interrupted(target: Path) -> Path | None:
+    """Put back the workspace folder a save interrupted between its two renames left aside.
+
+    ``_save_folder`` moves the old folder to ``.NAME.old-PID`` before renaming the new one into
+    place; a process killed between the two leaves no ``NAME`` at all. The newest such folder is
+    renamed back (and returned); with ``NAME`` present, the leftovers are stale and removed.
+    """
+    leftovers = sorted(target.parent.glob(f".{target.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    restored = None
+    if leftovers and not target.exists():
+        restored = leftovers.pop()
+        os.replace(restored, target)
+    for stale in leftovers:
+        shutil.rmtree(stale, ignore_errors=True)
+    return restored
+
+
 def _save_folder(ws: Workspace, target: Path) -> None:
     """Write a temporary folder next to ``target`` and swap it in (the old one kept until then)."""
+    restore_interrupted(target)
     _refuse_foreign(target)
     tmp_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     old: Path | None = None
     try:
         _write_folder_contents(ws, tmp_dir)
+        apply_umask(tmp_dir)  # before the user's other files are copied in with their modes
         if target.is_dir():
             _keep_other_files(target, tmp_dir)
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -235,7 +297,9 @@ def save_workspace(ws: Workspace, path: str | os.PathLike[str]) -> Path:
     replaced by one atomic rename; an existing folder by two (the old one is moved aside as
     ``.NAME.old-PID``, restored if the second rename fails, and deleted after it succeeds).
     Other files in an existing workspace folder are kept; an existing folder that is not a
-    workspace and not empty is refused. ``load_workspace(save_workspace(ws, p))`` reproduces
+    workspace and not empty is refused; a folder an interrupted save left aside is restored
+    first. Files get the permissions the umask gives (0666 and 0777 less the umask), like any
+    file the user writes. ``load_workspace(save_workspace(ws, p))`` reproduces
     ``ws`` exactly (organization, candidates, alliances and every table; Enum fields by value,
     ``None`` blank).
 

@@ -24,7 +24,11 @@ from alliancekit.reporting.sections.decisions import (
     previous_review,
 )
 from alliancekit.reporting.sections.performance import health_table, scorecard
-from alliancekit.reporting.sections.portfolio import portfolio_overview, replanned_portfolio
+from alliancekit.reporting.sections.portfolio import (
+    portfolio_overview,
+    replan,
+    replanned_portfolio,
+)
 from alliancekit.reporting.sections.risk_value import gives_and_gets, risk_update, value_update
 from alliancekit.reporting.sections.summary import executive_summary, report_header
 
@@ -46,6 +50,7 @@ __all__ = [
     "perception_chart",
     "portfolio_overview",
     "previous_review",
+    "replan",
     "replanned_portfolio",
     "report_header",
     "risk_update",

@@ -1,5 +1,6 @@
 """The portfolio sections: the overview of existing alliances (§5.7 item 2) and the portfolio
-re-planned with this review's decisions (item 10)."""
+re-planned with this review's decisions (item 10; an infeasible re-plan is a finding there, with
+what to relax, not a failed report)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import Decision, SolveStatus
 from alliancekit.reporting.sections.base import (
     ReportSection,
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from alliancekit.portfolio import PortfolioResult
     from alliancekit.review import ReviewResult
 
-__all__ = ["portfolio_overview", "replanned_portfolio"]
+__all__ = ["portfolio_overview", "replan", "replanned_portfolio"]
 
 #: Columns of the selected partners' table and their headings (``{money}`` is the unit).
 _PARTNER_COLUMNS = {
@@ -140,12 +142,54 @@ def _new_partners_table(plan: PortfolioResult, money: str) -> pd.DataFrame:
     return chosen
 
 
-def replanned_portfolio(ws: Workspace, plan: PortfolioResult) -> ReportSection:
+def replan(
+    ws: Workspace, review: ReviewResult
+) -> tuple[PortfolioResult | None, InfeasiblePortfolioError | None]:
+    """The portfolio re-planned with the review's decisions, or why it cannot be.
+
+    The review of existing alliances stands on its own: when no portfolio satisfies every
+    constraint (zero budgets, every candidate gone …), the report is still written, with the
+    infeasibility as a finding of section 10 (``replanned_portfolio``). Returns ``(plan, None)``
+    or ``(None, error)``.
+    """
+    from alliancekit.portfolio import plan_portfolio
+
+    try:
+        return plan_portfolio(ws, review=review), None
+    except InfeasiblePortfolioError as exc:
+        return None, exc
+
+
+def _infeasible(exc: InfeasiblePortfolioError) -> ReportSection:
+    """The finding for a re-plan without any feasible portfolio: the constraints in conflict,
+    by their labels, and how far each would have to move."""
+    labels = {str(getattr(c, "key", "")): getattr(c, "label", "") for c in exc.constraints}
+    names = [labels.get(k) or k for k in exc.conflicting]
+    items = "".join(f"<li>{escape(r.message)}</li>" for r in exc.relaxations)
+    parts = [
+        '<div class="ak-callout"><p><b>Finding: no portfolio satisfies every constraint</b> '
+        "with this review's decisions, so the portfolio could not be re-planned. The review of "
+        "the existing alliances above stands.</p>",
+        f"<p>Constraints in conflict: {escape(', '.join(names) or 'not identified')}.</p>",
+        f"<p>What to relax:</p><ul>{items}</ul>" if items else "",
+        "</div>",
+    ]
+    return section("re-planned portfolio", *parts)
+
+
+def replanned_portfolio(
+    ws: Workspace,
+    plan: PortfolioResult | None,
+    infeasible: InfeasiblePortfolioError | None = None,
+) -> ReportSection:
     """§5.7: the portfolio re-planned with this review's decisions (``plan_portfolio``).
 
     New partners selected, existing alliances kept and exited, every limit used vs its cap,
-    and the candidates screened out with the reason; all money in the workspace unit.
+    and the candidates screened out with the reason; all money in the workspace unit. With no
+    plan, the finding ``infeasible`` (``replan``): the conflicting constraints and what to relax.
     """
+    if plan is None:
+        return _infeasible(infeasible or InfeasiblePortfolioError("no plan"))
     money = ws.organization.money_label
     chosen = _new_partners_table(plan, money)
     gap = f", MIP gap {plan.mip_gap:.2%}" if plan.status != SolveStatus.OPTIMAL else ""
