@@ -128,6 +128,67 @@ def test_dashboard_loads_with_samples(page, tmp_path: Path) -> None:
     assert (tmp_path / "scoring.png").stat().st_size > 10_000
 
 
+#: JavaScript: the visible charts drawn by the browser's Vega-Lite renderer (a canvas or an SVG
+#: inside each ``.ak-chart`` output), with their size [px].
+_DRAWN = """() => [...document.querySelectorAll('.ak-chart .vega-embed')]
+    .filter(e => e.offsetParent !== null)
+    .map(e => e.querySelector('canvas, svg.marks'))
+    .filter(c => c && c.getBoundingClientRect().height > 50)
+    .map(c => c.getBoundingClientRect().height)"""
+
+
+def _hover_until_tooltip(page, chart, text: str) -> str:
+    """Move the mouse over ``chart`` row by row until Vega's tooltip shows ``text``."""
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    tip = page.locator("#vg-tooltip-element")
+    for dy in range(60, int(box["height"]) - 60, 8):
+        for dx in (0.35, 0.25, 0.45, 0.3):
+            page.mouse.move(box["x"] + dx * box["width"], box["y"] + dy)
+            page.wait_for_timeout(60)
+            if tip.count() and tip.is_visible() and text in tip.inner_text():
+                return tip.inner_text()
+    raise AssertionError(f"no tooltip with {text!r} over the chart")
+
+
+def test_charts_draw_offline_with_tooltips_naming_partner_and_cost(
+    browser, app_url: str, tmp_path: Path
+) -> None:
+    """The scoring chart is drawn by the browser from its Vega-Lite spec; hovering a partner's
+    bar shows its name, id and costs; no request leaves 127.0.0.1 while the page draws."""
+    from alliancekit.workspace import sample_workspace
+
+    ws = sample_workspace("greenscape")  # the app's first workspace
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(app_url, timeout=TIMEOUT_MS)
+        page.wait_for_selector(".ak-explorer table")
+        page.wait_for_function(f"() => ({_DRAWN})().length >= 1")
+        chart = page.locator(".ak-chart .vega-embed").first
+        text = _hover_until_tooltip(page, chart, "Annual cost [PKR lakh/yr]")
+        page.screenshot(path=str(tmp_path / "tooltip.png"))
+        pid = re.search(r"\bId\s+(B\d\d)\b", text).group(1)
+        partner = ws.candidate(pid)
+        assert partner.name in text
+        assert f"{partner.cost_annual:,.1f}" in text and f"{partner.cost_one_off:,.1f}" in text
+        assert "Score [0–100]" in text and "Total risk R [0–1]" in text
+        # the other tabs draw their charts too
+        _open_tab(page, "Review alliances")
+        page.wait_for_function(f"() => ({_DRAWN})().length >= 2")
+        page.screenshot(path=str(tmp_path / "review-charts.png"))
+    finally:
+        context.close()
+    local = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
+    assert requests and not [u for u in requests if not u.startswith(local)]
+    assert not [e for e in errors if "vega" in e.lower() or "render" in e.lower()], errors
+
+
 def test_annual_budget_slider_changes_selection(page, tmp_path: Path) -> None:
     """Scenario A: at 650 lakh/yr the plan holds A05 and A12; at 560 they give way to A06."""
     page.locator(".ak-picker select").select_option(label="sanchar-apps")
