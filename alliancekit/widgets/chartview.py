@@ -45,7 +45,7 @@ class ChartView(widgets.Output):
 
         bundle = mimebundle(chart)
         spec = bundle[VEGALITE_MIMETYPE]
-        if spec == self.spec:
+        if spec is self.spec or spec == self.spec:
             return
         self.spec = spec
         self.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)

@@ -83,7 +83,7 @@ class ReviewExplorer(Explorer):
         self.table = widgets.HTML()
         self.result: Any = None
         # KPI charts and D1–D6 do not depend on the thresholds: build them once per alliance
-        self._charts: dict[str, tuple[Any, Any]] = {}
+        self._charts: dict[str, tuple[dict, dict]] = {}
         self._observe_all(list(self.threshold_sliders.values()))
         self.children = [
             self._header(),
@@ -179,18 +179,23 @@ class ReviewExplorer(Explorer):
             f"<br><i>{html.escape(str(row.get('rationale', '')))}</i></div>"
         )
 
-    def alliance_charts(self, aid: str) -> tuple[Any, Any]:
-        """KPI chart and health radar of ``aid`` (built once per alliance), as the report's.
+    def alliance_charts(self, aid: str) -> tuple[dict, dict]:
+        """Vega-Lite specs of the KPI chart and health radar of ``aid``, as the report's.
 
         The report draws the same charts with the same calls (``reporting`` ``kpi_view`` and
-        ``health_view``), so an alliance looks the same in the app and in its report.
+        ``health_view``), so an alliance looks the same in the app and in its report. Neither
+        depends on the thresholds: each is built once per alliance, and a threshold change
+        sends neither again.
         """
         from alliancekit import charts
 
         if aid not in self._charts:
-            self._charts[aid] = (
-                charts.kpi_chart(self.result, aid, workspace=self.workspace),
-                charts.health_radar(self.result, [aid]),
+            self._charts[aid] = tuple(
+                charts.mimebundle(chart)[charts.VEGALITE_MIMETYPE]
+                for chart in (
+                    charts.kpi_chart(self.result, aid, workspace=self.workspace),
+                    charts.health_radar(self.result, [aid]),
+                )
             )
         return self._charts[aid]
 
