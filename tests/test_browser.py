@@ -137,6 +137,24 @@ _DRAWN = """() => [...document.querySelectorAll('.ak-chart .vega-embed')]
     .map(c => c.getBoundingClientRect().height)"""
 
 
+def _recording_page(browser) -> tuple[object, object, list[str], list[str]]:
+    """A new page that records every request's URL and every console error."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return context, page, requests, errors
+
+
+def _assert_offline(requests: list[str]) -> None:
+    """Every request went to 127.0.0.1 (or was a data: / blob: URL)."""
+    local = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
+    assert requests and not [u for u in requests if not u.startswith(local)]
+
+
 def _hover_until_tooltip(page, chart, text: str) -> str:
     """Move the mouse over ``chart`` row by row until Vega's tooltip shows ``text``."""
     chart.scroll_into_view_if_needed()
@@ -159,13 +177,7 @@ def test_charts_draw_offline_with_tooltips_naming_partner_and_cost(
     from alliancekit.workspace import sample_workspace
 
     ws = sample_workspace("greenscape")  # the app's first workspace
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    context, page, requests, errors = _recording_page(browser)
     try:
         page.goto(app_url, timeout=TIMEOUT_MS)
         page.wait_for_selector(".ak-explorer table")
@@ -184,8 +196,7 @@ def test_charts_draw_offline_with_tooltips_naming_partner_and_cost(
         page.screenshot(path=str(tmp_path / "review-charts.png"))
     finally:
         context.close()
-    local = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
-    assert requests and not [u for u in requests if not u.startswith(local)]
+    _assert_offline(requests)
     assert not [e for e in errors if "vega" in e.lower() or "render" in e.lower()], errors
 
 
@@ -344,13 +355,7 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
 def test_jupyterlab_draws_every_chart_offline(browser, jupyterlab: str, tmp_path: Path) -> None:
     """Each chart's saved Vega-Lite v5 output draws in JupyterLab's bundled renderer, with no
     request leaving 127.0.0.1 (JupyterLab 4.6 bundles Vega-Lite 5.6, older than our specs')."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    context, page, requests, errors = _recording_page(browser)
     drawn: set[str] = set()  # the input prompts ("[7]:") of the cells whose chart is drawn
     try:
         page.goto(jupyterlab + "lab/tree/charts.ipynb", timeout=TIMEOUT_MS)
@@ -371,6 +376,5 @@ def test_jupyterlab_draws_every_chart_offline(browser, jupyterlab: str, tmp_path
     finally:
         context.close()
     assert len(drawn) == len(_ALL_CHARTS) - 1, sorted(drawn)
-    local = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
-    assert requests and not [u for u in requests if not u.startswith(local)]
+    _assert_offline(requests)
     assert not [e for e in errors if "vega" in e.lower()], errors
