@@ -3,7 +3,7 @@
 Choose partners (multi-criteria scoring, knockouts, risk), select the best portfolio under budget
 and risk limits (PuLP MILP), and review alliances periodically (GROW / MAINTAIN / RESTRUCTURE /
 EXIT). ``import alliancekit`` stays light: names are imported from their modules on first use, so
-pulp, matplotlib, ipywidgets and papermill load only when needed.
+pulp, altair, ipywidgets and papermill load only when needed.
 """
 
 from __future__ import annotations

@@ -193,6 +193,13 @@ def _wait_until_up(server: AppServer, timeout: float) -> None:
     )
 
 
+def _templates_root() -> Path:
+    """The packaged Jupyter data folder holding ``voila/templates/alliancekit``."""
+    from alliancekit.resources import packaged
+
+    return packaged("jupyter")
+
+
 def _server_env(base: Path, extra: dict[str, str] | None) -> dict[str, str]:
     """The server's environment: Jupyter's directories under ``base`` unless already set."""
     child_env = dict(os.environ)
@@ -201,8 +208,10 @@ def _server_env(base: Path, extra: dict[str, str] | None) -> dict[str, str]:
             (base / sub).mkdir()
             child_env[var] = str(base / sub)
     child_env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    child_env.setdefault("MPLBACKEND", "Agg")
     child_env["PYTHONUNBUFFERED"] = "1"
+    # the "alliancekit" Voila template (the lab one without its CDN stylesheets) lives here
+    own = str(_templates_root())
+    child_env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [own, child_env.get("JUPYTER_PATH")]))
     if extra:
         child_env.update(extra)
     return child_env
@@ -269,6 +278,7 @@ def serve(
         "--no-browser",
         f"--Voila.ip={host}",
         "--Voila.port_retries=0",
+        "--template=alliancekit",
         f"--Voila.root_dir={nb.parent}",
         # the token is passed in the environment (JUPYTER_TOKEN), never on the command line,
         # where every account on the machine could read it (ps)

@@ -129,6 +129,78 @@ def test_dashboard_loads_with_samples(page, tmp_path: Path) -> None:
     assert (tmp_path / "scoring.png").stat().st_size > 10_000
 
 
+#: JavaScript: the visible charts drawn by the browser's Vega-Lite renderer (a canvas or an SVG
+#: inside each ``.ak-chart`` output), with their size [px].
+_DRAWN = """() => [...document.querySelectorAll('.ak-chart .vega-embed')]
+    .filter(e => e.offsetParent !== null)
+    .map(e => e.querySelector('canvas, svg.marks'))
+    .filter(c => c && c.getBoundingClientRect().height > 50)
+    .map(c => c.getBoundingClientRect().height)"""
+
+
+def _recording_page(browser) -> tuple[object, object, list[str], list[str]]:
+    """A new page that records every request's URL and every console error."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return context, page, requests, errors
+
+
+def _assert_offline(requests: list[str]) -> None:
+    """Every request went to 127.0.0.1 (or was a data: / blob: URL)."""
+    local = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
+    assert requests and not [u for u in requests if not u.startswith(local)]
+
+
+def _hover_until_tooltip(page, chart, text: str) -> str:
+    """Move the mouse over ``chart`` row by row until Vega's tooltip shows ``text``."""
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    tip = page.locator("#vg-tooltip-element")
+    for dy in range(60, int(box["height"]) - 60, 8):
+        for dx in (0.35, 0.25, 0.45, 0.3):
+            page.mouse.move(box["x"] + dx * box["width"], box["y"] + dy)
+            page.wait_for_timeout(60)
+            if tip.count() and tip.is_visible() and text in tip.inner_text():
+                return tip.inner_text()
+    raise AssertionError(f"no tooltip with {text!r} over the chart")
+
+
+def test_charts_draw_offline_with_tooltips_naming_partner_and_cost(
+    browser, app_url: str, tmp_path: Path
+) -> None:
+    """The scoring chart is drawn by the browser from its Vega-Lite spec; hovering a partner's
+    bar shows its name, id and costs; no request leaves 127.0.0.1 while the page draws."""
+    from alliancekit.workspace import sample_workspace
+
+    ws = sample_workspace("greenscape")  # the app's first workspace
+    context, page, requests, errors = _recording_page(browser)
+    try:
+        page.goto(app_url, timeout=TIMEOUT_MS)
+        page.wait_for_selector(".ak-explorer table")
+        page.wait_for_function(f"() => ({_DRAWN})().length >= 1")
+        chart = page.locator(".ak-chart .vega-embed").first
+        text = _hover_until_tooltip(page, chart, "Annual cost [PKR lakh/yr]")
+        page.screenshot(path=str(tmp_path / "tooltip.png"))
+        pid = re.search(r"\bId\s+(B\d\d)\b", text).group(1)
+        partner = ws.candidate(pid)
+        assert partner.name in text
+        assert f"{partner.cost_annual:,.1f}" in text and f"{partner.cost_one_off:,.1f}" in text
+        assert "Score [0–100]" in text and "Total risk R [0–1]" in text
+        # the other tabs draw their charts too
+        _open_tab(page, "Review alliances")
+        page.wait_for_function(f"() => ({_DRAWN})().length >= 2")
+        page.screenshot(path=str(tmp_path / "review-charts.png"))
+    finally:
+        context.close()
+    _assert_offline(requests)
+    assert not [e for e in errors if "vega" in e.lower() or "render" in e.lower()], errors
+
+
 def test_annual_budget_slider_changes_selection(page, tmp_path: Path) -> None:
     """Scenario A: at 650 lakh/yr the plan holds A05 and A12; at 560 they give way to A06."""
     page.locator(".ak-picker select").select_option(label="sanchar-apps")
@@ -203,3 +275,107 @@ def test_malformed_upload_shows_problems_and_app_keeps_running(page, tmp_path: P
         "() => document.querySelector('.ak-app-message').innerText.includes('Sanchar')"
     )
     page.screenshot(path=str(tmp_path / "after-bad-upload.png"), full_page=True)
+
+
+# -- JupyterLab (its bundled Vega-Lite is older than the app's: 5.6 against Voila's 5.21) --------
+#: Every chart of ``alliancekit.charts`` as a notebook cell draws it (the greenscape sample).
+_ALL_CHARTS = (
+    """import pandas as pd
+import alliancekit as ak
+from alliancekit import charts
+ws = ak.sample_workspace("greenscape")
+review = ak.review_alliances(ws)
+plan = ak.plan_portfolio(ws, review=review)
+scores = {m: ak.score_partners(ws, method=m) for m in ("weighted_sum", "topsis", "promethee_ii")}
+smaa = ak.smaa(ak.criteria_matrix(ws), "benefit", n_samples=200, seed=0, normalization="none")
+frontier = ak.efficient_frontier(plan, vary="budget_annual", points=4, progress=False)
+costs = [ws.alliance(a).cost_annual for a in review.table.index]
+items = pd.DataFrame({"cost_annual": costs, "group": list(review.table["decision"])},
+                     index=review.table.index)
+money = ws.organization.money_label""",
+    'charts.score_bars(scores["weighted_sum"], workspace=ws)',
+    'charts.contribution_bars(scores["weighted_sum"], workspace=ws)',
+    'charts.contribution_bars(scores["topsis"], workspace=ws)',
+    'charts.contribution_bars(scores["promethee_ii"], workspace=ws)',
+    'charts.acceptability_heatmap(smaa, scores=scores["weighted_sum"], workspace=ws)',
+    'charts.risk_scatter(scores["topsis"].details, caps=ws.organization.caps(), workspace=ws)',
+    "charts.totals_bars(plan, money_label=money)",
+    "charts.frontier_plot(frontier, current=ws.organization.budget_annual, money_label=money)",
+    "charts.budget_bars(items, ws.organization.budget_annual, money_label=money)",
+    "charts.coverage_heatmap(ws.coverage_frame(), workspace=ws)",
+    'charts.kpi_chart(review, "AL-B1", workspace=ws)',
+    "charts.health_radar(review, list(review.table.index))",
+    "charts.perception_gap(review)",
+    "charts.attainment_sparklines(review)",
+    "charts.decision_counts(review)",
+)
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+    """JupyterLab on a free loopback port over a folder holding the executed chart notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    root = tmp_path_factory.mktemp("lab")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in _ALL_CHARTS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {}}).execute()
+    nbformat.write(nb, root / "charts.ipynb")
+    env = dict(os.environ)
+    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        (root.parent / f"{root.name}-{var}").mkdir()
+        env[var] = str(root.parent / f"{root.name}-{var}")
+    port = find_free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
+         "--ServerApp.password=", f"--ServerApp.root_dir={root}", "--allow-root",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "api", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the server and any kernel it started
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def test_jupyterlab_draws_every_chart_offline(browser, jupyterlab: str, tmp_path: Path) -> None:
+    """Each chart's saved Vega-Lite v5 output draws in JupyterLab's bundled renderer, with no
+    request leaving 127.0.0.1 (JupyterLab 4.6 bundles Vega-Lite 5.6, older than our specs')."""
+    context, page, requests, errors = _recording_page(browser)
+    drawn: set[str] = set()  # the input prompts ("[7]:") of the cells whose chart is drawn
+    try:
+        page.goto(jupyterlab + "lab/tree/charts.ipynb", timeout=TIMEOUT_MS)
+        page.wait_for_selector(".jp-Notebook .jp-RenderedVegaLite")
+        for _ in range(120):  # the notebook draws cells as they scroll into view
+            titles = page.evaluate(
+                "() => [...document.querySelectorAll('.jp-RenderedVegaLite')]"
+                ".filter(e => e.querySelector('canvas, svg.marks'))"
+                ".map(e => e.closest('.jp-Cell').querySelector('.jp-InputPrompt').innerText)"
+            )
+            drawn |= set(titles) - {""}  # a prompt is empty while its cell re-renders
+            if len(drawn) >= len(_ALL_CHARTS) - 1:
+                break
+            page.mouse.move(700, 500)
+            page.mouse.wheel(0, 900)
+            page.wait_for_timeout(300)
+        page.screenshot(path=str(tmp_path / "jupyterlab.png"))
+    finally:
+        context.close()
+    assert len(drawn) == len(_ALL_CHARTS) - 1, sorted(drawn)
+    _assert_offline(requests)
+    assert not [e for e in errors if "vega" in e.lower()], errors

@@ -233,6 +233,25 @@ def test_chart_is_valid_titled_with_units_and_draws_as_svg(
         _svg(chart, version="5.8")
 
 
+def _named_data(spec: Any) -> set[str]:
+    """Names of the datasets every part of a spec draws (``"data": {"name": …}``)."""
+    if isinstance(spec, list):
+        return {n for v in spec for n in _named_data(v)}
+    if not isinstance(spec, dict):
+        return set()
+    data = spec.get("data")
+    own = {data["name"]} if isinstance(data, dict) and "name" in data else set()
+    return own | {n for k, v in spec.items() if k != "datasets" for n in _named_data(v)}
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_dataset_a_chart_draws_is_attached(sample: SimpleNamespace, name: str) -> None:
+    """A layer drawing a dataset the chart does not carry draws nothing, silently (the
+    knocked-out partners' dividing line was lost that way in the driver charts)."""
+    spec = _cases(sample)[name]().to_dict(validate=False)
+    assert _named_data(spec) <= set(spec.get("datasets", {})), name
+
+
 def test_every_public_chart_function_is_documented_with_units() -> None:
     for name in (*CHARTS[:1], "contribution_bars", *CHARTS[1:]):
         doc = getattr(charts, name).__doc__ or ""

@@ -7,7 +7,6 @@ Also checks the notebook conventions (STYLE.md §14): committed without outputs,
 from __future__ import annotations
 
 import ast
-import base64
 from pathlib import Path
 
 import nbformat
@@ -17,6 +16,7 @@ from solver_text import assert_no_solver_text
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 OWN = ("00_alliances_101", "01_score_partners", "02_select_portfolio", "04_roadmap", "dashboard")
+VEGALITE = "application/vnd.vegalite.v5+json"
 
 
 def _run(name: str, tmp_path: Path, **parameters: object) -> nbformat.NotebookNode:
@@ -52,15 +52,19 @@ def _outputs(nb: nbformat.NotebookNode) -> list[dict]:
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 
 
-def _pngs(nb: nbformat.NotebookNode) -> list[bytes]:
+def _charts(nb: nbformat.NotebookNode) -> list[str]:
+    """Charts shown: Vega-Lite v5 outputs (drawn offline by JupyterLab) and the static SVG images
+    of headless explorer snapshots. No output may load JavaScript (Altair's CDN renderers)."""
     found = []
     for o in _outputs(nb):
         data = o.get("data", {})
-        if "image/png" in data:
-            found.append(base64.b64decode(data["image/png"]))
+        assert "application/javascript" not in data
+        if VEGALITE in data:
+            assert "/vega-lite/v5" in data[VEGALITE]["$schema"]
+            found.append(data[VEGALITE]["title"]["text"])
         html = data.get("text/html", "")
-        if "data:image/png;base64," in html:
-            found.append(b"inline")
+        assert "<script" not in html and "cdn.jsdelivr" not in html
+        found += ["snapshot"] * html.count("data:image/svg+xml;base64,")
     return found
 
 
@@ -99,7 +103,7 @@ def test_00_alliances_101_runs(tmp_path: Path) -> None:
     assert "ANIL, BHAVANA" in html
     assert "No portfolio satisfies" in html or "infeasible" in html
     assert "EXIT" in html and "GROW" in html
-    assert len(_pngs(nb)) >= 6
+    assert len(_charts(nb)) >= 6
 
 
 @pytest.mark.notebook
@@ -127,7 +131,7 @@ def test_00_student_version_runs(tmp_path: Path) -> None:
 def test_01_score_partners_runs(tmp_path: Path, method: str) -> None:
     nb = _run("01_score_partners", tmp_path, method=method, smaa_samples=500)
     assert "B01" in _html(nb)
-    assert len(_pngs(nb)) >= 4
+    assert len(_charts(nb)) >= 4
 
 
 @pytest.mark.notebook
@@ -137,7 +141,7 @@ def test_02_select_portfolio_runs(tmp_path: Path) -> None:
     # docs/method.md §6.4 reference solution of scenario A (AL-A4 exited after the review)
     assert "selected: A02, A03, A05, A07, A12, A13" in html
     assert "exited: AL-A4" in html
-    assert len(_pngs(nb)) >= 3
+    assert len(_charts(nb)) >= 3
 
 
 @pytest.mark.notebook
@@ -173,3 +177,5 @@ def test_dashboard_runs_headless(tmp_path: Path) -> None:
     html = _html(nb)
     assert "Scoring explorer" in html and "Portfolio explorer" in html
     assert "Review explorer" in html
+    # contributions, totals, KPIs and health radar of the first workspace, as static SVG
+    assert len(_charts(nb)) >= 4

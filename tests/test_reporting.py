@@ -572,6 +572,82 @@ def test_untrusted_text_renders_as_text_in_chromium(
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
 
+#: ``sitecustomize`` for the report test below: every process started with it on PYTHONPATH (the
+#: CLI, its papermill runner and the kernel) logs each top-level module it imports.
+_IMPORT_LOGGER = r"""
+import os
+import sys
+
+
+class _ImportLog:
+    def find_spec(self, name, path=None, target=None):
+        if "." not in name:
+            argv = " ".join(getattr(sys, "argv", []) or [])
+            with open(os.environ["ALLIANCEKIT_TEST_IMPORT_LOG"], "a", encoding="utf-8") as fh:
+                fh.write(f"{os.getpid()}\t{name}\t{argv}\n")
+        return None
+
+
+sys.meta_path.insert(0, _ImportLog())
+"""
+
+
+def _visible_markup(page: str) -> tuple[str, list[str]]:
+    """The page without its ``data:`` URIs, and the SVG documents those URIs hold."""
+    import base64
+
+    svgs = [
+        base64.b64decode(b).decode("utf-8")
+        for b in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", page)
+    ]
+    return re.sub(r"data:[^\"'\s>]+", "data:", page), svgs
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_report_run_imports_no_matplotlib_and_no_javascript(tmp_path: Path) -> None:
+    """``alliancekit report`` in a subprocess: neither the runner nor the kernel imports
+    matplotlib; the kernel skips jsonschema's slow IRI checker; review.html and every chart in it
+    (static SVG in ``<img>``) hold no script, no CDN and no inline ``<svg>``; the executed
+    notebook holds no Vega-Lite or JavaScript output (nbconvert would add CDN scripts)."""
+    import os
+    import subprocess
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_IMPORT_LOGGER, "utf-8")
+    log = tmp_path / "imports.log"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hook), env.get("PYTHONPATH")]))
+    env["ALLIANCEKIT_TEST_IMPORT_LOG"] = str(log)
+    out = tmp_path / "reports"
+    done = subprocess.run(
+        [sys.executable, "-m", "alliancekit.cli", "report", str(DATA / "greenscape"), "--out",
+         str(out)],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line.split("\t") for line in log.read_text("utf-8").splitlines()]
+    kernel = {name for _, name, argv in rows if "ipykernel_launcher" in argv}
+    assert {"alliancekit", "altair", "vl_convert"} <= kernel  # the hook reached the kernel
+    assert not [r for r in rows if r[1] in {"matplotlib", "matplotlib_inline", "PIL"}], sorted(
+        {(r[1], r[2][:60]) for r in rows if r[1].startswith(("matplotlib", "PIL"))}
+    )
+    assert "rfc3987_syntax" not in kernel
+    folder = next((out / "greenscape").glob("20*-Q*"))
+    page = (folder / "review.html").read_text("utf-8")
+    markup, svgs = _visible_markup(page)
+    assert len(svgs) >= 6 and "<svg" not in markup
+    for text in (markup, *svgs):
+        assert not re.search(r"<script|javascript:|cdn|<foreignObject", text, re.IGNORECASE)
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text, re.IGNORECASE)
+    nb = nbformat.read(folder / "review.ipynb", as_version=4)
+    kinds = {
+        k for c in nb.cells if c.cell_type == "code" for o in c.outputs for k in o.get("data", {})
+    }
+    assert not {k for k in kinds if "vegalite" in k or "javascript" in k}, kinds
+
+
 def test_fixture_notebooks_have_a_literal_parameters_cell() -> None:
     for path in [*FIXTURES.glob("*.ipynb"), reporting.default_notebook()]:
         nb = nbformat.read(path, as_version=4)

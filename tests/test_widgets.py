@@ -51,8 +51,19 @@ def portfolio(greenscape) -> PortfolioExplorer:
 _EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 
 
-def _is_png(value: object) -> bool:
-    return bytes(value).startswith(b"\x89PNG")
+VEGALITE = "application/vnd.vegalite.v5+json"
+
+
+def _is_chart(view: object) -> bool:
+    """A ChartView showing a Vega-Lite v5 spec (what the browser draws), and nothing else."""
+    outputs = list(view.outputs)
+    return (
+        isinstance(view.spec, dict)
+        and "/vega-lite/v5" in view.spec["$schema"]
+        and len(outputs) == 1
+        and outputs[0]["data"][VEGALITE] is view.spec
+        and set(outputs[0]["data"]) == {VEGALITE, "text/plain"}
+    )
 
 
 def _upload(name: str, data: bytes) -> tuple[dict, ...]:
@@ -69,7 +80,7 @@ def test_scoring_initial_result_is_the_api_default(scoring, greenscape) -> None:
     assert table.index[0] == "B01"  # 65.9, the best score of scenario B
     assert "K3" in table.loc["B09", "knockouts"]
     assert "<table" in scoring.table.value
-    assert _is_png(scoring.figure.value)
+    assert _is_chart(scoring.figure)
 
 
 def test_weight_slider_keeps_sum_one_and_changes_ranks(scoring, greenscape) -> None:
@@ -146,7 +157,7 @@ def test_smaa_on_demand(scoring) -> None:
     acc = scoring.smaa_result.acceptability
     assert acc.shape[0] == 14
     np.testing.assert_allclose(acc.sum(axis=1), 1.0)
-    assert _is_png(scoring.smaa_figure.value)
+    assert _is_chart(scoring.smaa_figure)
     # around the current weights (±20 %) the ranking is much less uncertain than over any weights
     spread_any = (acc > 0.01).sum(axis=1).mean()
     scoring.smaa_space.value = "pm20"
@@ -160,7 +171,7 @@ def test_scoring_snapshot_headless(greenscape) -> None:
     snap = scoring_explorer(greenscape, interactive=False, smaa_samples=200)
     assert isinstance(snap, Snapshot)
     html = snap._repr_html_()
-    assert html.count("data:image/png;base64,") == 2
+    assert html.count("data:image/svg+xml;base64,") == 2  # the two charts
     assert "B01" in html
 
 
@@ -169,7 +180,7 @@ def test_portfolio_initial_is_the_reference_solution(portfolio) -> None:
     """docs/method.md §6.4: scenario B selects B01, B02, B06, B10, B14."""
     assert portfolio.result.selected == ["B01", "B02", "B06", "B10", "B14"]
     assert 'data-id="B14"' in portfolio.selected_html.value
-    assert _is_png(portfolio.totals_figure.value)
+    assert _is_chart(portfolio.totals_figure)
 
 
 @pytest.mark.parametrize(
@@ -273,12 +284,12 @@ def test_why_not_and_frontier(portfolio) -> None:
     portfolio.show_frontier.value = True
     frame = portfolio.frontier.to_frame()
     assert frame["feasible"].any() and not frame["feasible"].all()
-    assert _is_png(portfolio.frontier_figure.value)
+    assert _is_chart(portfolio.frontier_figure)
 
 
 def test_portfolio_snapshot(greenscape) -> None:
     snap = portfolio_explorer(greenscape, interactive=False, frontier_points=5)
-    assert snap._repr_html_().count("data:image/png;base64,") == 2
+    assert snap._repr_html_().count("data:image/svg+xml;base64,") == 2
 
 
 # -- review -------------------------------------------------------------------------------------
@@ -287,8 +298,8 @@ def test_review_explorer_decisions_and_thresholds(greenscape) -> None:
     expected = {"AL-B1": "MAINTAIN", "AL-B2": "GROW", "AL-B3": "EXIT", "AL-B4": "RESTRUCTURE"}
     assert {k: str(v) for k, v in ex.result.decisions.items()} == expected
     assert "MAINTAIN" in ex.decision_html.value and "AL-B1" in ex.decision_html.value
-    assert _is_png(ex.kpi_figure.value)
-    assert _is_png(ex.radar_figure.value)
+    assert _is_chart(ex.kpi_figure)
+    assert _is_chart(ex.radar_figure)
     # AL-B4 has H = 47.9: raising the exit threshold on health to 50 makes it EXIT (E1)
     ex.threshold_sliders["h_exit"].value = 50.0
     assert ex.result.decisions["AL-B4"] is Decision.EXIT

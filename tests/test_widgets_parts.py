@@ -137,7 +137,7 @@ def test_every_upload_gets_a_fresh_folder() -> None:
 # -- layering -------------------------------------------------------------------------------------
 #: widgets modules, lowest layer first: each may import only modules listed before it.
 LAYERS = (
-    "figures",
+    "chartview",
     "markup",
     "controls",
     "explorer",

@@ -10,7 +10,7 @@ import pandas as pd
 
 from alliancekit.charts.data import partner_label, text_of
 from alliancekit.charts.parts import WIDTH, category_colour, finish, layer, tooltip_of
-from alliancekit.charts.review import runs
+from alliancekit.charts.review import alliance_names, runs
 from alliancekit.charts.theme import DECISION_COLOURS, GREY, INK, group_colours
 
 __all__ = ["attainment_sparklines"]
@@ -81,8 +81,19 @@ def _threshold_rules(thresholds: Mapping[str, float], y: alt.Y) -> alt.Chart:
     )
 
 
+def _review_inputs(review: Any) -> tuple[pd.DataFrame, dict, dict, dict]:
+    """Attainment, thresholds, decisions and names of a ReviewResult (the report's inputs)."""
+    policy = review.policy
+    return (
+        review.attainment,
+        {"exit": policy.a_exit, "restructure": policy.a_restr, "grow": policy.a_grow},
+        dict(review.table["decision"]),
+        alliance_names(review),
+    )
+
+
 def attainment_sparklines(
-    attainment: pd.DataFrame,
+    attainment: Any,
     *,
     thresholds: Mapping[str, float] | None = None,
     decisions: Mapping[Any, Any] | None = None,
@@ -95,8 +106,10 @@ def attainment_sparklines(
 
     Parameters
     ----------
-    attainment : DataFrame
-        Alliances × quarters (``ReviewResult.attainment``).
+    attainment : ReviewResult or DataFrame
+        A ReviewResult (its ``attainment``, policy thresholds ``a_exit``, ``a_restr``,
+        ``a_grow``, decisions and partner names, unless given below), or alliances × quarters
+        of A_t [share of plan].
     thresholds : Mapping, optional
         Name -> level [share of plan] (default exit 0.60, restructure 0.85, grow 1.05).
     decisions : Mapping, optional
@@ -104,6 +117,10 @@ def attainment_sparklines(
     names : Mapping, optional
         Alliance id -> partner name.
     """
+    if hasattr(attainment, "attainment"):
+        attainment, thr0, dec0, names0 = _review_inputs(attainment)
+        thresholds, decisions = thresholds or thr0, decisions or dec0
+        names = {**names0, **dict(names or {})}
     thr = dict(thresholds or {"exit": 0.60, "restructure": 0.85, "grow": 1.05})
     lookup = {str(k): v for k, v in (decisions or {}).items()}
     frame = _attainment_frame(

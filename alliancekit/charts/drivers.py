@@ -90,7 +90,7 @@ def weighted_sum_contributions(
         chart,
         "What drives each partner's score (weighted sum)",
         parts.knockout_note(frame, "Each bar's segments add up to the score written at its end."),
-        data={"contributions": long, "partners": frame, "parts.divider": line_data},
+        data={"contributions": long, "partners": frame, "divider": line_data},
     )
 
 
@@ -167,7 +167,7 @@ def topsis_distances(
         parts.knockout_note(
             frame, "The closeness (right) is D−/(D+ + D−); it is not a sum of parts."
         ),
-        data={"partners": frame, "distances": long, "parts.divider": line_data},
+        data={"partners": frame, "distances": long, "divider": line_data},
     )
 
 
@@ -224,6 +224,6 @@ def promethee_flows(
             "flows": long,
             "partners": frame,
             "zero": pd.DataFrame({"x": [0.0]}),
-            "parts.divider": line_data,
+            "divider": line_data,
         },
     )

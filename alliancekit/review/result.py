@@ -113,7 +113,7 @@ class ReviewResult(Result):
     def perception_gap(self) -> pd.DataFrame:
         """Own vs partner trust [1–5] per alliance (columns own, partner, gap = |own − partner|).
 
-        The input of ``plots.perception_gap`` (docs/method.md §5.2 D3, §5.7 item 4).
+        The input of ``charts.perception_gap`` (docs/method.md §5.2 D3, §5.7 item 4).
         """
         own = self.table["trust_own"].astype(float)
         partner = self.table["trust_partner"].astype(float)

@@ -7,17 +7,19 @@ result as attributes, so code and tests drive it exactly like a user would::
     ex.weight_sliders["C1"].value = 0.4      # the other weights rescale to keep the sum at 1
     ex.result.ranks                          # the ScoreResult after the change
 
-Results are shown in ``HTML`` widgets (tables, messages) and ``Image`` widgets (PNG figures from
-:mod:`alliancekit.plots`), which update from any callback, including debounced ones. Slider
+Results are shown in ``HTML`` widgets (tables, messages) and ``ChartView`` outputs (the
+Vega-Lite specs of :mod:`alliancekit.charts`, drawn offline by the browser with tooltips), which
+update from any callback, including debounced ones. Slider
 changes are debounced (``debounce`` seconds, default ``DEBOUNCE`` = 0.05 s) when a kernel event
 loop is running; without one (plain Python, tests) they apply at once. Errors never escape a
 callback: validation problems and infeasibility diagnoses are shown in the explorer's ``message``
 widget.
 
 ``interactive=False`` in the ``*_explorer`` factory functions returns a static ``Snapshot``
-(HTML tables and embedded PNG figures) built by the same code, for headless (papermill) runs.
+(HTML tables and the charts as static SVG images) built by the same code, for headless
+(papermill) runs.
 
-Modules, lowest first (each imports only those above it): ``figures`` (matplotlib → PNG),
+Modules, lowest first (each imports only those above it): ``chartview`` (one chart output),
 ``markup`` (stylesheet, messages, errors, tables), ``controls`` (sliders, weight sliders,
 pickers, the message area), ``explorer`` (the shared update/debounce/snapshot plumbing),
 ``ahp``, ``frontier``, ``upload``, then the explorers ``scoring``, ``portfolio``, ``review``,
@@ -27,9 +29,9 @@ and the app, ``dashboard``.
 from __future__ import annotations
 
 from alliancekit.widgets.ahp import SAATY_SCALE, AHPGrid
+from alliancekit.widgets.chartview import ChartView
 from alliancekit.widgets.dashboard import Dashboard, dashboard
 from alliancekit.widgets.explorer import DEBOUNCE, Snapshot
-from alliancekit.widgets.figures import figure_png
 from alliancekit.widgets.portfolio import OBJECTIVES, PortfolioExplorer, portfolio_explorer
 from alliancekit.widgets.review import REVIEW_THRESHOLDS, ReviewExplorer, review_explorer
 from alliancekit.widgets.scoring import METHODS, ScoringExplorer, scoring_explorer
@@ -50,13 +52,13 @@ __all__ = [
     "REVIEW_THRESHOLDS",
     "SAATY_SCALE",
     "AHPGrid",
+    "ChartView",
     "Dashboard",
     "PortfolioExplorer",
     "ReviewExplorer",
     "ScoringExplorer",
     "Snapshot",
     "dashboard",
-    "figure_png",
     "load_upload",
     "portfolio_explorer",
     "review_explorer",

@@ -24,7 +24,6 @@ __all__ = [
     "enum_dropdown",
     "fixed",
     "flex",
-    "image",
     "partner_options",
     "partner_picker",
     "slider",
@@ -44,20 +43,6 @@ def fixed(width: str) -> widgets.Layout:
 def flex() -> widgets.Layout:
     """Layout of the result column: takes the room the control column leaves."""
     return widgets.Layout(flex="1 1 auto", min_width="0")
-
-
-def image() -> widgets.Image:
-    """A PNG ``Image`` at its natural size (shrunk only to fit), hidden while empty."""
-    img = widgets.Image(
-        format="png",
-        layout=widgets.Layout(max_width="100%", align_self="flex-start", display="none"),
-    )
-
-    def _toggle(change: dict) -> None:  # an empty Image shows a broken-image icon: hide it
-        img.layout.display = None if len(change["new"]) else "none"
-
-    img.observe(_toggle, names="value")
-    return img
 
 
 def slider(

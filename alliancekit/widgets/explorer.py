@@ -1,22 +1,23 @@
 """What every explorer shares: safe two-phase updates, debouncing, errors shown, snapshots.
 
 An explorer recomputes its result from its controls in ``update()``: numbers, tables and lists
-first (``_compute``), figures on the next turn of the event loop (``_render``). Errors never
-escape a callback: they are kept in ``error`` and shown in the ``message`` area.
+first (``_compute``), the chart specs on the next turn of the event loop (``_render``; the browser
+draws them). Errors never escape a callback: they are kept in ``error`` and shown in the
+``message`` area.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 
 from alliancekit.model import Workspace
+from alliancekit.widgets.chartview import ChartView
 from alliancekit.widgets.controls import MessageArea
-from alliancekit.widgets.figures import LayoutCache
 from alliancekit.widgets.markup import heading_html
 
 __all__ = ["DEBOUNCE", "Debounced", "Explorer", "Snapshot"]
@@ -52,13 +53,16 @@ class Debounced:
 
 
 class Snapshot:
-    """Static view of an explorer (HTML tables and PNG figures) for headless notebook runs.
+    """Static view of an explorer (HTML tables and charts) for headless notebook runs.
+
+    The charts are the specs the explorer shows, drawn as static SVG (``charts.to_svg``) inside
+    ``<img>`` elements, as in the reports: no script, nothing loaded from the internet.
 
     Attributes
     ----------
     title : str
     parts : list of (kind, payload)
-        ``("html", str)`` or ``("png", bytes)``, in display order.
+        ``("html", str)`` or ``("chart", Vega-Lite spec dict)``, in display order.
     """
 
     def __init__(self, title: str, parts: Sequence[tuple[str, Any]]) -> None:
@@ -66,11 +70,14 @@ class Snapshot:
         self.parts = list(parts)
 
     def _repr_html_(self) -> str:
+        from alliancekit.charts import chart_title, svg_data_uri
+
         out = [heading_html(self.title)]
         for kind, payload in self.parts:
-            if kind == "png":
-                b64 = base64.b64encode(payload).decode("ascii")
-                out.append(f'<img src="data:image/png;base64,{b64}" style="max-width:100%">')
+            if kind == "chart":
+                alt = html.escape(chart_title(payload), quote=True)
+                src = svg_data_uri(payload)
+                out.append(f'<img alt="{alt}" src="{src}" style="max-width:100%">')
             else:
                 out.append(str(payload))
         return "\n".join(out)
@@ -90,7 +97,7 @@ class Explorer(widgets.VBox):
     error : Exception or None
         The error of the last update, if any.
     update_count, render_count : int
-        How many times the numbers / the figures were recomputed.
+        How many times the numbers / the charts were recomputed.
     """
 
     title = "Explorer"
@@ -104,7 +111,6 @@ class Explorer(widgets.VBox):
         self.render_count = 0
         self._render_pending = False
         self._schedule = Debounced(self.update, debounce)
-        self._layouts = LayoutCache()
         self.add_class("ak-explorer")
 
     def _compute(self) -> None:  # pragma: no cover - abstract
@@ -125,10 +131,10 @@ class Explorer(widgets.VBox):
     def update(self) -> None:
         """Recompute the result from the current controls and refresh every view (no raise).
 
-        Two phases: numbers, tables and lists first (``_compute``, fast), then the figures
-        (``_render``, matplotlib). In a running kernel the figures are drawn on the next turn of
-        the event loop, so the tables reach the browser before the slower PNGs; without a loop
-        both run at once.
+        Two phases: numbers, tables and lists first (``_compute``, fast), then the charts
+        (``_render``: their Vega-Lite specs, drawn by the browser). In a running kernel the
+        charts are built on the next turn of the event loop, so the tables reach the browser
+        first; without a loop both run at once.
         """
         self.error = None
         self._guarded(self._compute)
@@ -142,10 +148,10 @@ class Explorer(widgets.VBox):
             loop.call_soon(self.flush)
 
     def _render(self) -> None:
-        """Draw the figures of the current result (override)."""
+        """Show the charts of the current result (override)."""
 
     def flush(self) -> None:
-        """Draw the figures now if an update left them pending (no-op otherwise)."""
+        """Build the charts now if an update left them pending (no-op otherwise)."""
         if not self._render_pending:
             return
         self._render_pending = False
@@ -161,17 +167,17 @@ class Explorer(widgets.VBox):
         return widgets.HTML(heading_html(self.title))
 
     def _views(self) -> Sequence[widgets.Widget]:  # pragma: no cover - abstract
-        """The HTML and Image widgets a snapshot copies, in display order."""
+        """The HTML widgets and charts a snapshot copies, in display order."""
         raise NotImplementedError
 
     def snapshot(self) -> Snapshot:
-        """A static copy of what the explorer shows now (HTML, and the figures drawn)."""
+        """A static copy of what the explorer shows now (HTML, and the charts shown)."""
         self.flush()
         parts: list[tuple[str, Any]] = []
         for view in self._views():
-            if isinstance(view, widgets.Image):
-                if view.value:
-                    parts.append(("png", view.value))
+            if isinstance(view, ChartView):
+                if view.spec is not None:
+                    parts.append(("chart", view.spec))
             else:
                 parts.append(("html", view.value))
         return Snapshot(f"{self.title}: {self.workspace.organization.name}", parts)

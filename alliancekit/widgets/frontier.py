@@ -1,11 +1,9 @@
-"""The efficient-frontier figure of the portfolio explorer, re-solved only when it must be."""
+"""The efficient-frontier chart of the portfolio explorer, re-solved only when it must be."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
-
-from alliancekit.widgets.figures import MarkerCanvas
 
 __all__ = ["FrontierPanel"]
 
@@ -14,9 +12,9 @@ class FrontierPanel:
     """The efficient frontier over the annual budget, with the current budget marked.
 
     Every point of a frontier is the exact optimum for its budget, whatever the current budget,
-    so moving the budget only moves the current-setting marker (``MarkerCanvas``). The frontier
-    is recomputed when another setting changes or the budget leaves the computed range
-    (``efficient_frontier`` then extends the range to the new budget).
+    so moving the budget only moves the current-setting marker: the chart is rebuilt from the
+    same frontier. The frontier is recomputed when another setting changes or the budget leaves
+    the computed range (``efficient_frontier`` then extends the range to the new budget).
 
     Attributes
     ----------
@@ -27,12 +25,18 @@ class FrontierPanel:
     def __init__(self) -> None:
         self.result: Any = None
         self._settings: Hashable | None = None
-        self._canvas: MarkerCanvas | None = None
 
-    def png(
-        self, plan: Any, settings: Hashable, current: float, *, points: int, money: str
-    ) -> bytes:
-        """PNG of the frontier of ``plan`` with the marker at ``current``.
+    def chart(
+        self,
+        plan: Any,
+        settings: Hashable,
+        current: float,
+        *,
+        points: int,
+        money: str,
+        names: Mapping[str, str] | None = None,
+    ) -> Any:
+        """The frontier chart of ``plan`` (``charts.frontier_plot``) marked at ``current``.
 
         Parameters
         ----------
@@ -46,8 +50,10 @@ class FrontierPanel:
             Budgets to solve for when (re)computing.
         money : str
             Money label of the axis (``"PKR lakh"``).
+        names : Mapping, optional
+            Partner id -> name, for the selected partners in the tooltips.
         """
-        from alliancekit import plots
+        from alliancekit import charts
         from alliancekit.portfolio import efficient_frontier
 
         if not self._reusable(settings, current):
@@ -55,12 +61,7 @@ class FrontierPanel:
                 plan, vary="budget_annual", points=points, progress=False
             )
             self._settings = settings
-            self._canvas = None
-        canvas = self._canvas
-        if canvas is None or canvas.money != money or not canvas.covers(current):
-            fig = plots.frontier_plot(self.result, current=current, money_label=money)
-            self._canvas = canvas = MarkerCanvas(fig, money=money)
-        return canvas.png(current)
+        return charts.frontier_plot(self.result, current=current, money_label=money, names=names)
 
     def _reusable(self, settings: Hashable, current: float) -> bool:
         """Whether the frontier still fits: same other settings, budget inside its range."""

@@ -12,13 +12,13 @@ import numpy as np
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import Decision, RiskAppetite, Workspace
+from alliancekit.widgets.chartview import ChartView
 from alliancekit.widgets.controls import (
     STYLE,
     WIDE,
     enum_dropdown,
     fixed,
     flex,
-    image,
     partner_options,
     partner_picker,
     slider,
@@ -84,7 +84,10 @@ class PortfolioExplorer(Explorer):
         On by default; ``review`` defaults to ``review_alliances(workspace)``.
     show_frontier : Checkbox
         Compute the efficient frontier over the annual budget (re-solves; off by default).
-    selected_html, totals_figure, frontier_figure, why_html, table, message : widgets
+    selected_html, why_html, table, message : HTML widgets
+    totals_figure, frontier_figure : ChartView
+        The portfolio against its limits (``charts.totals_bars``) and the efficient frontier
+        (``charts.frontier_plot``), drawn by the browser with tooltips.
     result : PortfolioResult or None
         ``None`` while the settings are infeasible (``error`` holds the diagnosis).
     frontier : FrontierResult or None
@@ -110,8 +113,8 @@ class PortfolioExplorer(Explorer):
         self._build_review()
         self.selected_html = widgets.HTML()
         self.selected_html.add_class("ak-selected")
-        self.totals_figure = image()
-        self.frontier_figure = image()
+        self.totals_figure = ChartView()
+        self.frontier_figure = ChartView()
         self.why_html = widgets.HTML()
         self.table = widgets.HTML()
         self.result: Any = None
@@ -210,7 +213,7 @@ class PortfolioExplorer(Explorer):
         )
 
     def _layout(self) -> list[widgets.Widget]:
-        """Settings on the left, message and partner list on the right, figures below."""
+        """Settings on the left, message and partner list on the right, charts below."""
         money = html.escape(self.workspace.organization.money_label)
         controls = widgets.VBox(
             [
@@ -311,28 +314,31 @@ class PortfolioExplorer(Explorer):
             "<b>Selected partners:</b> <i>none: these settings are infeasible</i>"
             + self._settings_line()
         )
-        self.totals_figure.value = b""
-        self.frontier_figure.value = b""
+        self.totals_figure.clear()
+        self.frontier_figure.clear()
         self.table.value = ""
         self._explain()
 
     def _render(self) -> None:
-        from alliancekit import plots
+        from alliancekit import charts
 
         pp = self.result
         if pp is None:
             return
         money = self.workspace.organization.money_label
-        self.totals_figure.value = self._layouts.png(plots.totals_bars(pp, money_label=money))
+        self.totals_figure.show(charts.totals_bars(pp, money_label=money))
         if not self.show_frontier.value:
-            self.frontier_figure.value = b""
+            self.frontier_figure.clear()
             return
-        self.frontier_figure.value = self._frontier.png(
-            pp,
-            self._frontier_settings(),
-            float(self.budget_annual.value),
-            points=self.frontier_points,
-            money=money,
+        self.frontier_figure.show(
+            self._frontier.chart(
+                pp,
+                self._frontier_settings(),
+                float(self.budget_annual.value),
+                points=self.frontier_points,
+                money=money,
+                names={c.id: c.name for c in self.workspace.candidates},
+            )
         )
 
     def _frontier_settings(self) -> tuple:

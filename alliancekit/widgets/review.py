@@ -10,9 +10,9 @@ from typing import Any
 import ipywidgets as widgets
 
 from alliancekit.model import AllianceStatus, Decision, Workspace
-from alliancekit.widgets.controls import fixed, flex, image, slider
+from alliancekit.widgets.chartview import ChartView
+from alliancekit.widgets.controls import fixed, flex, slider
 from alliancekit.widgets.explorer import DEBOUNCE, Explorer, Snapshot
-from alliancekit.widgets.figures import figure_png
 from alliancekit.widgets.markup import table_html
 
 __all__ = ["REVIEW_THRESHOLDS", "TABLE_COLUMNS", "ReviewExplorer", "review_explorer"]
@@ -43,7 +43,10 @@ class ReviewExplorer(Explorer):
     threshold_sliders : dict ReviewPolicy field -> FloatSlider
         ``h_exit``, ``h_restr``, ``h_grow`` [0–100], ``a_exit``, ``a_restr``, ``a_grow``
         [share of plan], ``d_min``, ``fit_exit`` [0–100].
-    decision_html, kpi_figure, radar_figure, table, message : widgets
+    decision_html, table, message : HTML widgets
+    kpi_figure, radar_figure : ChartView
+        The picked alliance's KPIs, plan vs actual (``charts.kpi_chart``), and its health
+        dimensions D1–D6 (``charts.health_radar``), drawn by the browser with tooltips.
     result : ReviewResult or None
     """
 
@@ -75,12 +78,12 @@ class ReviewExplorer(Explorer):
         self.reset_button.on_click(lambda _: self.reset())
         self.decision_html = widgets.HTML()
         self.decision_html.add_class("ak-decision")
-        self.kpi_figure = image()
-        self.radar_figure = image()
+        self.kpi_figure = ChartView()
+        self.radar_figure = ChartView()
         self.table = widgets.HTML()
         self.result: Any = None
-        # KPI charts and D1–D6 do not depend on the thresholds: cache the PNGs per alliance
-        self._figures: dict[str, tuple[bytes, bytes]] = {}
+        # KPI charts and D1–D6 do not depend on the thresholds: build them once per alliance
+        self._charts: dict[str, tuple[dict, dict]] = {}
         self._observe_all(list(self.threshold_sliders.values()))
         self.children = [
             self._header(),
@@ -93,7 +96,10 @@ class ReviewExplorer(Explorer):
                     widgets.VBox([self.alliance, self.decision_html, self.message], layout=flex()),
                 ]
             ),
-            widgets.HBox([self.kpi_figure, self.radar_figure]),
+            # side by side where they fit, the radar below the KPIs where they do not
+            widgets.HBox(
+                [self.kpi_figure, self.radar_figure], layout=widgets.Layout(flex_flow="row wrap")
+            ),
             self.table,
         ]
         self.update()
@@ -146,23 +152,26 @@ class ReviewExplorer(Explorer):
                 f"<div><b>{html.escape(aid)}</b>: not reviewed in {html.escape(self.result.period)}"
                 " (it starts later)</div>"
             )
-            self.kpi_figure.value, self.radar_figure.value = b"", b""
+            self.kpi_figure.clear()
+            self.radar_figure.clear()
             return
         try:
             self.decision_html.value = self._decision_html(aid)
-            self.kpi_figure.value, self.radar_figure.value = self._charts(aid)
+            kpi, radar = self.alliance_charts(aid)
+            self.kpi_figure.show(kpi)
+            self.radar_figure.show(radar)
         except Exception as exc:  # a picker callback: show, do not raise
             self._fail(exc)
 
     def _decision_html(self, aid: str) -> str:
         """``AL-B1: MAINTAIN (H 71.0, A_W 0.98)``, the rules fired and the rationale."""
-        from alliancekit import plots
+        from alliancekit.charts import DECISION_COLOURS
 
         row = self.result.table.loc[aid]
         rules = row.get("rules_fired", ())
         rules_text = ", ".join(map(str, rules)) if len(rules) else "none"
         decision = Decision.parse(row["decision"], what="decision")
-        colour = plots.DECISION_COLOURS.get(decision.value, "#000000")
+        colour = DECISION_COLOURS.get(decision.value, "#000000")
         return (
             f'<div><b>{html.escape(aid)}</b>: <span style="color:{colour};font-size:130%">'
             f"<b>{html.escape(decision.label)}</b></span> (H {float(row['H']):.1f}, "
@@ -170,16 +179,25 @@ class ReviewExplorer(Explorer):
             f"<br><i>{html.escape(str(row.get('rationale', '')))}</i></div>"
         )
 
-    def _charts(self, aid: str) -> tuple[bytes, bytes]:
-        """KPI chart and health radar PNGs of ``aid`` (drawn once per alliance)."""
-        from alliancekit import plots
+    def alliance_charts(self, aid: str) -> tuple[dict, dict]:
+        """Vega-Lite specs of the KPI chart and health radar of ``aid``, as the report's.
 
-        if aid not in self._figures:
-            self._figures[aid] = (
-                figure_png(plots.kpi_chart(self.result, aid)),
-                figure_png(plots.health_radar(self.result, aid)),
+        The report draws the same charts with the same calls (``reporting`` ``kpi_view`` and
+        ``health_view``), so an alliance looks the same in the app and in its report. Neither
+        depends on the thresholds: each is built once per alliance, and a threshold change
+        sends neither again.
+        """
+        from alliancekit import charts
+
+        if aid not in self._charts:
+            self._charts[aid] = tuple(
+                charts.mimebundle(chart)[charts.VEGALITE_MIMETYPE]
+                for chart in (
+                    charts.kpi_chart(self.result, aid, workspace=self.workspace),
+                    charts.health_radar(self.result, [aid]),
+                )
             )
-        return self._figures[aid]
+        return self._charts[aid]
 
     def _views(self) -> Sequence[widgets.Widget]:
         return [self.message, self.table, self.decision_html, self.kpi_figure, self.radar_figure]

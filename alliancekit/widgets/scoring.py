@@ -11,9 +11,9 @@ import pandas as pd
 
 from alliancekit.model import Direction, Workspace
 from alliancekit.widgets.ahp import AHPGrid
-from alliancekit.widgets.controls import WeightSliders, fixed, flex, image
+from alliancekit.widgets.chartview import ChartView
+from alliancekit.widgets.controls import WeightSliders, fixed, flex
 from alliancekit.widgets.explorer import DEBOUNCE, Explorer, Snapshot
-from alliancekit.widgets.figures import figure_png
 from alliancekit.widgets.markup import table_html
 
 __all__ = ["METHODS", "SMAA_SPACES", "ScoringExplorer", "scoring_explorer"]
@@ -50,7 +50,10 @@ class ScoringExplorer(Explorer):
         docs/method.md §2: how the ranking moves under ±20 % weight changes).
     smaa_button : Button
         Runs SMAA (``smaa_samples`` weight draws) and shows the acceptability heatmap.
-    table, figure, smaa_figure, message : HTML / Image widgets
+    table, message : HTML widgets
+    figure, smaa_figure : ChartView
+        What drives the scores (``charts.contribution_bars``) and the SMAA rank acceptability
+        (``charts.acceptability_heatmap``), drawn by the browser with tooltips.
     result : ScoreResult or None
     smaa_result : SMAAResult or None
     """
@@ -100,8 +103,8 @@ class ScoringExplorer(Explorer):
         self.smaa_button = widgets.Button(description="Run SMAA", icon="random")
         self.smaa_button.on_click(lambda _: self.run_smaa())
         self.table = widgets.HTML()
-        self.figure = image()
-        self.smaa_figure = image()
+        self.figure = ChartView()
+        self.smaa_figure = ChartView()
         self.result: Any = None
         self.smaa_result: Any = None
         self.children = self._layout(tooltips)
@@ -164,10 +167,10 @@ class ScoringExplorer(Explorer):
         )
 
     def _render(self) -> None:
-        from alliancekit import plots
+        from alliancekit import charts
 
         if self.result is not None:
-            self.figure.value = self._layouts.png(plots.contribution_bars(self.result))
+            self.figure.show(charts.contribution_bars(self.result, workspace=self.workspace))
 
     def ranked_table(self) -> pd.DataFrame:
         """Rank, name, score and knockout reasons by ``partner_id``, best first."""
@@ -187,7 +190,7 @@ class ScoringExplorer(Explorer):
 
     def run_smaa(self) -> None:
         """SMAA rank acceptability of the criteria matrix under random weights (heatmap)."""
-        from alliancekit import plots
+        from alliancekit import charts
         from alliancekit.criteria import criteria_matrix
         from alliancekit.sensitivity import smaa
 
@@ -206,7 +209,11 @@ class ScoringExplorer(Explorer):
                 normalization="none",
                 **around,
             )
-            self.smaa_figure.value = figure_png(plots.acceptability_heatmap(self.smaa_result))
+            self.smaa_figure.show(
+                charts.acceptability_heatmap(
+                    self.smaa_result, scores=self.result, workspace=self.workspace
+                )
+            )
         except Exception as exc:  # a button callback: show, do not raise
             self._fail(exc)
 

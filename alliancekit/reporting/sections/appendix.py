@@ -19,7 +19,16 @@ if TYPE_CHECKING:
 __all__ = ["appendix"]
 
 #: Packages whose versions the appendix lists (after Python's).
-_PACKAGES = ("alliancekit", "numpy", "pandas", "scipy", "pulp", "highspy", "matplotlib")
+_PACKAGES = (
+    "alliancekit",
+    "numpy",
+    "pandas",
+    "scipy",
+    "pulp",
+    "highspy",
+    "altair",
+    "vl-convert-python",
+)
 
 
 def _policy(review: ReviewResult, overrides: Mapping[str, Any] | None) -> pd.DataFrame:

@@ -8,7 +8,9 @@ drawn by ``alliancekit.results.html_table``, the package's one table renderer.
 from __future__ import annotations
 
 import html
+import sys
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -24,6 +26,7 @@ __all__ = [
     "ReportFigure",
     "ReportSection",
     "as_figure",
+    "charts_module",
     "counts_text",
     "decision_span",
     "escape",
@@ -74,61 +77,64 @@ class ReportFigure:
         return f"<ReportFigure {self.title!r}>"
 
 
-def _matplotlib_figure(fig: Any, title: str | None, dpi: int, fmt: str) -> ReportFigure:
-    """A matplotlib ``Figure`` as SVG (text kept as text) or PNG at ``dpi``."""
-    import base64
-    import io
+def charts_module() -> ModuleType:
+    """``alliancekit.charts``, imported without jsonschema's optional IRI-syntax checker.
 
-    import matplotlib
+    Altair validates specs with jsonschema, whose first import loads ``rfc3987_syntax`` when it
+    is installed (jupyter-events brings it) and builds its grammar: about 1.3 s of every report
+    kernel, for the "iri" formats no Vega-Lite spec uses. It is hidden while jsonschema is first
+    imported (jsonschema then skips that one checker) and importable again afterwards.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    from alliancekit import charts
 
-    buf = io.BytesIO()
-    if fmt == "svg":
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "alliancekit"}):
-            fig.savefig(buf, format="svg", metadata={"Date": None})
-        mime = "image/svg+xml"
-    elif fmt == "png":
-        fig.savefig(buf, format="png", dpi=dpi)
-        mime = "image/png"
-    else:
-        raise DataValidationError.single(
-            f"as_figure: fmt must be 'svg' or 'png', got {fmt!r}", column="fmt"
-        )
-    if title is None:
-        suptitle = getattr(fig, "_suptitle", None)
-        axes = fig.get_axes()
-        title = (suptitle.get_text() if suptitle is not None else "") or (
-            axes[0].get_title() if axes else "figure"
-        )
-    return ReportFigure(
-        title=title, data_base64=base64.b64encode(buf.getvalue()).decode("ascii"), mime=mime
-    )
+    return charts
 
 
-def as_figure(fig: Any, title: str | None = None, dpi: int = 80, fmt: str = "svg") -> ReportFigure:
-    """Embed a chart in the report as a ``data:`` image.
+def as_figure(fig: Any, title: str | None = None) -> ReportFigure:
+    """Embed a chart in the report as a ``data:`` image (never inline markup, never a script).
 
-    ``fig`` is an ``svgcharts.SvgChart`` (what the report draws: its SVG document is embedded
-    as is) or a matplotlib ``Figure`` (for charts added to a custom report notebook).
-    A matplotlib figure is rendered as SVG with text as ``<text>`` elements (``svg.fonttype``
-    "none": half the size of outlined glyphs, sharp at any zoom and in print; the page names
-    its font stack, DejaVu Sans first, so nothing is fetched), or with ``fmt="png"`` as a PNG
-    at ``dpi`` [dots per inch].
+    Parameters
+    ----------
+    fig : altair chart, dict, str or bytes
+        A chart of ``alliancekit.charts`` or a Vega-Lite spec (drawn as static SVG by
+        ``charts.to_svg``: text stays text, in the page's offline font stack, sharp in print),
+        an SVG document as text, or PNG bytes (e.g. a custom notebook's own figure).
+    title : str, optional
+        The image's alternative text (default: the chart's title).
 
     Raises
     ------
     DataValidationError
-        If ``fmt`` is neither ``"svg"`` nor ``"png"`` (matplotlib figures only).
+        If ``fig`` is none of these.
     """
     import base64
 
-    from alliancekit.svgcharts import SvgChart
-
-    if isinstance(fig, SvgChart):
-        return ReportFigure(
-            title=fig.title if title is None else title,
-            data_base64=base64.b64encode(fig.svg.encode("utf-8")).decode("ascii"),
+    if isinstance(fig, bytes) and fig.startswith(b"\x89PNG"):
+        data, mime = fig, "image/png"
+    elif isinstance(fig, str) and "<svg" in fig[:1000]:
+        data, mime = fig.encode("utf-8"), "image/svg+xml"
+    elif isinstance(fig, dict) or hasattr(fig, "to_dict"):
+        charts = charts_module()
+        # the chart tests validate every chart's spec against the Vega-Lite schema; doing it
+        # again here would cost a report 30–70 ms per chart
+        spec = fig if isinstance(fig, dict) else fig.to_dict(validate=False)
+        title = charts.chart_title(spec) if title is None else title
+        data, mime = charts.to_svg(spec).encode("utf-8"), "image/svg+xml"
+    else:
+        raise DataValidationError.single(
+            "as_figure: give a chart of alliancekit.charts, a Vega-Lite spec, an SVG document "
+            f"or PNG bytes, not {type(fig).__name__}",
+            column="fig",
         )
-    return _matplotlib_figure(fig, title, dpi, fmt)
+    return ReportFigure(
+        title=title or "figure", data_base64=base64.b64encode(data).decode("ascii"), mime=mime
+    )
 
 
 def escape(value: Any) -> str:

@@ -1,11 +1,14 @@
-"""The report's charts: ``svgcharts`` drawings embedded as ``data:`` images (never matplotlib).
+"""The report's charts: ``alliancekit.charts`` specs drawn as static SVG inside ``<img>`` elements.
 
-``svgcharts`` is imported when a chart is drawn, so the report runner never loads it.
+Each chart is built by a ``*_view`` function (the chart as a notebook or the app shows it, from
+the same call) and embedded by ``as_figure`` as a ``data:`` image: no script, no inline SVG
+markup, nothing fetched. Altair and the SVG engine load when the first chart is drawn.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,6 +17,7 @@ from alliancekit.reporting.sections.base import (
     ReportFigure,
     ReportSection,
     as_figure,
+    charts_module,
     escape,
     section,
 )
@@ -24,18 +28,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "attainment_chart",
+    "attainment_view",
     "coverage_chart",
+    "coverage_view",
     "health_chart",
+    "health_view",
     "kpi_charts",
+    "kpi_view",
     "perception_chart",
     "spend_chart",
+    "spend_view",
 ]
 
 
-def spend_chart(ws: Workspace, review: ReviewResult) -> ReportFigure:
-    """Annual cost of each existing alliance, coloured by decision, against the annual budget."""
-    from alliancekit import svgcharts
-
+def spend_view(ws: Workspace, review: ReviewResult) -> Any:
+    """Annual cost [money/yr] of each reviewed alliance, coloured by decision, vs the budget."""
+    charts = charts_module()
     items = pd.DataFrame(
         {
             "cost_annual": [ws.alliance(a).cost_annual for a in review.table.index],
@@ -43,65 +51,82 @@ def spend_chart(ws: Workspace, review: ReviewResult) -> ReportFigure:
         },
         index=review.table.index,
     )
-    fig = svgcharts.budget_bars(
+    return charts.budget_bars(
         items,
         ws.organization.budget_annual,
         money_label=ws.organization.money_label,
         title="Annual spend of existing alliances vs budget",
+        names=charts.alliance_names(review),
     )
-    return as_figure(fig)
+
+
+def spend_chart(ws: Workspace, review: ReviewResult) -> ReportFigure:
+    """Annual cost of each existing alliance, coloured by decision, against the annual budget."""
+    return as_figure(spend_view(ws, review))
+
+
+def coverage_view(ws: Workspace) -> Any:
+    """Existing alliances (not closed) × capability gaps coverage [0–1], total vs required."""
+    charts = charts_module()
+    required = {g.gap_id: g.required for g in ws.organization.capability_gaps}
+    cov = ws.alliance_coverage_frame()
+    cov = cov.loc[[a.alliance_id for a in ws.alliances if a.status != AllianceStatus.CLOSED]]
+    return charts.coverage_heatmap(
+        cov,
+        required=required,
+        workspace=ws,
+        title="Capability-gap coverage by existing alliances [0–1]",
+    )
 
 
 def coverage_chart(ws: Workspace) -> ReportFigure:
     """Existing alliances (not closed) × capability gaps coverage [0–1], total vs required."""
-    from alliancekit import svgcharts
+    return as_figure(coverage_view(ws))
 
-    required = {g.gap_id: g.required for g in ws.organization.capability_gaps}
-    cov = ws.alliance_coverage_frame()
-    cov = cov.loc[[a.alliance_id for a in ws.alliances if a.status != AllianceStatus.CLOSED]]
-    return as_figure(svgcharts.coverage_heatmap(cov, required=required))
+
+def attainment_view(review: ReviewResult) -> Any:
+    """A_t per alliance and quarter with the policy's EXIT / RESTRUCTURE / GROW thresholds."""
+    return charts_module().attainment_sparklines(review)
 
 
 def attainment_chart(review: ReviewResult) -> ReportFigure:
     """Sparklines of A_t per alliance with the EXIT / RESTRUCTURE / GROW thresholds."""
-    from alliancekit import svgcharts
-
-    p = review.policy
-    fig = svgcharts.attainment_sparklines(
-        review.attainment,
-        thresholds={"exit": p.a_exit, "restructure": p.a_restr, "grow": p.a_grow},
-        decisions=dict(review.table["decision"]),
-    )
-    return as_figure(fig)
+    return as_figure(attainment_view(review))
 
 
-def kpi_charts(review: ReviewResult) -> ReportSection:
-    """KPI plan vs actual charts, one figure per alliance (embedded images)."""
-    from alliancekit import svgcharts
+def kpi_view(review: ReviewResult, alliance_id: str, workspace: Workspace | None = None) -> Any:
+    """KPI plan vs actual of one alliance, a panel per KPI (named from ``workspace``)."""
+    return charts_module().kpi_chart(review, alliance_id, workspace=workspace)
 
+
+def kpi_charts(review: ReviewResult, workspace: Workspace | None = None) -> ReportSection:
+    """KPI plan vs actual charts, one figure per alliance (embedded images).
+
+    ``workspace`` names the KPIs in the panel titles (their ids otherwise).
+    """
     parts = []
     for aid in review.table.index:
         partner = review.table.loc[aid, "partner_name"]
         parts.append(f"<h4>{escape(aid)}: {escape(partner)}</h4>")
-        parts.append(as_figure(svgcharts.kpi_chart(review, aid))._repr_html_())
+        parts.append(as_figure(kpi_view(review, aid, workspace))._repr_html_())
     return section("KPI charts", *parts)
+
+
+def health_view(review: ReviewResult, alliance_ids: Sequence[str] | None = None) -> Any:
+    """Radar of D1–D6 [0–100] for ``alliance_ids`` (default: every reviewed alliance)."""
+    ids = list(review.table.index) if alliance_ids is None else list(alliance_ids)
+    return charts_module().health_radar(review, ids)
 
 
 def health_chart(review: ReviewResult) -> ReportFigure:
     """Radar of D1–D6 for every alliance."""
-    from alliancekit import svgcharts
-
-    return as_figure(svgcharts.health_radar(review, list(review.table.index)))
+    return as_figure(health_view(review))
 
 
 def perception_chart(review: ReviewResult) -> ReportFigure | ReportSection:
     """Own vs partner trust [1–5] per alliance (the perception gap)."""
-    from alliancekit import svgcharts
-
     t = review.table
-    gap = pd.DataFrame(
-        {"own": t["trust_own"].astype(float), "partner": t["trust_partner"].astype(float)}
-    ).dropna()
-    if not len(gap):
+    both = t[["trust_own", "trust_partner"]].astype(float).dropna()
+    if not len(both):
         return section("perception gap", "<p>No two-sided survey data: no perception gap.</p>")
-    return as_figure(svgcharts.perception_gap(gap))
+    return as_figure(charts_module().perception_gap(review))
