@@ -43,6 +43,8 @@ img { max-width: 100%; height: auto; display: block; margin: .5rem 0 1rem; }
 pre { white-space: pre-wrap; font-size: .85rem; background: #f7f9fa; padding: .5rem;
   border: 1px solid var(--rule); }
 .ak-report-meta { color: var(--muted); font-size: .85rem; }
+.ak-ids { color: var(--muted); font-size: .72rem; font-weight: normal; }
+p.ak-ids { margin: -.6rem 0 1rem; }
 .ak-decision-GROW { color: #1b7f3a; font-weight: bold; }
 .ak-decision-MAINTAIN { color: #35586f; font-weight: bold; }
 .ak-decision-RESTRUCTURE { color: #a86400; font-weight: bold; }

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from alliancekit.model import Decision
-from alliancekit.reporting.sections.base import ReportSection, decision_span, escape, section, table
+from alliancekit.reporting.sections.base import (
+    ReportSection,
+    decision_span,
+    escape,
+    number,
+    section,
+    table,
+)
+from alliancekit.reporting.words import flag_text, ids, rules_text
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
@@ -21,27 +29,32 @@ def decision_rationale(
     review: ReviewResult, sensitivity: pd.DataFrame | None = None
 ) -> ReportSection:
     """§5.7 item 8: rules fired, rationale, flags, notes, and decision sensitivity."""
-    from alliancekit.review import RULES
-
+    pol = review.policy
     rows = []
     for aid, row in review.table.iterrows():
-        rules = "; ".join(f"{r}: {RULES.get(r, '')}" for r in row["rules_fired"]) or "none"
-        flags = ", ".join(row["flags"]) or "–"
+        rules = rules_text(row["rules_fired"], pol)
+        codes = ", ".join(row["rules_fired"])
         rows.append(
-            f"<tr><td>{escape(aid)}</td><td>{decision_span(row['decision'])}</td>"
-            f"<td>{escape(rules)}</td><td>{escape(flags)}</td>"
+            f"<tr><td>{escape(row['partner_name'])} {ids(aid)}</td>"
+            f"<td>{decision_span(row['decision'])}</td>"
+            f"<td>{escape(rules)}{' ' + ids(codes) if codes else ''}</td>"
+            f"<td>{escape(flag_text(row['flags']))}</td>"
             f"<td>{escape(row['rationale'])}</td></tr>"
         )
     parts = [
-        '<table class="ak-table"><thead><tr><th>Alliance</th><th>Decision</th><th>Rules fired'
-        "</th><th>Flags</th><th>Rationale</th></tr></thead>"
+        '<table class="ak-table"><thead><tr><th>Alliance partner</th><th>Decision</th>'
+        "<th>Rules that applied</th><th>Warnings</th><th>Why</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     ]
     if sensitivity is not None and len(sensitivity):
-        s = sensitivity.copy()
-        s["decisions seen"] = s["decisions_seen"].map(", ".join)
-        s["changes"] = s["changes"].map(lambda c: "; ".join(c) or "–")
-        s = s[["decision", "decisions seen", "n_variants", "n_changed", "fragile", "changes"]]
+        src = sensitivity
+        s = pd.DataFrame(index=pd.Index(src.index, name="alliance"))
+        s["decision"] = src["decision"]
+        s["decisions seen"] = src["decisions_seen"].map(", ".join)
+        s["variants tried"] = src["n_variants"]
+        s["variants that change it"] = src["n_changed"]
+        s["could the decision change?"] = src["fragile"].map(lambda f: "yes" if f else "no")
+        s["what changes it"] = src["changes"].map(lambda c: "; ".join(c) or "–")
         parts += [
             "<h3>Decision sensitivity</h3>",
             "<p>Each threshold moved ±5 points (attainment thresholds ±0.05) and each dimension "
@@ -66,14 +79,17 @@ def action_list(ws: Workspace, review: ReviewResult) -> ReportSection:
     for aid, row in review.table.iterrows():
         a = ws.alliance(aid)
         deadline = row["next_review"]
-        if row["decision"] == Decision.EXIT and a.notice_months:
-            deadline = f"give notice by {row['next_review']} ({a.notice_months}-month notice)"
+        action = _ACTIONS.get(row["decision"], "")
+        if row["decision"] == Decision.EXIT:
+            action += f" (exit cost {number(a.exit_cost)} {ws.organization.money_label} one-off)"
+            if a.notice_months:
+                deadline = f"give notice by {row['next_review']} ({a.notice_months}-month notice)"
         rows.append(
             {
                 "alliance": aid,
                 "partner": a.partner_name,
                 "decision": row["decision"],
-                "action": _ACTIONS.get(row["decision"], ""),
+                "action": action,
                 "owner": a.executive_sponsor or "alliance manager",
                 "deadline": deadline,
                 "escalation path": a.dispute_path or "–",
@@ -102,14 +118,14 @@ def changes_since(review: ReviewResult, previous: ReviewResult | None = None) ->
             "<p>No earlier period with KPI data: this is the first report, nothing to compare.</p>",
         )
     cmp = review.compare(previous)
-    shown = pd.DataFrame(index=cmp.index)
+    shown = pd.DataFrame(index=pd.Index(cmp.index, name="alliance"))
     shown[f"decision {previous.period}"] = cmp["decision_previous"]
     shown[f"decision {review.period}"] = cmp["decision"]
-    shown["change"] = cmp["direction"]
-    shown["H [0–100]"] = cmp["H"]
-    shown["ΔH [points]"] = cmp["H_delta"]
-    shown["A_W [% of plan]"] = 100 * cmp["A_W"]
-    shown["ΔA_W [points]"] = 100 * cmp["A_W_delta"]
+    shown["change"] = cmp["direction"].map(lambda d: str(d).replace("_", " "))
+    shown["health [points of 100]"] = cmp["H"]
+    shown["change in health [points]"] = cmp["H_delta"]
+    shown["attainment [% of plan]"] = 100 * cmp["A_W"]
+    shown["change in attainment [points]"] = 100 * cmp["A_W_delta"]
     changed = [str(a) for a in cmp.index[cmp["changed"]]]
     since = escape(previous.period)
     lead = (
