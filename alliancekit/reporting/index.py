@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alliancekit.reporting.files import atomic_write_text, utc_now
+from alliancekit.reporting.files import atomic_write_text, readable_time, utc_now
 from alliancekit.reporting.locks import exclusive_lock
 from alliancekit.reporting.outcome import decision_order
 from alliancekit.reporting.page import page
@@ -57,7 +57,7 @@ class _Entry:
             "<tr>"
             f'<td><a href="{html.escape(href, quote=True)}">{html.escape(self.workspace)}</a></td>'
             f"<td>{html.escape(self.organization)}</td><td>{html.escape(self.period)}</td>"
-            f"<td>{tally}</td><td>{html.escape(self.saved)}</td>"
+            f"<td>{tally}</td><td>{html.escape(readable_time(self.saved))}</td>"
             f'<td><a href="{html.escape(self.workspace, quote=True)}/decisions.csv">'
             "decisions.csv</a></td></tr>"
         )
@@ -102,11 +102,12 @@ def refresh_index(
         "<h1>Alliance review reports</h1>"
         f'<p class="ak-report-meta">{len(entries)} report(s), newest first.</p>'
         "<table><thead><tr><th>Workspace</th><th>Organization</th><th>Period</th>"
-        "<th>Decisions</th><th>Generated (UTC)</th><th>Decision log</th></tr></thead><tbody>"
+        "<th>Decisions</th><th>Generated</th><th>Decision log</th></tr></thead><tbody>"
         + "".join(e.row() for e in entries)
         + "</tbody></table>"
     )
-    text = page("Alliance review reports", body, f"Index refreshed {html.escape(utc_now())}.")
+    refreshed = html.escape(readable_time(utc_now()))
+    text = page("Alliance review reports", body, f"Index refreshed {refreshed}.")
     target = root / "index.html"
     with exclusive_lock(root / ".index.lock", lock_timeout, "report index"):
         atomic_write_text(target, text)

@@ -258,15 +258,41 @@ def _execute_and_collect(
         raise
 
 
-def _build_and_publish(job: _Job, policy: dict[str, Any], **execution: Any) -> list[dict]:
+def _render(job: _Job, tmp: Path, pdf: bool) -> None:
+    """``review.html`` and ``brief.html`` from the executed notebook; with ``pdf`` also
+    ``review.pdf`` and ``brief.pdf`` (headless Chromium; the period and organization on every
+    page). All in ``tmp``, so they are published together or not at all."""
+    org = job.ws.organization.name
+    title = f"Alliance review: {org}, {job.period}"
+    (tmp / "review.html").write_text(notebook_to_html(tmp / "review.ipynb", title=title), "utf-8")
+    brief = f"Executive brief: {org}, {job.period}"
+    (tmp / "brief.html").write_text(
+        notebook_to_html(tmp / "review.ipynb", title=brief, brief=True), "utf-8"
+    )
+    if pdf:
+        from alliancekit.reporting.printing import print_pdf
+
+        for name, heading in (("review", "Alliance review"), ("brief", "Executive brief")):
+            print_pdf(
+                tmp / f"{name}.html",
+                tmp / f"{name}.pdf",
+                header=f"{heading} {job.period} · {org}",
+                footer=f"{org} · review period {job.period}",
+            )
+
+
+def _build_and_publish(
+    job: _Job, policy: dict[str, Any], pdf: bool = False, **execution: Any
+) -> list[dict]:
     """Execute, collect, render and publish the report folder; returns the review rows."""
     tmp = new_temp_folder(job.ws_root, job.period)
     try:
         rows = _execute_and_collect(job, tmp, policy, **execution)
-        title = f"Alliance review: {job.ws.organization.name}, {job.period}"
-        (tmp / "review.html").write_text(
-            notebook_to_html(tmp / "review.ipynb", title=title), "utf-8"
-        )
+        try:
+            _render(job, tmp, pdf)
+        except ReportError as exc:
+            exc.workspace = job.name
+            raise
         write_summary(tmp / "summary.csv", rows)
         publish(tmp, job.folder)
     finally:
@@ -299,6 +325,8 @@ def _published(
         decisions={str(r["alliance_id"]): str(r["decision"]) for r in rows},
         generated_at=generated,
         duration_s=duration_s,
+        brief=job.folder / "brief.html",
+        pdfs=tuple(p for p in (job.folder / "review.pdf", job.folder / "brief.pdf") if p.is_file()),
     )
 
 
@@ -313,6 +341,7 @@ def run_report(
     kernel_name: str = "python3",
     progress: bool = True,
     lock_timeout: float = 600.0,
+    pdf: bool = False,
 ) -> ReportRun:
     """Run the review report for one workspace and period and publish it under ``out_dir``.
 
@@ -341,6 +370,9 @@ def run_report(
         Show papermill's per-cell progress bar.
     lock_timeout : float
         How long to wait for another run of the same workspace and period [s]; 0 refuses at once.
+    pdf : bool
+        Also print ``review.pdf`` and ``brief.pdf`` with headless Chromium (``print_pdf``); a
+        missing Chromium is a ``ReportError`` and the previous report stays as it was.
 
     Returns
     -------
@@ -369,7 +401,7 @@ def run_report(
     with _writing(job.ws_root, job.name):
         claim_folder(job.ws_root, job.ws_path, lock_timeout)
         with exclusive_lock(lock, lock_timeout, f"report {job.name} {job.period}"):
-            rows = _build_and_publish(job, overrides, **execution)
+            rows = _build_and_publish(job, overrides, pdf, **execution)
         generated = utc_now()
         what = f"decision log {job.name}"
         with exclusive_lock(job.ws_root / ".decisions.lock", lock_timeout, what):

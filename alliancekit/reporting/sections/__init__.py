@@ -30,7 +30,7 @@ from alliancekit.reporting.sections.portfolio import (
     replanned_portfolio,
 )
 from alliancekit.reporting.sections.risk_value import gives_and_gets, risk_update, value_update
-from alliancekit.reporting.sections.summary import executive_summary, report_header
+from alliancekit.reporting.sections.summary import executive_brief, executive_summary, report_header
 
 __all__ = [
     "ReportFigure",
@@ -42,6 +42,7 @@ __all__ = [
     "changes_since",
     "coverage_chart",
     "decision_rationale",
+    "executive_brief",
     "executive_summary",
     "gives_and_gets",
     "health_chart",

@@ -162,7 +162,10 @@ def _headroom_table(ws: Workspace, review: ReviewResult, plan: PortfolioResult |
     h = budget_headroom(ws, review, plan)
     frame = h.to_frame()
     shown = pd.DataFrame(
-        {f"amount [{h.unit}]": frame["value"].astype(float).to_numpy(), "how": frame["how"].to_numpy()},
+        {
+            f"amount [{h.unit}]": frame["value"].astype(float).to_numpy(),
+            "how": frame["how"].to_numpy(),
+        },
         index=pd.Index(frame["name"], name="moment"),
     )
     return table(shown, floats=",.1f")

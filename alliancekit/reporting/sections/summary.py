@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from alliancekit.portfolio import PortfolioResult
     from alliancekit.review import ReviewResult
 
-__all__ = ["executive_summary", "growth_headroom", "headroom_rows", "report_header"]
+__all__ = [
+    "executive_brief",
+    "executive_summary",
+    "growth_headroom",
+    "headroom_rows",
+    "report_header",
+]
 
 
 def report_header(
@@ -71,14 +77,10 @@ def growth_headroom(ws: Workspace, review: ReviewResult, plan: PortfolioResult |
     return f"{name[0].lower()}{name[1:]} of {value}"
 
 
-def executive_summary(
-    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None = None
-) -> ReportSection:
-    """§5.7 item 1: the decision per alliance, headline numbers, decisions for top management.
-
-    Every figure here is shown again in the body (the consistency test reads them all); the
-    budget headroom comes from ``budget_headroom`` at each moment, named as such.
-    """
+def _headline(
+    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None
+) -> list[tuple[str, str]]:
+    """The headline figures (label, value with unit) of the summary and the brief."""
     org = ws.organization
     money = org.money_label
     t = review.table
@@ -107,6 +109,20 @@ def executive_summary(
                 f"{objective_value(plan)}",
             )
         )
+    return headline
+
+
+def executive_summary(
+    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None = None
+) -> ReportSection:
+    """§5.7 item 1: the decision per alliance, headline numbers, decisions for top management.
+
+    Every figure here is shown again in the body (the consistency test reads them all); the
+    budget headroom comes from ``budget_headroom`` at each moment, named as such.
+    """
+    t = review.table
+    window = review.policy.window
+    headline = _headline(ws, review, plan)
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in headline)
     decisions = []
     for aid, row in t.iterrows():
@@ -149,7 +165,7 @@ def _management_asks(
         a = ws.alliance(aid)
         who = f"{escape(a.partner_name)} {ids(aid)}"
         sponsor = f" (sponsor: {escape(a.executive_sponsor)})" if a.executive_sponsor else ""
-        why = escape(rules_text(row["rules_fired"], pol))
+        why = escape(rules_text(_deciding(row), pol))
         if row["decision"] == Decision.EXIT:
             notice = f"{a.notice_months}-month notice" if a.notice_months else "notice per contract"
             asks.append(
@@ -176,3 +192,68 @@ def _management_asks(
                 f"portfolio: {escape(names)} (section 10)."
             )
     return asks
+
+
+def _deciding(row: pd.Series) -> list[str]:
+    """The fired rules that made the decision: the exit rules for EXIT, else all fired."""
+    fired = list(row["rules_fired"])
+    if row["decision"] == Decision.EXIT:
+        return [r for r in fired if r.startswith("E")] or fired
+    return fired
+
+
+def _top_risks(ws: Workspace, review: ReviewResult, n: int = 3) -> list[str]:
+    """The ``n`` most serious alliances: exits, then restructures, then warnings, by health."""
+    pol = review.policy
+    order = {Decision.EXIT: 0, Decision.RESTRUCTURE: 1}
+    t = review.table
+    ranked = sorted(
+        t.index,
+        key=lambda a: (order.get(t.loc[a, "decision"], 2 if t.loc[a, "flags"] else 3),
+                       float(t.loc[a, "H"]) if t.loc[a, "H"] == t.loc[a, "H"] else 0.0),
+    )  # fmt: skip
+    risks = []
+    for aid in ranked[:n]:
+        row = t.loc[aid]
+        if row["decision"] not in order and not row["flags"]:
+            continue
+        why = rules_text(_deciding(row), pol) if row["rules_fired"] else flag_text(row["flags"])
+        risks.append(
+            f"<b>{escape(row['partner_name'])}</b> {ids(aid)}: {decision_span(row['decision'])}, "
+            f"health {number(row['H'])} points of 100, attainment "
+            f"{number(100 * row['A_W'], '.0f')} % of plan; {escape(why)}."
+        )
+    return risks
+
+
+def executive_brief(
+    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None = None
+) -> ReportSection:
+    """The one-page brief for executives: headline figures, decisions needed, top risks.
+
+    The same figures and sentences as the executive summary (``brief.html``/``brief.pdf``).
+    """
+    org = ws.organization
+    rows = "".join(
+        f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in _headline(ws, review, plan)
+    )
+    asks = _management_asks(ws, review, plan)
+    risks = _top_risks(ws, review)
+    return section(
+        "executive brief",
+        '<div class="ak-brief">',
+        f"<h1>Alliance review {escape(review.period)}: {escape(org.name)}</h1>",
+        f'<p class="ak-report-meta">Executive brief; money in <b>{escape(org.money_label)}</b>; '
+        "the full report gives the reasons and the data.</p>",
+        "<h2>Summary</h2>",
+        f'<table class="ak-table ak-headline"><tbody>{rows}</tbody></table>',
+        "<h2>Decisions needed</h2>",
+        "<ul>" + "".join(f"<li>{a}</li>" for a in asks) + "</ul>"
+        if asks
+        else "<p>None: every alliance stays on its current terms.</p>",
+        "<h2>Top risks</h2>",
+        "<ul>" + "".join(f"<li>{r}</li>" for r in risks) + "</ul>"
+        if risks
+        else "<p>No alliance is to be exited or restructured, and none carries a warning.</p>",
+        "</div>",
+    )
