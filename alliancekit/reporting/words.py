@@ -29,6 +29,7 @@ __all__ = [
     "RULE_WORDS",
     "flag_text",
     "ids",
+    "kpi_names",
     "kpi_status",
     "plain",
     "policy_table",
@@ -190,7 +191,8 @@ def kpi_status(status: Any, attainment: Any) -> str:
     """
     s = str(status or "").strip().lower()
     if s not in ("", "ok"):
-        return {"missing": "not reported", "skipped": "not counted"}.get(s, plain(s))
+        words = {"missing": "not reported", "skipped": "not counted", "planned 0": "not counted"}
+        return words.get(s, plain(s))
     try:
         a = float(attainment)
     except (TypeError, ValueError):
@@ -217,3 +219,12 @@ def plain(text: Any) -> str:
 def ids(text: Any) -> str:
     """Escaped ``text`` in the analysts' small print (``<small class="ak-ids">``)."""
     return f'<small class="ak-ids">{html.escape(str(text))}</small>'
+
+
+def kpi_names(ws: Any) -> dict[str, str]:
+    """``kpi_id`` → the KPI's name in the workspace's KPI table (ids without a name left out)."""
+    kpis = getattr(ws, "kpis", None)
+    if kpis is None or "name" not in kpis.columns:
+        return {}
+    pairs = zip(kpis["kpi_id"].astype(str), kpis["name"].astype(str), strict=True)
+    return {k: n for k, n in pairs if n.strip() and n != "nan"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import fields
@@ -17,7 +18,7 @@ from alliancekit.reporting.sections.base import (
     section,
     table,
 )
-from alliancekit.reporting.words import kpi_status, plain, policy_table
+from alliancekit.reporting.words import kpi_names, kpi_status, plain, policy_table
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
@@ -89,7 +90,12 @@ def _data_quality(ws: Workspace, review: ReviewResult) -> list[str]:
     notes = [(aid, n) for aid, ns in review.table["notes"].items() for n in ns]
     detail = review.kpi_detail.reset_index()
     status = detail["status"].value_counts() if "status" in detail.columns else pd.Series()
-    dq = [f"{escape(a)}: {escape(n)}" for a, n in notes]
+    names = kpi_names(ws)
+
+    def named(note: str) -> str:  # "KPI partner_sales …" → "KPI “Partner sales” …"
+        return re.sub(r"\bKPI (\S+)", lambda m: f"KPI “{names.get(m[1], plain(m[1]))}”", note)
+
+    dq = [f"{escape(a)}: {escape(named(n))}" for a, n in notes]
     for s, n in status.items():
         if s != "ok":
             dq.append(f"{n} KPI observation(s) {escape(kpi_status(s, None))}")

@@ -14,7 +14,7 @@ from alliancekit.reporting.sections.base import (
     section,
     table,
 )
-from alliancekit.reporting.words import kpi_status, plain
+from alliancekit.reporting.words import kpi_names, kpi_status, plain
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
@@ -76,9 +76,7 @@ def _kpi_table(ws: Workspace, review: ReviewResult) -> list[str]:
     latest = detail[detail["period"] == review.period]
     if not len(latest):
         return []
-    names = {}
-    if "name" in ws.kpis.columns:
-        names = dict(zip(ws.kpis["kpi_id"].astype(str), ws.kpis["name"].astype(str), strict=True))
+    names = kpi_names(ws)
     kt = pd.DataFrame(
         {
             "alliance": latest["alliance_id"],

@@ -69,7 +69,7 @@ def risk_update(
     parts = []
     ev = ws.events
     if ev is not None and len(ev):
-        parts += ["<h3>Incidents and hard triggers</h3>", table(ev, index=False)]
+        parts += ["<h3>Incidents and hard triggers</h3>", table(_events(ev), index=False)]
     else:
         parts.append("<p>No incidents or hard triggers were recorded.</p>")
     parts += [
