@@ -299,6 +299,7 @@ def test_kernel_is_this_interpreter_and_report_is_published(
     ]
     assert sys.executable in printed
     assert sorted(p.name for p in run.folder.iterdir()) == [
+        "brief.html",  # the executive brief (issue 17)
         "results.json",
         "review.html",
         "review.ipynb",
