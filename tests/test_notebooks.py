@@ -114,15 +114,24 @@ def test_00_student_version_runs(tmp_path: Path) -> None:
     from alliancekit.teaching import student_notebook
 
     path = student_notebook(out=tmp_path / "student.ipynb")
-    pm.execute_notebook(
-        str(path),
-        str(tmp_path / "student.out.ipynb"),
-        parameters={"interactive": False},
-        kernel_name="python3",
-        cwd=str(NOTEBOOKS),
-        progress_bar=False,
-    )
+    # issue 17: the student version has empty answer cells (nbgrader's stub raises
+    # NotImplementedError) and the exercises' autograded tests fail on them; every other cell
+    # still runs, so the notebook is run with errors allowed and checked cell by cell
+    with pytest.raises(pm.PapermillExecutionError):
+        pm.execute_notebook(
+            str(path),
+            str(tmp_path / "student.out.ipynb"),
+            parameters={"interactive": False},
+            kernel_name="python3",
+            cwd=str(NOTEBOOKS),
+            progress_bar=False,
+            allow_errors=True,
+        )
     nb = nbformat.read(tmp_path / "student.out.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code)
+    failing = [c for c in code if any(o.output_type == "error" for o in c.outputs)]
+    assert failing and all("nbgrader" in c.metadata for c in failing)
     assert_no_solver_text(_all_text(nb), what="student notebook outputs")
 
 

@@ -253,6 +253,14 @@ def grade_executed(nb: Any, submission: str = "") -> Grade:
     return Grade(submission=submission, exercises=tuple(scores))
 
 
+def _parameters(nb: Any, given: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``given``, or ``interactive=False`` when the notebook has a parameters cell."""
+    if given is not None:
+        return dict(given)
+    tagged = any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
+    return {"interactive": False} if tagged else {}
+
+
 def check_submission(
     path: str | os.PathLike[str],
     *,
@@ -300,7 +308,7 @@ def check_submission(
     if not source.is_file():
         raise DataValidationError.single(f"submission not found: {source}", file=source)
     try:
-        nbformat.read(source, as_version=4)
+        submitted = nbformat.read(source, as_version=4)
     except Exception as exc:  # nbformat raises several types for a broken file
         raise DataValidationError.single(
             f"not a readable notebook: {type(exc).__name__}: {exc}", file=source
@@ -317,8 +325,9 @@ def check_submission(
             pm.execute_notebook(
                 str(source),
                 str(executed),
-                parameters=dict(parameters if parameters is not None else {"interactive": False}),
+                parameters=_parameters(submitted, parameters),
                 kernel_name=kernel_name,
+                language="python",
                 cwd=str(cwd),
                 progress_bar=False,
                 execution_timeout=timeout,
