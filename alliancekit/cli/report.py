@@ -33,6 +33,13 @@ def register(sub: Any) -> None:
         help="also print review.pdf and brief.pdf with headless Chromium (/usr/bin/chromium or "
         "$ALLIANCEKIT_CHROMIUM; exit 4 if it is missing)",
     )
+    p.add_argument(
+        "--record-actions",
+        action="store_true",
+        help="append each report's new actions to its workspace's actions table, for the next "
+        "quarter's review to follow up (your own workspace folder or workbook; bundled samples "
+        "are refused)",
+    )
     common.format_option(p, "the published files and any failures")
 
 
@@ -100,6 +107,7 @@ def _batch_json(batch: Any, status: int) -> dict:
                 "decision_log": str(run.decision_log),
                 "brief": str(run.brief) if run.brief else None,
                 "pdf": [str(p) for p in run.pdfs],
+                "actions_recorded": run.actions_recorded,
                 "decisions": dict(run.decisions),
                 "duration_s": round(run.duration_s, 3),
             }
@@ -136,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         progress=sys.stderr.isatty(),
         pdf=args.pdf,
+        record_actions=args.record_actions,
     )
     status = max((err.exit_code for _, err in batch.failures), default=common.EXIT_OK)
     if args.format == "json":

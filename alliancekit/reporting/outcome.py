@@ -53,6 +53,8 @@ class ReportRun(Result):
         ``brief.html`` in ``folder``: the one-page executive brief.
     pdfs : tuple of Path
         ``review.pdf`` and ``brief.pdf`` in ``folder`` (``--pdf``), else empty.
+    actions_recorded : int or None
+        New actions appended to the workspace's actions table (``--record-actions``), else None.
     """
 
     workspace: str
@@ -71,6 +73,7 @@ class ReportRun(Result):
     duration_s: float = 0.0
     brief: Path | None = None
     pdfs: tuple[Path, ...] = ()
+    actions_recorded: int | None = None
 
     title = "Review report"
 
@@ -89,6 +92,8 @@ class ReportRun(Result):
             counts[value] = counts.get(value, 0) + 1
         tally = ", ".join(f"{n} {d}" for d, n in decision_order(counts)) or "no alliances"
         pdf = f"; PDF: {', '.join(p.name for p in self.pdfs)}" if self.pdfs else ""
+        if self.actions_recorded is not None:
+            pdf += f"; {self.actions_recorded} new action(s) recorded in the workspace"
         return (
             f"{self.workspace} {self.period}: {self.html} ({tally}; {self.duration_s:.1f} s{pdf})"
         )

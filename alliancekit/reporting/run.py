@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import time
@@ -342,6 +343,7 @@ def run_report(
     progress: bool = True,
     lock_timeout: float = 600.0,
     pdf: bool = False,
+    record_actions: bool = False,
 ) -> ReportRun:
     """Run the review report for one workspace and period and publish it under ``out_dir``.
 
@@ -373,6 +375,10 @@ def run_report(
     pdf : bool
         Also print ``review.pdf`` and ``brief.pdf`` with headless Chromium (``print_pdf``); a
         missing Chromium is a ``ReportError`` and the previous report stays as it was.
+    record_actions : bool
+        After publishing, append the report's new actions (section 9: one per alliance, due
+        next quarter) to the workspace's ``actions`` table, so the next review follows them up
+        (``workspace.actions.append_actions``; bundled samples are refused before the run).
 
     Returns
     -------
@@ -394,6 +400,10 @@ def run_report(
     """
     started = time.perf_counter()
     overrides = policy_overrides(policy)
+    if record_actions:
+        from alliancekit.workspace.actions import refuse_bundled
+
+        refuse_bundled(workspace)  # before anything is run or written
     job = _prepare(workspace, period, previous_period, notebook, out_dir)
     lock = job.ws_root / f".{job.period}.lock"
     execution = {"timeout": timeout, "kernel_name": kernel_name, "progress": progress}
@@ -407,4 +417,21 @@ def run_report(
         with exclusive_lock(job.ws_root / ".decisions.lock", lock_timeout, what):
             upsert_decisions(log, job.period, rows, f"{job.period}/review.html", generated)
         index = refresh_index(job.out_root, lock_timeout=lock_timeout)
-    return _published(job, rows, log, index, generated, time.perf_counter() - started)
+    recorded = _record_actions(job, rows, lock_timeout) if record_actions else None
+    run = _published(job, rows, log, index, generated, time.perf_counter() - started)
+    return run if recorded is None else dataclasses.replace(run, actions_recorded=recorded)
+
+
+def _record_actions(job: _Job, rows: list[dict[str, Any]], lock_timeout: float) -> int:
+    """Append the published report's new actions to the workspace (one writer at a time).
+
+    MAINTAIN's "keep the current terms" is no task to follow up: only the actions of GROW,
+    RESTRUCTURE and EXIT decisions are recorded.
+    """
+    from alliancekit.model import Decision
+    from alliancekit.reporting.sections.decisions import new_actions
+    from alliancekit.workspace.actions import append_actions
+
+    actions = new_actions(job.ws, [r for r in rows if r["decision"] != Decision.MAINTAIN])
+    with exclusive_lock(job.ws_root / ".actions.lock", lock_timeout, f"actions of {job.name}"):
+        return append_actions(job.ws_path, actions)

@@ -1,13 +1,14 @@
 """Actions that are followed up: the workspace's optional ``actions`` table at a review.
 
-A review assigns actions with owners and deadlines (the report's section 9); the next review
-asks whether they were done. Each action row (alliance_id, action, owner, due_period, status,
-closed_on) is, at review quarter T:
+A review of quarter T assigns actions with owners and a deadline, the next review (T+1; the
+report's section 9); that review asks whether they were done. Each action row (alliance_id,
+action, owner, due_period, status, closed_on) is, at the review of quarter T:
 
 - **closed** when its status is ``done`` or ``dropped``;
-- **overdue** when it is open and was due before T — an escalation the alliance has not closed;
-- **due** when it is open and due in T;
-- **open** when it is open and due after T.
+- **overdue** when it is open and its due quarter is T or earlier: its deadline, this review,
+  has come and it is not done — an escalation the alliance has not closed;
+- **due** when it is open and due by the next review (T+1);
+- **open** when it is open and due later.
 
 The review counts the overdue actions per alliance (``actions_overdue``, flag
 ``actions-overdue``); with ``ReviewPolicy(overdue_actions_signal=True)`` they also count as a
@@ -55,7 +56,7 @@ def action_states(actions: pd.DataFrame | None, period: str) -> pd.DataFrame:
     status = frame.get("status", pd.Series(ActionStatus.OPEN.value, index=frame.index))
     is_open = np.array([ActionStatus.parse(s or "open").is_open for s in status.fillna("open")])
     frame["state"] = np.select(
-        [~is_open, due < t, due == t], ["closed", "overdue", "due"], default="open"
+        [~is_open, due <= t, due == t + 1], ["closed", "overdue", "due"], default="open"
     )
     order = {s: i for i, s in enumerate(ACTION_STATES)}
     frame["_order"] = frame["state"].map(order)

@@ -3,6 +3,7 @@ review (item 11)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -22,7 +23,13 @@ if TYPE_CHECKING:
     from alliancekit.model import Workspace
     from alliancekit.review import ReviewResult
 
-__all__ = ["action_list", "changes_since", "decision_rationale", "previous_review"]
+__all__ = [
+    "action_list",
+    "changes_since",
+    "decision_rationale",
+    "new_actions",
+    "previous_review",
+]
 
 
 def decision_rationale(
@@ -68,35 +75,111 @@ def decision_rationale(
 _ACTIONS = {
     Decision.EXIT: "Invoke the exit terms and plan the transition for customers and staff",
     Decision.RESTRUCTURE: "Renegotiate scope, KPIs, governance or economics; escalate to sponsors",
-    Decision.GROW: "Prepare the expansion case (scope or investment) within budget headroom",
+    Decision.GROW: "Prepare the expansion case (scope or investment) within the budget headroom "
+    "of section 1",
     Decision.MAINTAIN: "Keep the current terms; watch the weakest dimension",
 }
 
 
-def action_list(ws: Workspace, review: ReviewResult) -> ReportSection:
-    """§5.7 item 9: action, owner (executive sponsor) and deadline per alliance."""
+def new_actions(ws: Workspace, decisions: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """The actions a review assigns: one per alliance, from its decision, due next quarter.
+
+    ``decisions`` holds, per alliance, ``alliance_id``, ``decision`` and ``next_review`` (the
+    review table's rows, or the rows saved in ``results.json``). Returns the rows of the
+    workspace's actions table (alliance_id, action, owner, due_period, status ``open``,
+    closed_on blank) plus ``partner``, ``decision``, ``deadline`` and ``escalation path`` for
+    the report. The report and ``--record-actions`` both take their actions from here.
+    """
     rows = []
-    for aid, row in review.table.iterrows():
+    for rec in decisions:
+        aid, decision, due = str(rec["alliance_id"]), str(rec["decision"]), str(rec["next_review"])
         a = ws.alliance(aid)
-        deadline = row["next_review"]
-        action = _ACTIONS.get(row["decision"], "")
-        if row["decision"] == Decision.EXIT:
+        deadline = due
+        action = _ACTIONS.get(Decision.parse(decision), "")
+        if decision == Decision.EXIT:
             action += f" (exit cost {number(a.exit_cost)} {ws.organization.money_label} one-off)"
             if a.notice_months:
-                deadline = f"give notice by {row['next_review']} ({a.notice_months}-month notice)"
+                deadline = f"give notice by {due} ({a.notice_months}-month notice)"
         rows.append(
             {
-                "alliance": aid,
-                "partner": a.partner_name,
-                "decision": row["decision"],
+                "alliance_id": aid,
                 "action": action,
                 "owner": a.executive_sponsor or "alliance manager",
+                "due_period": due,
+                "status": "open",
+                "closed_on": "",
+                "partner": a.partner_name,
+                "decision": decision,
                 "deadline": deadline,
                 "escalation path": a.dispute_path or "–",
             }
         )
-    frame = pd.DataFrame(rows).set_index("alliance") if rows else pd.DataFrame()
-    return section("actions", table(frame))
+    return pd.DataFrame(rows)
+
+
+#: The state of an earlier action in words.
+_STATE_WORDS = {
+    "overdue": "overdue: its deadline has passed",
+    "due": "due by the next review",
+    "open": "open, not yet due",
+    "closed": "closed",
+}
+
+
+def _follow_up(ws: Workspace, review: ReviewResult) -> list[str]:
+    """The earlier actions of the workspace's actions table: overdue, due, open, recently closed."""
+    from alliancekit.review.actions import action_states
+
+    states = action_states(ws.actions, review.period)
+    if not len(states):
+        return [
+            "<h3>Follow-up of earlier actions</h3>",
+            "<p>No earlier actions are recorded in this workspace. Run the report with "
+            "--record-actions to add this report's actions to the workspace, so the next "
+            "review follows them up.</p>",
+        ]
+    names = {a.alliance_id: a.partner_name for a in ws.alliances}
+    shown = pd.DataFrame(
+        {
+            "alliance": states["alliance_id"],
+            "partner": states["alliance_id"].map(lambda a: names.get(str(a), "")),
+            "action": states["action"],
+            "owner": states["owner"],
+            "due": states["due_period"],
+            "state": states["state"].map(_STATE_WORDS),
+            "closed in": states["closed_on"].fillna("").replace("", "–"),
+        }
+    )
+    overdue = review.table.get("actions_overdue")
+    late = [] if overdue is None else [(a, int(n)) for a, n in overdue.items() if n]
+    counts = "; ".join(f"{escape(names.get(a, a))}: {n}" for a, n in late)
+    signal = "count" if review.policy.overdue_actions_signal else "do not count"
+    lead = (
+        f"<p><b>Overdue escalations</b> (actions not done by their deadline): {counts}. By this "
+        f"review's policy they {signal} as a relationship warning in the decision rules.</p>"
+        if late
+        else "<p>No action is overdue.</p>"
+    )
+    return ["<h3>Follow-up of earlier actions</h3>", lead, table(shown, index=False)]
+
+
+def action_list(ws: Workspace, review: ReviewResult) -> ReportSection:
+    """§5.7 item 9: the new action, owner and deadline per alliance, and the follow-up of the
+    earlier actions (open, due and overdue) from the workspace's actions table."""
+    records = [
+        {"alliance_id": aid, "decision": row["decision"], "next_review": row["next_review"]}
+        for aid, row in review.table.iterrows()
+    ]
+    frame = new_actions(ws, records)
+    if len(frame):
+        frame = frame.rename(columns={"alliance_id": "alliance"}).set_index("alliance")
+        frame = frame[["partner", "decision", "action", "owner", "deadline", "escalation path"]]
+    return section(
+        "actions",
+        "<h3>New actions</h3>",
+        table(frame),
+        *_follow_up(ws, review),
+    )
 
 
 def previous_review(
