@@ -18,6 +18,10 @@ from alliancekit.reporting.publish import period_sort_key
 __all__ = ["refresh_index"]
 
 
+#: Optional files of a published report, with the link text the index shows.
+_EXTRA_FILES = {"brief.html": "brief", "review.pdf": "report PDF", "brief.pdf": "brief PDF"}
+
+
 @dataclass(frozen=True)
 class _Entry:
     """One published report as the index lists it."""
@@ -27,6 +31,7 @@ class _Entry:
     period: str
     organization: str = ""
     counts: dict[str, int] = field(default_factory=dict)  # decision -> number of alliances
+    files: tuple[str, ...] = ()  # brief.html, review.pdf, brief.pdf where published
 
     @classmethod
     def read(cls, html_path: Path) -> _Entry:
@@ -44,7 +49,8 @@ class _Entry:
         except (OSError, ValueError, AttributeError):
             saved = datetime.fromtimestamp(html_path.stat().st_mtime, UTC).isoformat()
             return cls(saved, folder.parent.name, folder.name)
-        return cls(saved, folder.parent.name, folder.name, org, counts)
+        files = tuple(n for n in _EXTRA_FILES if (folder / n).is_file())
+        return cls(saved, folder.parent.name, folder.name, org, counts, files)
 
     def row(self) -> str:
         """The entry's table row; every name escaped."""
@@ -59,8 +65,17 @@ class _Entry:
             f"<td>{html.escape(self.organization)}</td><td>{html.escape(self.period)}</td>"
             f"<td>{tally}</td><td>{html.escape(readable_time(self.saved))}</td>"
             f'<td><a href="{html.escape(self.workspace, quote=True)}/decisions.csv">'
-            "decisions.csv</a></td></tr>"
+            f"decisions.csv</a></td><td>{self._extras()}</td></tr>"
         )
+
+    def _extras(self) -> str:
+        """Links to the executive brief and the PDFs of the report, where they exist."""
+        base = f"{self.workspace}/{self.period}/"
+        links = [
+            f'<a href="{html.escape(base + n, quote=True)}">{_EXTRA_FILES[n]}</a>'
+            for n in self.files
+        ]
+        return ", ".join(links) or "–"
 
 
 def _published(root: Path) -> list[_Entry]:
@@ -74,10 +89,26 @@ def _published(root: Path) -> list[_Entry]:
     return entries
 
 
+def _histories(root: Path, entries: list[_Entry]) -> str:
+    """Per workspace (by name): its alliances' health, attainment and decisions by quarter."""
+    from alliancekit.reporting.history import workspace_history
+
+    parts = []
+    names = {e.workspace: e.organization for e in entries}
+    for workspace in sorted(names):
+        block = workspace_history(root / workspace)
+        if block:
+            org = f" ({html.escape(names[workspace])})" if names[workspace] else ""
+            parts.append(f"<h2>History: {html.escape(workspace)}{org}</h2>{block}")
+    return "".join(parts)
+
+
 def refresh_index(
     out_dir: str | os.PathLike[str] = "reports", *, lock_timeout: float = 60.0
 ) -> Path:
-    """Rewrite ``<out_dir>/index.html`` listing every published report, newest first.
+    """Rewrite ``<out_dir>/index.html`` listing every published report, newest first, and per
+    workspace the history of its alliances (``reporting.history``: health, attainment and
+    decisions quarter by quarter, a chart and a table).
 
     Newest means the most recently generated (``results.json``'s save time), so a re-run of
     an old period moves to the top. Every name is HTML-escaped.
@@ -102,9 +133,11 @@ def refresh_index(
         "<h1>Alliance review reports</h1>"
         f'<p class="ak-report-meta">{len(entries)} report(s), newest first.</p>'
         "<table><thead><tr><th>Workspace</th><th>Organization</th><th>Period</th>"
-        "<th>Decisions</th><th>Generated</th><th>Decision log</th></tr></thead><tbody>"
+        "<th>Decisions</th><th>Generated</th><th>Decision log</th><th>Brief and PDF</th></tr>"
+        "</thead><tbody>"
         + "".join(e.row() for e in entries)
         + "</tbody></table>"
+        + _histories(root, entries)
     )
     refreshed = html.escape(readable_time(utc_now()))
     text = page("Alliance review reports", body, f"Index refreshed {refreshed}.")
