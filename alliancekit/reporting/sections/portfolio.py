@@ -35,10 +35,10 @@ _PARTNER_COLUMNS = {
     "form": "form",
     "cost_one_off": "one-off cost [{money}]",
     "cost_annual": "annual cost [{money}/yr]",
-    "expected_npv": "E[NPV] [{money}]",
-    "e_npv": "E[NPV] [{money}]",
-    "R": "risk R [0–1]",
-    "R_rel": "relational risk R_rel [0–1]",
+    "expected_npv": "expected net present value [{money}]",
+    "e_npv": "expected net present value [{money}]",
+    "R": "total risk [0–1]",
+    "R_rel": "relational risk [0–1]",
     "score": "score [0–100]",
 }
 

@@ -92,19 +92,19 @@ def value_update(ws: Workspace, review: ReviewResult) -> ReportSection:
     vt = pd.DataFrame(index=pd.Index(t.index, name="alliance"))
     vt["partner"] = t["partner_name"]
     vt[f"planned value [{money}/yr]"] = [ws.alliance(a).value_plan_annual for a in t.index]
-    vt[f"re-forecast V̂ = plan·A_W [{money}/yr]"] = t["V_hat"].astype(float)
+    vt[f"re-forecast value = plan × attainment [{money}/yr]"] = t["V_hat"].astype(float)
     vt[f"cost [{money}/yr]"] = [ws.alliance(a).cost_annual for a in t.index]
-    vt["VRR [% of planned benefit]"] = 100 * t["VRR"].astype(float)
-    vt[f"PV of continuing [{money}]"] = t["PV_continue"].astype(float)
+    vt["value realised [% of planned benefit]"] = 100 * t["VRR"].astype(float)
+    vt[f"present value of continuing [{money}]"] = t["PV_continue"].astype(float)
     vt[f"exit value = salvage − exit cost [{money}]"] = t["exit_value"].astype(float)
     planned = float(vt[f"planned value [{money}/yr]"].sum())
-    fore = float(vt[f"re-forecast V̂ = plan·A_W [{money}/yr]"].sum())
+    fore = float(vt[f"re-forecast value = plan × attainment [{money}/yr]"].sum())
     share = number(100 * fore / planned if planned else float("nan"), ".0f")
     return section(
         "value update",
         f"<p>Planned value {planned:,.1f} {escape(money)}/yr; re-forecast {fore:,.1f} "
-        f"{escape(money)}/yr ({share} % of plan). VRR is cumulative actual / planned benefit "
-        "over the money KPIs.</p>",
+        f"{escape(money)}/yr ({share} % of plan). Value realised is the actual benefit so far as a "
+        "share of the planned benefit, over the money KPIs.</p>",
         table(vt, floats=",.1f"),
     )
 
