@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from alliancekit.reporting.files import read_csv
+from alliancekit.reporting.files import atomic_write_text, read_csv
 from alliancekit.reporting.publish import period_sort_key
 
 __all__ = ["history_chart", "history_frame", "workspace_history"]
@@ -55,8 +55,6 @@ def _label(row: Any) -> str:
 
 def history_chart(frame: pd.DataFrame) -> dict[str, Any]:
     """Vega-Lite spec: health [0–100] and attainment [% of plan], one line per alliance."""
-    from alliancekit.charts.theme import CONFIG
-
     values = []
     for _, row in frame.iterrows():
         for measure, column in (
@@ -91,8 +89,15 @@ def history_chart(frame: pd.DataFrame) -> dict[str, Any]:
             },
         },
         "resolve": {"scale": {"y": "independent"}},
-        "config": dict(CONFIG),
+        "config": _config(),
     }
+
+
+def _config() -> dict[str, Any]:
+    """The chart layer's one configuration (``charts.theme.CONFIG``: font, sizes, palette)."""
+    from alliancekit.charts.theme import CONFIG
+
+    return dict(CONFIG)
 
 
 def _decision_table(frame: pd.DataFrame) -> str:
@@ -127,6 +132,35 @@ def _decision_table(frame: pd.DataFrame) -> str:
     )
 
 
+def _chart_svg(ws_root: Path, frame: pd.DataFrame) -> str:
+    """The history chart as SVG, drawn once per content of the decision log.
+
+    The index is rewritten after every report, for every workspace; drawing a chart starts the
+    chart layer's renderer (seconds in a fresh process), so the SVG is kept beside the log as
+    ``.history-<hash>.svg`` (hash of the charted figures and of this package's version) and drawn
+    again only when they changed. An unwritable folder just means drawing it every time.
+    """
+    import hashlib
+
+    from alliancekit import __version__
+
+    text = f"{__version__}\n{frame.to_csv(index=False)}"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    cached = ws_root / f".history-{digest}.svg"
+    if cached.is_file():
+        return cached.read_text("utf-8")
+    from alliancekit.charts import to_svg
+
+    svg = to_svg(history_chart(frame))
+    try:
+        for old in ws_root.glob(".history-*.svg"):
+            old.unlink(missing_ok=True)
+        atomic_write_text(cached, svg)
+    except OSError:
+        pass  # the index still gets the chart
+    return svg
+
+
 def workspace_history(ws_root: Path) -> str:
     """The history block of one workspace for the index ("" when its log has no history).
 
@@ -136,10 +170,7 @@ def workspace_history(ws_root: Path) -> str:
     frame = history_frame(ws_root / "decisions.csv")
     if not len(frame):
         return ""
-    from alliancekit.charts import to_svg
-
-    svg = to_svg(history_chart(frame))
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    data = base64.b64encode(_chart_svg(ws_root, frame).encode("utf-8")).decode("ascii")
     n = len(frame["period"].cat.categories)
     return (
         f"<p>{n} reviewed quarter(s). Health in points of 100; attainment over the last four "
