@@ -18,7 +18,7 @@ from alliancekit.errors import ReportError
 from alliancekit.reporting import run_report
 from alliancekit.reporting.files import readable_time
 from alliancekit.reporting.printing import print_pdf
-from alliancekit.reporting.words import kpi_status, policy_table, rule_text
+from alliancekit.reporting.words import change_text, kpi_status, policy_table, rule_text
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 
@@ -189,3 +189,20 @@ def test_words_for_managers() -> None:
     assert kpi_status("ok", 1.02) == "on or above plan"
     assert kpi_status("missing", float("nan")) == "not reported"
     assert readable_time("2026-12-01T21:15:50Z") == "1 Dec 2026, 21:15 UTC"
+    assert change_text("h_restr+5 -> MAINTAIN") == (
+        "Restructure threshold: health below +5 gives MAINTAIN"
+    )
+    assert change_text("w_D2-20% -> EXIT") == "Weight of value delivered in health -20% gives EXIT"
+
+
+def test_a_fragile_decision_is_explained_in_words() -> None:
+    from alliancekit import reporting
+
+    ws = ak.sample_workspace("greenscape")
+    review = ak.review_alliances(ws)
+    sensitivity = ak.decision_sensitivity(ws)
+    sensitivity.loc["AL-B4", "changes"] = ("h_restr-5 -> MAINTAIN", "w_D4+20% -> EXIT")
+    sensitivity.loc["AL-B4", "fragile"] = True
+    text = _text(reporting.decision_rationale(review, sensitivity).html)
+    assert "Restructure threshold: health below -5 gives MAINTAIN" in text
+    assert not _IDENTIFIER.findall(text)

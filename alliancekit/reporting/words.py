@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "FLAG_WORDS",
     "POLICY_WORDS",
     "RULE_WORDS",
+    "change_text",
     "flag_text",
     "ids",
     "kpi_names",
@@ -206,6 +208,20 @@ def kpi_status(status: Any, attainment: Any) -> str:
     if a >= 0.6:
         return "below plan"
     return "far below plan"
+
+
+_CHANGE_RE = re.compile(r"^(w_D\d|[a-z][a-z0-9_]*)([+-])(\S+) -> (\w+)$")
+
+
+def change_text(change: str) -> str:
+    """A decision-sensitivity change in words: ``h_restr+5 -> MAINTAIN`` →
+    ``Restructure threshold: health below +5 gives MAINTAIN``."""
+    m = _CHANGE_RE.match(str(change).strip())
+    if not m:
+        return str(change)
+    name, sign, step, decision = m.groups()
+    label = POLICY_WORDS.get(name.lower(), (name.replace("_", " "), "", ""))[0]
+    return f"{label} {sign}{step} gives {decision}"
 
 
 def plain(text: Any) -> str:

@@ -17,7 +17,7 @@ from alliancekit.reporting.sections.base import (
     section,
     table,
 )
-from alliancekit.reporting.words import flag_text, ids, rules_text
+from alliancekit.reporting.words import change_text, flag_text, ids, rules_text
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
@@ -61,7 +61,7 @@ def decision_rationale(
         s["variants tried"] = src["n_variants"]
         s["variants that change it"] = src["n_changed"]
         s["could the decision change?"] = src["fragile"].map(lambda f: "yes" if f else "no")
-        s["what changes it"] = src["changes"].map(lambda c: "; ".join(c) or "–")
+        s["what changes it"] = src["changes"].map(lambda c: "; ".join(map(change_text, c)) or "–")
         parts += [
             "<h3>Decision sensitivity</h3>",
             "<p>Each threshold moved ±5 points (attainment thresholds ±0.05) and each dimension "
