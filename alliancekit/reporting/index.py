@@ -127,21 +127,23 @@ def refresh_index(
     """
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
-    entries = _published(root)
-    entries.sort(key=lambda e: (e.saved, period_sort_key(e.period)), reverse=True)
-    body = (
-        "<h1>Alliance review reports</h1>"
-        f'<p class="ak-report-meta">{len(entries)} report(s), newest first.</p>'
-        "<table><thead><tr><th>Workspace</th><th>Organization</th><th>Period</th>"
-        "<th>Decisions</th><th>Generated</th><th>Decision log</th><th>Brief and PDF</th></tr>"
-        "</thead><tbody>"
-        + "".join(e.row() for e in entries)
-        + "</tbody></table>"
-        + _histories(root, entries)
-    )
-    refreshed = html.escape(readable_time(utc_now()))
-    text = page("Alliance review reports", body, f"Index refreshed {refreshed}.")
     target = root / "index.html"
+    # the histories are drawn under the lock too: concurrent runs would otherwise race on the
+    # cached chart beside a workspace's decision log
     with exclusive_lock(root / ".index.lock", lock_timeout, "report index"):
+        entries = _published(root)
+        entries.sort(key=lambda e: (e.saved, period_sort_key(e.period)), reverse=True)
+        body = (
+            "<h1>Alliance review reports</h1>"
+            f'<p class="ak-report-meta">{len(entries)} report(s), newest first.</p>'
+            "<table><thead><tr><th>Workspace</th><th>Organization</th><th>Period</th>"
+            "<th>Decisions</th><th>Generated</th><th>Decision log</th><th>Brief and PDF</th>"
+            "</tr></thead><tbody>"
+            + "".join(e.row() for e in entries)
+            + "</tbody></table>"
+            + _histories(root, entries)
+        )
+        refreshed = html.escape(readable_time(utc_now()))
+        text = page("Alliance review reports", body, f"Index refreshed {refreshed}.")
         atomic_write_text(target, text)
     return target
