@@ -76,7 +76,7 @@ _ACTIONS = {
     Decision.EXIT: "Invoke the exit terms and plan the transition for customers and staff",
     Decision.RESTRUCTURE: "Renegotiate scope, KPIs, governance or economics; escalate to sponsors",
     Decision.GROW: "Prepare the expansion case (scope or investment) within the budget headroom "
-    "of section 1",
+    "after the re-plan (section 1)",
     Decision.MAINTAIN: "Keep the current terms; watch the weakest dimension",
 }
 
