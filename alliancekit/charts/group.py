@@ -41,13 +41,18 @@ _SIDE_COLOURS = dict(zip(ORGANISATION_WORDS.values(), (*PALETTE[:3], GREY), stri
 _CLASS_COLOURS = {"core": PALETTE[2], "borderline": PALETTE[1], "exterior": GREY}
 
 
-def participant_labels(ids: Any, names: Mapping[Any, str] | None = None) -> dict[str, str]:
-    """``{"P01": "Farah Memon (P01)"}`` for each participant id (just the id without a name)."""
+def participant_labels(
+    ids: Any, names: Mapping[Any, str] | None = None, *, show_ids: bool = True
+) -> dict[str, str]:
+    """``{"P01": "Farah Memon (P01)"}`` for each participant id (just the id without a name);
+    ``show_ids=False``: the name alone (for managers' pages)."""
     given = {str(k): v for k, v in dict(names if names is not None else {}).items()}
+    if not show_ids:
+        return {str(i): str(given.get(str(i)) or i) for i in ids}
     return {str(i): partner_label(given.get(str(i)), i, max_chars=28) for i in ids}
 
 
-def _people(analysis: Any, names: Mapping[Any, str] | None) -> pd.DataFrame:
+def _people(analysis: Any, names: Mapping[Any, str] | None, show_ids: bool = True) -> pd.DataFrame:
     """One row per participant: label, organisation in words, cluster in words."""
     consistency = analysis.consistency
     ids = [str(i) for i in consistency.index]
@@ -55,7 +60,7 @@ def _people(analysis: Any, names: Mapping[Any, str] | None) -> pd.DataFrame:
     several = analysis.clusters.nunique() > 1
     return pd.DataFrame(
         {
-            "participant": list(participant_labels(ids, names).values()),
+            "participant": list(participant_labels(ids, names, show_ids=show_ids).values()),
             "organisation": [
                 ORGANISATION_WORDS.get(str(o), str(o)) for o in consistency["organisation"]
             ],
@@ -73,7 +78,9 @@ def _side_colour(frame: pd.DataFrame) -> alt.Color:
     return parts.category_colour("organisation", present, "Organisation")
 
 
-def participant_weights(analysis: Any, *, names: Mapping[Any, str] | None = None) -> Any:
+def participant_weights(
+    analysis: Any, *, names: Mapping[Any, str] | None = None, show_ids: bool = True
+) -> Any:
     """Each participant's weight of each criterion [%] as a dot; the group's as a black tick.
 
     Parameters
@@ -82,6 +89,8 @@ def participant_weights(analysis: Any, *, names: Mapping[Any, str] | None = None
         From ``alliancekit.group.analyse_disagreement`` (or ``GroupDecisionResult.disagreement``).
     names : Mapping, optional
         Participant id -> name (e.g. people.csv's ``name``).
+    show_ids : bool
+        Write the participant id after each name ("Farah Memon (P01)").
 
     Criteria are listed by group weight, largest first; dots are coloured by organisation and
     shaped by cluster, so a camp that cuts across organisations shows.
@@ -89,7 +98,7 @@ def participant_weights(analysis: Any, *, names: Mapping[Any, str] | None = None
     group = analysis.group
     criteria = [str(c) for c in group.weights.sort_values(ascending=False).index]
     labels = criterion_labels(criteria)
-    people = _people(analysis, names)
+    people = _people(analysis, names, show_ids)
     keep = [str(p) for p in group.participant_weights.index[group.participant_weights > 0]]
     weights = group.individual.set_axis([str(i) for i in group.individual.index]).loc[keep]
     long = (100 * weights[criteria].astype(float)).rename_axis(
@@ -249,7 +258,9 @@ def side_weights(analysis: Any) -> Any:
     )
 
 
-def partner_support(decision: Any, *, names: Mapping[Any, str] | None = None) -> Any:
+def partner_support(
+    decision: Any, *, names: Mapping[Any, str] | None = None, show_ids: bool = True
+) -> Any:
     """Share of the participants [%] whose portfolio holds each partner; core, borderline or
     exterior by colour.
 
@@ -259,11 +270,13 @@ def partner_support(decision: Any, *, names: Mapping[Any, str] | None = None) ->
         From ``alliancekit.group.group_decision``.
     names : Mapping, optional
         Participant id -> name, for the "chosen by" tooltip.
+    show_ids : bool
+        Write the participant ids after the names in that tooltip.
     """
     sel = decision.selection
     portfolios = decision.portfolios
     people = [c for c in decision.disagreement.consistency.index if c in portfolios.columns]
-    who = participant_labels(people, names)
+    who = participant_labels(people, names, show_ids=show_ids)
     frame = pd.DataFrame(
         {
             "partner_id": [str(i) for i in sel.index],
