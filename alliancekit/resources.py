@@ -23,6 +23,7 @@ NOTEBOOKS = {
     "roadmap": "04_roadmap.ipynb",
     "group": "05_group_decision.ipynb",
     "dashboard": "dashboard.ipynb",
+    "participant": "participant.ipynb",
 }
 
 
