@@ -51,8 +51,10 @@ LOCK_TIMEOUT = 30.0
 _CSS = """
 <style>
 .ak-pair {align-items: center;}
-.ak-pair .widget-label {min-width: 430px;}
+.ak-pair .widget-label {width: 520px; min-width: 520px;}
 .ak-judgement select {min-width: 420px;}
+.ak-footer {position: sticky; bottom: 0; background: white; border-top: 1px solid #ccc;
+            padding: 4px 0; z-index: 10;}
 .ak-consistency-ok {color: #00795a;}
 .ak-consistency-bad {color: #b34700;}
 .ak-criteria td, .ak-criteria th {text-align: left; padding: 2px 8px; vertical-align: top;}
@@ -277,7 +279,11 @@ class ParticipantPage(widgets.VBox):
         )
         self.consistency = widgets.HTML().add_class("ak-consistency")
         self.weights_view = widgets.HTML().add_class("ak-weights")
-        self.submit = widgets.Button(description="Submit my answers", button_style="primary")
+        self.submit = widgets.Button(
+            description="Submit my answers",
+            button_style="primary",
+            layout=widgets.Layout(width="auto", min_width="180px"),
+        )
         self.submit.add_class("ak-submit")
         self.submit.on_click(self._submit)
         self.status = widgets.HTML().add_class("ak-status")
@@ -288,9 +294,9 @@ class ParticipantPage(widgets.VBox):
             widgets.HTML(_criteria_table(self.criteria)),
             self.mode,
             self._answers,
-            self.consistency,
-            self.weights_view,
-            widgets.HBox([self.submit, self.status]),
+            widgets.VBox(
+                [self.consistency, self.weights_view, widgets.HBox([self.submit, self.status])]
+            ).add_class("ak-footer"),
         ]
         self._switch()
 
