@@ -78,6 +78,20 @@ def _side_colour(frame: pd.DataFrame) -> alt.Color:
     return parts.category_colour("organisation", present, "Organisation")
 
 
+def _dots(name: str, frame: pd.DataFrame, x: alt.X, y: alt.Y, *tips: tuple) -> alt.Chart:
+    """One dot per person: colour = organisation, shape = cluster, tooltips who and ``tips``."""
+    dots = parts.source(name).mark_point(filled=True, size=75, opacity=0.85)
+    return dots.encode(
+        x=x,
+        y=y,
+        color=_side_colour(frame),
+        shape=alt.Shape("cluster:N", title="Like-minded cluster"),
+        tooltip=parts.tooltip_of(
+            ("participant:N", "Participant"), ("organisation:N", "Organisation"), *tips
+        ),
+    )
+
+
 def participant_weights(
     analysis: Any, *, names: Mapping[Any, str] | None = None, show_ids: bool = True
 ) -> Any:
@@ -112,19 +126,14 @@ def participant_weights(
     )
     y = alt.Y("criterion:N", sort=[labels[c] for c in criteria], title="Criterion")
     x = alt.X("weight:Q", title="Weight [%]", scale=alt.Scale(zero=True))
-    dots = parts.source("people").mark_point(filled=True, size=70, opacity=0.85)
-    dots = dots.encode(
-        x=x,
-        y=y,
-        color=_side_colour(long),
-        shape=alt.Shape("cluster:N", title="Like-minded cluster"),
-        tooltip=parts.tooltip_of(
-            ("participant:N", "Participant"),
-            ("organisation:N", "Organisation"),
-            ("cluster:N", "Cluster"),
-            ("criterion:N", "Criterion"),
-            ("weight:Q", "Weight [%]", ".1f"),
-        ),
+    dots = _dots(
+        "people",
+        long,
+        x,
+        y,
+        ("cluster:N", "Cluster"),
+        ("criterion:N", "Criterion"),
+        ("weight:Q", "Weight [%]", ".1f"),
     )
     ticks = parts.source("group").mark_tick(color=INK, thickness=3, size=18)
     ticks = ticks.encode(
@@ -195,18 +204,7 @@ def judgement_spread(
         axis=alt.Axis(values=[-8, -6, -4, -2, 0, 2, 4, 6, 8], labelExpr=label),
     )
     y = alt.Y("pair:N", sort=order, title="Pair of criteria")
-    dots = parts.source("answers").mark_point(filled=True, size=80, opacity=0.8)
-    dots = dots.encode(
-        x=x,
-        y=y,
-        color=_side_colour(long),
-        shape=alt.Shape("cluster:N", title="Like-minded cluster"),
-        tooltip=parts.tooltip_of(
-            ("participant:N", "Participant"),
-            ("organisation:N", "Organisation"),
-            ("said:N", "Said"),
-        ),
-    )
+    dots = _dots("answers", long, x, y, ("said:N", "Said"))
     middle = parts.source("middle").mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="x:Q")
     return parts.finish(
         parts.layer(middle, dots, width=parts.WIDTH, height=alt.Step(30)),

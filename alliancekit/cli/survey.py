@@ -150,37 +150,23 @@ def run_live(args: argparse.Namespace) -> int:
     ratio updated live, and stores the answer in the workspace's responses/ folder (one file per
     person, written atomically, so people submitting at once lose nothing).
     """
-    import signal
-    import time
-
-    from alliancekit.app import serve
+    from alliancekit.app import run_forever
     from alliancekit.group import PEOPLE_FILE, load_participants
     from alliancekit.resources import notebook_path
     from alliancekit.widgets.participant import WORKSPACE_ENV, check_writable, participant_links
 
     folder = check_writable(args.workspace)  # never a bundled sample
     people = load_participants(folder / PEOPLE_FILE)
-    server = serve(
+
+    def announce(server: Any) -> str:
+        links = participant_links(server.url, server.token, people)
+        lines = [f"participant page running at {server.url} (pid {server.pid}; Ctrl-C to stop)"]
+        lines += [f"  {p.name} ({p.participant_id}): {links[p.participant_id]}" for p in people]
+        return "\n".join(lines) + "\n"
+
+    return run_forever(
         port=args.port or None,
         notebook=notebook_path("participant"),
         env={WORKSPACE_ENV: str(folder)},
+        announce=announce,
     )
-    links = participant_links(server.url, server.token, people)
-    print(f"participant page running at {server.url} (pid {server.pid}; Ctrl-C to stop)")
-    for person in people:
-        print(f"  {person.name} ({person.participant_id}): {links[person.participant_id]}")
-    print("", flush=True)
-
-    def _terminate(signum: int, frame: object) -> None:
-        raise SystemExit(0)
-
-    previous = signal.signal(signal.SIGTERM, _terminate)  # a SIGTERM stops Voila too
-    try:
-        while server.running():
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.stop()
-    return common.EXIT_OK

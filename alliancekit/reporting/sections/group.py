@@ -12,25 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from alliancekit.errors import DataValidationError
-from alliancekit.reporting.sections.base import (
-    ReportSection,
-    as_figure,
-    charts_module,
-    escape,
-    section,
-)
+from alliancekit.reporting.sections.base import ReportSection, as_figure, charts_module, escape
+from alliancekit.reporting.sections.base import section as _section
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
 
 __all__ = ["group_view"]
 
-_SIDE_WORDS = {
-    "own": "own organisation",
-    "partner": "partner organisation",
-    "other": "others",
-    "": "unlisted",
-}
+_SIDE_WORDS = {"own": "own organisation", "partner": "partner organisation", "other": "others"}
 
 
 def _criterion(code: str) -> str:
@@ -47,8 +37,9 @@ def _names(people: list[str], names: dict[str, str]) -> str:
 
 def _who_answered(answers: Any, names: dict[str, str], org: str) -> str:
     sides = answers.organisation().value_counts()
+    words = {**_SIDE_WORDS, "own": escape(org)}
     parts = [
-        f"{n} from {escape(org) if side == 'own' else 'the ' + _SIDE_WORDS.get(side, side)}"
+        f"{n} from {words[side] if side == 'own' else 'the ' + words.get(side, 'unlisted')}"
         for side, n in sides.items()
     ]
     return (
@@ -213,7 +204,7 @@ def group_view(ws: Workspace, method: str = "aij") -> ReportSection | None:
     try:
         answers = load_responses(folder)
     except DataValidationError as exc:
-        return section(
+        return _section(
             "group view",
             heading,
             "<p>The participants' answers could not be read, so this section is left out "
@@ -232,7 +223,7 @@ def group_view(ws: Workspace, method: str = "aij") -> ReportSection | None:
 
     weights_fig = group_charts.participant_weights(analysis, names=names, show_ids=False)
     support_fig = group_charts.partner_support(decision, names=names, show_ids=False)
-    return section(
+    return _section(
         "group view",
         heading,
         _who_answered(answers, names, ws.organization.name),
