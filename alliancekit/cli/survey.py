@@ -152,8 +152,8 @@ def run_live(args: argparse.Namespace) -> int:
     """
     from alliancekit.app import run_forever
     from alliancekit.group import PEOPLE_FILE, load_participants
+    from alliancekit.group.live import WORKSPACE_ENV, check_writable, participant_links
     from alliancekit.resources import notebook_path
-    from alliancekit.widgets.participant import WORKSPACE_ENV, check_writable, participant_links
 
     folder = check_writable(args.workspace)  # never a bundled sample
     people = load_participants(folder / PEOPLE_FILE)
