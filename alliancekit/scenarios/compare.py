@@ -149,6 +149,9 @@ class ScenarioComparison(Result):
                 f"coverage {row['coverage']:.0%}"
             )
         for name, row in self.differences.iterrows():
+            if row["note"]:
+                lines.append(f"{name} vs {row['baseline']}: {row['note']}")
+                continue
             lines.append(
                 f"{name} vs {row['baseline']}: in {row['partners_in'] or 'none'}; "
                 f"out {row['partners_out'] or 'none'}"
