@@ -37,6 +37,7 @@ portfolio: select_portfolio plan_portfolio efficient_frontier explain_selection
            portfolio_robustness GroupLimit PortfolioResult FrontierResult RobustnessResult
            diagnose_infeasibility Constraint ConstraintKind Sense PlanOptions set_solver_log
            alternative_portfolios AlternativesResult limit_values LimitValuesResult
+           budget_headroom BudgetHeadroom
 review: review_alliances ReviewPolicy ReviewResult decision_sensitivity
 roadmap: plan_roadmap RoadmapResult explain_roadmap
 scenarios: Scenario ScenarioComparison ScenarioConflictError ScenarioRun list_scenarios

@@ -14,6 +14,8 @@ Layers, lowest first (a module imports only from those above it):
 - ``diagnose``: infeasibility as a finding (deletion filter, relaxations, message in words);
 - ``solve``: ``select_portfolio`` and ``solve_problem``;
 - ``plan_stages`` and ``plan``: ``plan_portfolio`` from a ``Workspace`` (``PlanOptions``);
+- ``headroom``: the annual budget headroom before and after the decisions and after the
+  re-plan (``budget_headroom``, one definition for the app, notebooks and reports);
 - ``explain``, ``frontier``, ``robustness``: re-solves that explain and stress a selection;
 - ``alternatives`` and ``limit_values``: near-optimal alternatives and what each limit is worth,
   for a plan or (through its ``Source``) a roadmap (docs/method.md §12).
@@ -33,6 +35,7 @@ from alliancekit.portfolio.constraints import Constraint, ConstraintKind, GroupL
 from alliancekit.portfolio.diagnose import diagnose_infeasibility
 from alliancekit.portfolio.explain import explain_selection
 from alliancekit.portfolio.frontier import efficient_frontier
+from alliancekit.portfolio.headroom import BudgetHeadroom, budget_headroom
 from alliancekit.portfolio.inputs import make_problem
 from alliancekit.portfolio.limit_values import LimitValuesResult, limit_values
 from alliancekit.portfolio.milp import set_solver_log
@@ -56,6 +59,7 @@ __all__ = [
     "SOLVERS",
     "SOLVER_LOG",
     "AlternativesResult",
+    "BudgetHeadroom",
     "Constraint",
     "ConstraintKind",
     "FrontierResult",
@@ -70,6 +74,7 @@ __all__ = [
     "Solver",
     "Wording",
     "alternative_portfolios",
+    "budget_headroom",
     "diagnose_infeasibility",
     "efficient_frontier",
     "explain_selection",

@@ -9,6 +9,7 @@ knockout wording, GROW flags.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -20,6 +21,7 @@ from alliancekit.model import Decision, Workspace
 from alliancekit.portfolio import plan_stages as stages
 from alliancekit.portfolio.constraints import ConstraintKind, GroupLimit
 from alliancekit.portfolio.evaluate import screened_by
+from alliancekit.portfolio.headroom import limit_headroom
 from alliancekit.portfolio.inputs import bad, make_problem
 from alliancekit.portfolio.options import Objective, PlanOptions
 from alliancekit.portfolio.problem import PortfolioProblem
@@ -227,10 +229,8 @@ def _grow_flags(
     unit = f" {plan.money_label}" if plan.money_label else ""
 
     def headroom(column: str) -> float | None:
-        c = result.problem.find(ConstraintKind.LIMIT, column)
-        if c is None:
-            return None
-        return float(result.totals.loc[c.key, "cap"] - result.totals.loc[c.key, "used"])
+        value = limit_headroom(result, column)
+        return None if math.isnan(value) else value
 
     annual, one_off = headroom("cost_annual"), headroom("cost_one_off")
     flags: dict[str, tuple[str, ...]] = {}
