@@ -190,8 +190,10 @@ def _differences(overview: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFram
             "partners_out": ", ".join(selection.loc[was & ~now, "name"]) if both else "",
             "note": "" if both else "no feasible portfolio in one of the two",
         }
+        same = both and a["objective_name"] == b["objective_name"]  # else not comparable
         for col in _CHANGED:
-            row[f"change_{col}"] = float(b[col]) - float(a[col]) if both else float("nan")
+            ok = same if col == "objective" else both
+            row[f"change_{col}"] = float(b[col]) - float(a[col]) if ok else float("nan")
         rows.append(row)
     columns = ["scenario", "baseline", "partners_in", "partners_out", "note"]
     columns += [f"change_{c}" for c in _CHANGED]

@@ -97,6 +97,9 @@ def apply_changes(ws: Workspace, edits: Iterable[Edit], *, where: str = "") -> W
     from alliancekit.workspace.readers import RawOrg, path_text
 
     org_raw, tables = _raw_from_workspace(ws)
+    for t in tables.values():
+        if t is not None:
+            t.label = f"{where}{t.label}"
     org = copy.deepcopy(org_raw.data)
     row_ids: dict[tuple[str, int], str] = {}
     bad: list[Problem] = []

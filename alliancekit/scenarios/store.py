@@ -226,7 +226,8 @@ def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 def _flow(value: Any) -> str:
     """A value as one line of YAML flow text (``12``, ``[B03, B07]``, ``null``, ``{}``)."""
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).strip()
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
+    return text.strip().removesuffix("\n...").strip()
 
 
 def _unflatten(rows: list[tuple[int, str, Any]]) -> tuple[dict, dict[tuple, int]]:
