@@ -29,16 +29,23 @@ HEADINGS = (
     "Settings and assumptions",
 )
 _TOP_PARTNERS = 8
+#: Settings the brief's title line already gives.
+_IN_TITLE = ("Organization", "Workspace", "Generated", "Scenario", "Scenario description")
+#: The reported objective in words.
+_OBJECTIVE_WORDS = {
+    "expected_npv": "risk-adjusted value, sum of E[NPV],",
+    "score": "total score (0–100 per partner)",
+}
 
 _CSS = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 10mm; }
 * { box-sizing: border-box; }
-body { font: 9pt/1.3 "DejaVu Sans", Arial, sans-serif; color: #1b1b1b; margin: 0; }
-h1 { font-size: 15pt; margin: 0 0 2pt; }
-h2 { font-size: 10.5pt; margin: 8pt 0 3pt; border-bottom: 1px solid #9bb; color: #124; }
+body { font: 7.5pt/1.2 "DejaVu Sans", Arial, sans-serif; color: #1b1b1b; margin: 0; }
+h1 { font-size: 13pt; margin: 0 0 2pt; }
+h2 { font-size: 9pt; margin: 5pt 0 2pt; border-bottom: 1px solid #9bb; color: #124; }
 p.sub { margin: 0 0 6pt; color: #444; }
 table { border-collapse: collapse; width: 100%; }
-th, td { padding: 1.5pt 4pt; border-bottom: 1px solid #ddd; text-align: left;
+th, td { padding: 1pt 3pt; border-bottom: 1px solid #ddd; text-align: left;
          vertical-align: top; }
 th { background: #e8eef4; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
@@ -53,7 +60,9 @@ section { break-inside: avoid; }
 def _num(v: object, unit_fmt: str = "{:,.2f}") -> str:
     if isinstance(v, bool) or v is None:
         return "" if v is None else ("yes" if v else "no")
-    if isinstance(v, (int, float)):
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
         return unit_fmt.format(v)
     return html.escape(str(v))
 
@@ -70,6 +79,13 @@ def _table(t: Table, columns: list[int] | None = None, limit: int | None = None)
             cells.append(f"<td{cls}>{_num(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _partners(run: object, alliance_ids: tuple[str, ...]) -> str:
+    """Alliances by their partner's name (escaped), ``none`` for none."""
+    ws = run.workspace  # type: ignore[attr-defined]
+    names = [ws.alliance(a).partner_name if a in ws.alliance_ids else a for a in alliance_ids]
+    return html.escape(", ".join(names) or "none")
 
 
 def brief_html(
@@ -96,15 +112,14 @@ def brief_html(
         names = [run.workspace.candidate(i).name for i in plan.selected]
         items = "".join(f"<li>{html.escape(n)}</li>" for n in names) or "<li>none</li>"
         unit = f" {money}" if plan.money_label else ""
+        what = _OBJECTIVE_WORDS.get(plan.objective_name, plan.objective_name)
         rec = (
-            f"<p>Choose <b>{len(names)}</b> new partner(s); {html.escape(plan.objective_name)} "
+            f"<p>Choose <b>{len(names)}</b> new partner(s); {html.escape(what)} "
             f"{plan.objective_value:,.1f}{html.escape(unit)}.</p><ul>{items}</ul>"
         )
         if plan.kept or plan.exited:
-            rec += (
-                f'<p class="small">Existing alliances kept: {", ".join(plan.kept) or "none"}; '
-                f"exited: {', '.join(plan.exited) or 'none'}.</p>"
-            )
+            kept, exited = _partners(run, plan.kept), _partners(run, plan.exited)
+            rec += f"<p>Existing alliances kept: {kept}; ended: {exited}.</p>"
     portfolio = sheets["Portfolio"]
     totals = portfolio[1] if len(portfolio) > 1 else portfolio[0]
     ranked = sheets["Ranked partners"][0]
@@ -113,7 +128,11 @@ def brief_html(
     key_settings = Table(
         settings.title,
         settings.header,
-        [r for r in settings.rows if not str(r[0]).startswith("Weight ")][:16],
+        [
+            r
+            for r in settings.rows
+            if str(r[0]) not in _IN_TITLE and not str(r[0]).startswith("Weight ")
+        ][:14],
         settings.formats,
     )
     body = f"""
@@ -127,7 +146,7 @@ def brief_html(
 <section><h2>{HEADINGS[2]}</h2>{_table(ranked, [0, 1, 3, 4, 5, 7, 9], _TOP_PARTNERS)}
 <p class="small">Top {_TOP_PARTNERS} of {len(ranked.rows)} candidates by score.</p></section>
 <div class="cols">
-<section><h2>{HEADINGS[3]}</h2>{_table(review, [0, 2, 3, 5] if len(review.header) > 5 else None)}
+<section><h2>{HEADINGS[3]}</h2>{_table(review, [1, 2, 3, 5] if len(review.header) > 5 else None)}
 </section>
 <section><h2>{HEADINGS[4]}</h2>{_table(key_settings)}</section>
 </div>

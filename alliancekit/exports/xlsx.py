@@ -31,6 +31,14 @@ from alliancekit.workspace.cells import csv_text
 __all__ = ["Table", "export_xlsx", "workbook_tables"]
 
 _MONEY = "#,##0.00"
+#: The objectives in words (docs/method.md §4).
+_OBJECTIVES = {
+    "expected_npv": "risk-adjusted value (sum of E[NPV])",
+    "score": "total score",
+    "blend": "blend of value and score",
+    "mean_cvar": "value minus a tail-loss penalty (CVaR)",
+    "coverage": "value plus a reward for closing capability gaps",
+}
 _SHARE = "0.00"
 _INT = "0"
 
@@ -62,8 +70,8 @@ def _settings(run: ScenarioRun) -> Table:
         ["Scenario", s.name, ""],
         ["Scenario description", s.description, ""],
         ["Generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), ""],
-        ["Scoring method", st.method, ""],
-        ["Objective", str(plan.objective.value), ""],
+        ["Scoring method", st.method.replace("_", " "), ""],
+        ["Objective", _OBJECTIVES.get(str(plan.objective.value), str(plan.objective.value)), ""],
         ["Annual budget", given(plan.budget_annual, org.budget_annual), f"{money}/yr"],
         ["One-off budget", given(plan.budget_one_off, org.budget_one_off), money],
         ["Risk appetite", str(given(plan.risk_appetite, org.risk_appetite.value)), ""],
