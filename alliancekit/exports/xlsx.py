@@ -10,7 +10,6 @@ written as text (``workspace.cells.csv_text``, the CSV guard); the header rows a
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -426,7 +425,7 @@ def export_xlsx(
     """
     import openpyxl
 
-    from alliancekit.workspace.write import apply_umask
+    from alliancekit.scenarios.store import save_book
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -434,12 +433,4 @@ def export_xlsx(
     book.remove(book.active)
     for name, blocks in workbook_tables(ws, scenario, comparison).items():
         _write_sheet(book.create_sheet(name[:31]), blocks)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp.xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        apply_umask(Path(tmp))
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return target
+    return save_book(book, target)

@@ -305,13 +305,14 @@ def _sheet_rows(scenarios: dict[str, Scenario]) -> list[list[str]]:
     return rows
 
 
-def write_scenario_sheet(path: Path, scenarios: dict[str, Scenario], into: Path | None = None):
+def write_scenario_sheet(
+    path: Path, scenarios: dict[str, Scenario], into: Path | None = None
+) -> None:
     """Rewrite the ``scenarios`` sheet of workbook ``path`` (atomically: a temporary copy
     renamed into place); ``into`` writes the result there instead (used by EditSession)."""
     import openpyxl
 
     from alliancekit.workspace.cells import csv_text
-    from alliancekit.workspace.write import apply_umask
 
     book = openpyxl.load_workbook(path)
     if SCENARIO_SHEET in book.sheetnames:
@@ -321,7 +322,14 @@ def write_scenario_sheet(path: Path, scenarios: dict[str, Scenario], into: Path 
         sheet.append(_HEADER)
         for row in _sheet_rows(scenarios):
             sheet.append([csv_text(c) for c in row])  # text never becomes a formula
-    target = into or path
+    save_book(book, into or path)
+
+
+def save_book(book: Any, target: Path) -> Path:
+    """Save an openpyxl workbook to ``target`` atomically (a temporary file beside it, given
+    the umask's permissions, then renamed into place)."""
+    from alliancekit.workspace.write import apply_umask
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp.xlsx", dir=target.parent)
     os.close(fd)
     try:
@@ -330,6 +338,7 @@ def write_scenario_sheet(path: Path, scenarios: dict[str, Scenario], into: Path 
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
+    return target
 
 
 # -- the API ----------------------------------------------------------------------------------
