@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if args.previous_period:
         previous = review_alliances(ws, period=args.previous_period, policy=policy)
     if args.format != "json":
+        if scenario is not None:
+            print(f"scenario: {scenario.name}")
         _print_review(ws, result, previous)
         return common.EXIT_OK
     out = result.to_dict()

@@ -89,5 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         common.print_json(result.to_dict())
     else:
+        if settings is not None:
+            print(f"scenario: {settings.name}")
         _print_table(ws, result)
     return common.EXIT_OK

@@ -156,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
     settings.update(review=review, time_limit=args.time_limit)
     objective = str(settings.get("objective", "expected_npv"))
     if args.format != "json":
+        if scenario is not None:
+            print(f"scenario: {scenario.name}")
         _print_plan(ws, plan_portfolio(ws, **settings), objective)
         return common.EXIT_OK
     with _stdout_to_stderr():
