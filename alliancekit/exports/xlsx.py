@@ -185,16 +185,8 @@ def _portfolio(run: ScenarioRun) -> list[Table]:
             None,
         ]
     )
-    rows.append(
-        [
-            f"Objective: {plan.objective_name}{unit}",
-            "",
-            float(plan.objective_value),
-            None,
-            None,
-            None,
-        ]
-    )
+    what = _OBJECTIVES.get(plan.objective_name, plan.objective_name)
+    rows.append([f"Objective: {what}{unit}", "", float(plan.objective_value), None, None, None])
     chosen = Table("Selected partners", header, rows, [None, None, _MONEY, _MONEY, _MONEY, _SHARE])
     t = plan.totals
     totals = Table(
