@@ -398,3 +398,30 @@ def test_report_runs_under_a_scenario(tmp_path: Path) -> None:
     assert dict(zip(log["alliance_id"], log["decision"], strict=True)) == expected
     assert expected != review_alliances(load_workspace(ws)).table["decision"].to_dict()
     shutil.rmtree(out)
+
+
+def test_two_edit_sessions_saving_at_once_one_wins_whole(owned: Path) -> None:
+    import threading
+
+    sessions = [EditSession(owned), EditSession(owned)]
+    for cost, s in zip((11, 12), sessions, strict=True):
+        s.set("candidates", "B02", "cost_annual", cost)
+        s.set("organization", None, "budget_annual", 60 + cost)
+    outcomes: list[str] = []
+
+    def save(s: EditSession) -> None:
+        try:
+            s.save()
+            outcomes.append("saved")
+        except WorkspaceConflictError:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(s,)) for s in sessions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    back = load_workspace(owned)  # one session's edits, both of them, never a mixture
+    cost = back.candidate("B02").cost_annual
+    assert cost in (11, 12) and back.organization.budget_annual == 60 + cost
