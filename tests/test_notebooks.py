@@ -151,6 +151,7 @@ def test_02_select_portfolio_runs(tmp_path: Path) -> None:
     assert "selected: A02, A03, A05, A07, A12, A13" in html
     assert "exited: AL-A4" in html
     assert len(_charts(nb)) >= 3
+    assert "Scenario comparison" in html and "roomy" in html  # issue 16: scenarios section
 
 
 @pytest.mark.notebook

@@ -27,6 +27,13 @@ def register(sub: Any) -> None:
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="reports run in parallel")
     common.scheduler_option(p)
     common.seconds_option(p, "--timeout", 600.0, "longest time one notebook cell may run")
+    p.add_argument(
+        "--scenario",
+        default=None,
+        metavar="NAME",
+        help="report under a scenario saved in the workspace (published as "
+        "<workspace>-scenario-<NAME>)",
+    )
     common.format_option(p, "the published files and any failures")
 
 
@@ -126,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         scheduler=args.scheduler,
         progress=sys.stderr.isatty(),
+        **({"scenario": args.scenario} if args.scenario else {}),
     )
     status = max((err.exit_code for _, err in batch.failures), default=common.EXIT_OK)
     if args.format == "json":
