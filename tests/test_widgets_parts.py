@@ -144,6 +144,7 @@ LAYERS = (
     "ahp",
     "frontier",
     "upload",
+    "participant",
     "scoring",
     "portfolio",
     "review",

@@ -40,6 +40,13 @@ def register(sub: Any) -> None:
         "quarter's review to follow up (your own workspace folder or workbook; bundled samples "
         "are refused)",
     )
+    p.add_argument(
+        "--scenario",
+        default=None,
+        metavar="NAME",
+        help="report under a scenario saved in the workspace (published as "
+        "<workspace>-scenario-<NAME>)",
+    )
     common.format_option(p, "the published files and any failures")
 
 
@@ -145,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
         pdf=args.pdf,
         record_actions=args.record_actions,
+        **({"scenario": args.scenario} if args.scenario else {}),
     )
     status = max((err.exit_code for _, err in batch.failures), default=common.EXIT_OK)
     if args.format == "json":

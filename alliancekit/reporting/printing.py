@@ -99,7 +99,7 @@ def print_pdf(html: Path, pdf: Path, *, header: str = "", footer: str = "") -> P
     html : Path
         A self-contained HTML page (a report, a brief).
     pdf : Path
-        Where to write the PDF (replaced atomically; its folder must exist).
+        Where to write the PDF (replaced atomically; its folder is created if need be).
     header : str
         Text printed at the top right of every page (e.g. the workspace and period).
     footer : str
@@ -121,6 +121,7 @@ def print_pdf(html: Path, pdf: Path, *, header: str = "", footer: str = "") -> P
         raise ReportError(f"cannot print the PDF: {html} does not exist")
     browser = chromium_executable()
     source = html.read_text(encoding="utf-8")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".ak-print-", dir=pdf.parent) as tmp:
         page = Path(tmp) / html.name
         page.write_text(_with_margins(source, header, footer), encoding="utf-8")

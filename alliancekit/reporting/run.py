@@ -146,6 +146,7 @@ class _Job:
     previous_period: str | None
     notebook: Path
     out_root: Path
+    scenario: str | None = None  # a scenario saved in the workspace (issue 16)
 
     @property
     def ws_root(self) -> Path:
@@ -214,6 +215,7 @@ def _prepare(
     previous_period: str | None,
     notebook: str | os.PathLike[str] | None,
     out_dir: str | os.PathLike[str],
+    scenario: str | None = None,
 ) -> _Job:
     """Load and check everything before any folder or lock file is created."""
     from alliancekit.workspace import load_workspace, resolve_workspace_path
@@ -221,11 +223,17 @@ def _prepare(
     ws_path = resolve_workspace_path(workspace).resolve()
     ws = load_workspace(ws_path)
     name = report_folder_name(ws_path)
+    if scenario is not None:  # a scenario's report never replaces the workspace's own
+        from alliancekit.scenarios import apply_scenario
+
+        ws, settings = apply_scenario(ws, scenario)
+        name = safe_name(f"{name}-scenario-{scenario}")
+        period = settings.period if str(period).strip().lower() == "latest" else period
     period_r, previous_r = _resolve_periods(ws, period, previous_period, ws_path)
     nb_path = _notebook(notebook)
     if not nb_path.is_file():
         raise ReportError(f"report notebook not found: {nb_path}", workspace=name)
-    job = _Job(ws, ws_path, name, period_r, previous_r, nb_path, Path(out_dir).resolve())
+    job = _Job(ws, ws_path, name, period_r, previous_r, nb_path, Path(out_dir).resolve(), scenario)
     with _writing(job.ws_root, name):
         job.ws_root.mkdir(parents=True, exist_ok=True)
     return job
@@ -249,6 +257,8 @@ def _execute_and_collect(
         "policy": policy,
         "results_path": str(tmp / "results.json"),
     }
+    if job.scenario is not None:
+        parameters["scenario"] = job.scenario
     try:
         execute_notebook(job.notebook, executed, parameters, cwd=tmp, **execution)
         return saved_review_rows(tmp / "results.json", job.ws, job.period)
@@ -344,6 +354,7 @@ def run_report(
     lock_timeout: float = 600.0,
     pdf: bool = False,
     record_actions: bool = False,
+    scenario: str | None = None,
 ) -> ReportRun:
     """Run the review report for one workspace and period and publish it under ``out_dir``.
 
@@ -379,6 +390,10 @@ def run_report(
         After publishing, append the report's new actions (section 9: one per alliance, due
         next quarter) to the workspace's ``actions`` table, so the next review follows them up
         (``workspace.actions.append_actions``; bundled samples are refused before the run).
+    scenario : str, optional
+        A scenario saved in the workspace: its overrides, review policy (under ``policy``) and
+        period (for ``"latest"``) apply, and the report is published under
+        ``<out_dir>/<workspace>-scenario-<name>/`` so the workspace's own reports stay.
 
     Returns
     -------
@@ -404,7 +419,14 @@ def run_report(
         from alliancekit.workspace.actions import refuse_bundled
 
         refuse_bundled(workspace)  # before anything is run or written
-    job = _prepare(workspace, period, previous_period, notebook, out_dir)
+    if scenario is not None:
+        from alliancekit.scenarios import load_scenario
+
+        overrides = {
+            **policy_overrides(dict(load_scenario(workspace, scenario).review_policy)),
+            **overrides,
+        }
+    job = _prepare(workspace, period, previous_period, notebook, out_dir, scenario)
     lock = job.ws_root / f".{job.period}.lock"
     execution = {"timeout": timeout, "kernel_name": kernel_name, "progress": progress}
     log = job.ws_root / "decisions.csv"

@@ -23,6 +23,7 @@ from alliancekit.reporting.sections.decisions import (
     decision_rationale,
     previous_review,
 )
+from alliancekit.reporting.sections.group import group_view
 from alliancekit.reporting.sections.performance import health_table, scorecard
 from alliancekit.reporting.sections.portfolio import (
     portfolio_overview,
@@ -45,6 +46,7 @@ __all__ = [
     "executive_brief",
     "executive_summary",
     "gives_and_gets",
+    "group_view",
     "health_chart",
     "health_table",
     "kpi_charts",
