@@ -128,6 +128,7 @@ class Dashboard(widgets.VBox):
         self._folders = UploadFolders()
         self.workspace: Workspace | None = None
         self.views: dict[str, widgets.Widget] = {}
+        self._tab_index: int | None = None
         self.scoring: ScoringExplorer | None = None
         self.portfolio: PortfolioExplorer | None = None
         self.review: ReviewExplorer | None = None
@@ -182,6 +183,7 @@ class Dashboard(widgets.VBox):
 
     def _loading(self, name: str) -> None:
         """Take the old workspace off the screen at once and say what is loading."""
+        self._tab_index = self.tabs.selected_index
         self.tabs.children = ()
         self.title.value = _title_html(name)
         self.status.value = (
@@ -218,7 +220,7 @@ class Dashboard(widgets.VBox):
         self._build(ws)
 
     def _build(self, ws: Workspace) -> None:
-        selected = self.tabs.selected_index
+        selected = self.tabs.selected_index if self.tabs.children else self._tab_index
         for old in self.views.values():  # the old tabs stop listening to the state
             listener = getattr(old, "_on_state", None)
             if listener is not None:
