@@ -164,7 +164,7 @@ def test_ahp_warns_before_applying_inconsistent_weights(app: Dashboard) -> None:
     ahp.cells[("C2", "C3")].value = 9.0
     ahp.cells[("C1", "C3")].value = 1.0 / 9.0
     assert ahp.result.cr > 0.10
-    row, col, suggested, after = ahp.worst
+    *_, after = ahp.worst
     assert after < ahp.result.cr
     assert any("ak-ahp-worst" in box._dom_classes for box in ahp.rows.values())
     assert "Capability complementarity (C1)" in ahp.hint.value or "(C" in ahp.hint.value

@@ -146,7 +146,8 @@ def guide_html(exc: InfeasiblePortfolioError, state: SessionState) -> str:
         else "Relax one of these settings, or add a partner to the workspace."
     )
     return (
-        '<div class="ak-msg-error ak-guide" role="alert"><b>No portfolio meets all your settings.</b> '
+        '<div class="ak-msg-error ak-guide" role="alert">'
+        "<b>No portfolio meets all your settings.</b> "
         f"These cannot all hold: {html.escape(what)}."
         + (f"<br>Why: {html.escape(why)}" if why else "")
         + f"<br>{html.escape(tail)}</div>"
