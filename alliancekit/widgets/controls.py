@@ -44,7 +44,7 @@ def fixed(width: str) -> widgets.Layout:
 
 def flex() -> widgets.Layout:
     """Layout of the result column: takes the room the control column leaves."""
-    return widgets.Layout(flex="1 1 auto", min_width="0")
+    return widgets.Layout(flex="1 1 360px", min_width="0")
 
 
 def slider(
@@ -57,6 +57,7 @@ def slider(
     css_class: str,
     integer: bool = False,
     label_width: str = "150px",
+    width: str = WIDE,
 ) -> widgets.FloatSlider | widgets.IntSlider:
     """A labelled, ``WIDE`` slider over [``lo``, ``hi``] that reports on release.
 
@@ -80,7 +81,7 @@ def slider(
         description=description,
         continuous_update=False,
         style={"description_width": label_width},
-        layout=widgets.Layout(width=WIDE),
+        layout=widgets.Layout(width=width),
         **steps,
     )
     control.add_class(css_class)
@@ -248,8 +249,8 @@ class WeightSliders(widgets.VBox):
                 tooltip=tooltips.get(c, c),
                 readout_format=".2f",
                 continuous_update=False,
-                style={"description_width": "200px"},
-                layout=widgets.Layout(width="400px"),
+                style={"description_width": "250px"},
+                layout=widgets.Layout(width="440px"),
             )
             s.add_class(f"ak-weight-{c}")
             s.observe(self._moved, names="value")

@@ -29,10 +29,13 @@ CSS = """
 .ak-table table {border-collapse: collapse; font-size: 12px;}
 .ak-table th, .ak-table td {border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: right;}
 .ak-table th {background: #f3f3f3; color: #222;}
-.ak-table td:nth-child(2), .ak-table th:nth-child(2) {text-align: left;}
+.ak-ranking td:nth-child(3), .ak-ranking th:nth-child(3), .ak-knocked-out td,
+.ak-knocked-out th, .ak-partners td:nth-child(2), .ak-partners th:nth-child(2) {text-align: left;}
 .ak-msg-error {color: #b00020; white-space: pre-wrap;}
 .ak-msg-info {color: #333; white-space: pre-wrap;}
-.ak-help {cursor: help; color: #1a4f8b; text-decoration: none; border-bottom: 1px dotted;}
+.ak-help {cursor: help; color: #fff; background: #1a4f8b; border-radius: 50%; display: inline-block;
+  width: 1.3em; height: 1.3em; line-height: 1.3em; text-align: center; font-size: 85%;
+  font-weight: bold; text-decoration: none; margin-left: 4px;}
 .ak-small {font-size: 90%; color: #4a4a4a;}
 .ak-ok {color: #006b3c;}
 .ak-bad {color: #a33b00;}
@@ -55,8 +58,8 @@ def heading_html(title: str, level: int = 3) -> str:
 
 
 def help_html(group: str, key: str) -> str:
-    """An ⓘ that shows the glossary's help for ``key`` on hover and keyboard focus, naming the
-    docs/method.md section that explains it ("" when the glossary does not know it)."""
+    """A "?" badge showing the glossary's help for ``key`` on hover and keyboard focus, naming
+    the docs/method.md section that explains it ("" when the glossary does not know it)."""
     from alliancekit.model import glossary
 
     try:
@@ -67,7 +70,7 @@ def help_html(group: str, key: str) -> str:
     tip = html.escape(text, quote=True)
     return (
         f'<abbr class="ak-help" tabindex="0" title="{tip}" aria-label="{tip}" '
-        f'data-link="{html.escape(t.link, quote=True)}">ⓘ</abbr>'
+        f'data-link="{html.escape(t.link, quote=True)}">?</abbr>'
     )
 
 

@@ -195,6 +195,7 @@ class PortfolioExplorer(Explorer):
             layout=widgets.Layout(width=WIDE),
         )  # fmt: skip
         self._bind(self.objective, "objective", str)
+        self.objective_help = widgets.HTML(self._objective_help())
         options = partner_options(self.workspace)
         self.must_include = PartnerPicker(
             options, "Must include", css_class="ak-must-include",
@@ -263,7 +264,7 @@ class PortfolioExplorer(Explorer):
                 self.avg_risk,
                 self.max_count,
                 self.risk_appetite,
-                widgets.HBox([self.objective, widgets.HTML(self._objective_help())]),
+                widgets.HBox([self.objective, self.objective_help]),
                 self.must_include,
                 self.must_exclude,
                 self.apply_review,
@@ -320,6 +321,8 @@ class PortfolioExplorer(Explorer):
         }
         for name in changed & set(pairs):
             self._show_value(*pairs[name])
+        if "objective" in changed:
+            self.objective_help.value = self._objective_help()
 
     def _settings_line(self) -> str:
         """The settings the shown portfolio was computed for (small print under the list)."""

@@ -97,7 +97,7 @@ class ReviewExplorer(Explorer):
         for name, (label, lo, hi, step) in REVIEW_THRESHOLDS.items():
             s = slider(
                 label, float(thresholds[name]), lo, hi, step,
-                css_class=f"ak-{name.replace('_', '-')}", label_width="290px",
+                css_class=f"ak-{name.replace('_', '-')}", label_width="350px", width="560px",
             )  # fmt: skip
             s.tooltip = glossary.help_text("threshold", name)
             s.observe(lambda ch, n=name: self._set(thresholds={n: float(ch["new"])}), names="value")
@@ -129,7 +129,7 @@ class ReviewExplorer(Explorer):
                             *self.threshold_sliders.values(),
                             self.reset_button,
                         ],
-                        layout=fixed("520px"),
+                        layout=fixed("570px"),
                     ),
                     widgets.VBox(
                         [self.alliance, self.decision_html, self.message, self.headroom_html],

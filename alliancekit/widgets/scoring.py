@@ -102,7 +102,7 @@ class ScoringExplorer(Explorer):
             value=settings.preset if settings.preset in WEIGHT_PRESETS else "",
             description="Weight preset",
             style={"description_width": "110px"},
-            layout=widgets.Layout(width="400px"),
+            layout=widgets.Layout(width="430px"),
         )
         self.preset.observe(self._on_preset, names="value")
         self.method = widgets.Dropdown(
@@ -110,7 +110,7 @@ class ScoringExplorer(Explorer):
             value=settings.method,
             description="Method",
             style={"description_width": "110px"},
-            layout=widgets.Layout(width="400px"),
+            layout=widgets.Layout(width="430px"),
         )
         self._bind(self.method, "method", str)
         self.ahp = AHPGrid(self.criteria, names)
