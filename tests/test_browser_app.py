@@ -60,7 +60,7 @@ def browser(launch_chromium) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, app) -> Iterator[object]:
+def page(browser, app, tmp_path: Path) -> Iterator[object]:
     context = browser.new_context(viewport=VIEWPORT)
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
@@ -71,6 +71,7 @@ def page(browser, app) -> Iterator[object]:
     try:
         yield pg
     finally:
+        pg.screenshot(path=str(tmp_path / "last.png"), full_page=True)  # what the test left
         context.close()
     local = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
     assert requests and not [u for u in requests if not u.startswith(local)], requests[:5]
@@ -91,6 +92,17 @@ def _wait_text(page, selector: str, text: str) -> None:
         "([sel, text]) => [...document.querySelectorAll(sel)]"
         ".some(e => e.offsetParent !== null && e.innerText.includes(text))",
         arg=[selector, text],
+    )
+
+
+def _wait_choice(page, text: str) -> None:
+    """Wait until a visible dropdown shows ``text`` as its choice (ipywidgets writes the
+    spaces of an option as no-break spaces)."""
+    page.wait_for_function(
+        "(text) => [...document.querySelectorAll('select')].some(s => s.offsetParent !== null"
+        " && s.selectedOptions.length"
+        " && s.selectedOptions[0].text.replace(/\\u00a0/g, ' ') === text)",
+        arg=text,
     )
 
 
@@ -136,7 +148,7 @@ def test_weights_in_tab_1_change_the_portfolio_in_tab_2(page, tmp_path: Path) ->
     page.locator(".widget-dropdown select:visible").filter(
         has=page.locator("option", has_text="Maximise the partners")
     ).first.select_option(label="Maximise the partners' scores")
-    _wait_text(page, ".ak-explorer", "Maximise the partners' scores")
+    _wait_choice(page, "Maximise the partners' scores")
     _wait_text(page, ".ak-selected", "A13")  # the score objective with the default weights
     before = _visible(page, ".ak-selected")
     _tab(page, "Score partners")
@@ -145,7 +157,7 @@ def test_weights_in_tab_1_change_the_portfolio_in_tab_2(page, tmp_path: Path) ->
         "() => [...document.querySelectorAll('.ak-weight-C2 .noUi-handle')]"
         ".some(h => h.offsetParent !== null && h.getAttribute('aria-valuenow') === '0.3')"
     )
-    _wait_text(page, ".ak-explorer", "Your own weights")
+    _wait_choice(page, "Your own weights")
     _tab(page, "Select portfolio")
     _wait_text(page, ".ak-selected", "A11")
     after = _visible(page, ".ak-selected")

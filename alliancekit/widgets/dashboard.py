@@ -184,7 +184,7 @@ class Dashboard(widgets.VBox):
     def _loading(self, name: str) -> None:
         """Take the old workspace off the screen at once and say what is loading."""
         self._tab_index = self.tabs.selected_index
-        self.tabs.children = ()
+        self.tabs.layout.display = "none"
         self.title.value = _title_html(name)
         self.status.value = (
             f'<div class="ak-busy" role="status">⏳ Loading {html.escape(name)}…</div>'
@@ -210,8 +210,10 @@ class Dashboard(widgets.VBox):
             self.show(ws)
         except Exception as exc:  # the app must keep running: show, do not raise
             self.status.value = ""
-            if previous is not None and self.workspace is previous and not self.tabs.children:
-                self._build(previous)  # the picked one failed: the previous one stays
+            if previous is not None:  # the picked one failed: the previous one stays
+                self.title.value = _title_html(previous.organization.name)
+                self.tabs.layout.display = None
+                self._tab_index = None
             self.message.error(public_error(exc, {str(self.data_dir.resolve()): "data"}))
 
     def show(self, ws: Workspace) -> None:
@@ -220,7 +222,8 @@ class Dashboard(widgets.VBox):
         self._build(ws)
 
     def _build(self, ws: Workspace) -> None:
-        selected = self.tabs.selected_index if self.tabs.children else self._tab_index
+        selected = self.tabs.selected_index if self._tab_index is None else self._tab_index
+        self._tab_index = None
         for old in self.views.values():  # the old tabs stop listening to the state
             listener = getattr(old, "_on_state", None)
             if listener is not None:
@@ -232,8 +235,10 @@ class Dashboard(widgets.VBox):
             setattr(self, tab.attribute, self.views[tab.attribute])
         self.tabs.children = list(self.views.values())
         self.tabs.titles = tuple(t.title for t in TABS)
-        if selected is not None and selected < len(TABS):
-            self.tabs.selected_index = selected
+        # set it afresh, so the browser shows the tab even where the index did not change
+        self.tabs.selected_index = None
+        self.tabs.selected_index = selected if selected is not None and selected < len(TABS) else 0
+        self.tabs.layout.display = None
         org = ws.organization
         self.title.value = _title_html(org.name)
         self.status.value = ""

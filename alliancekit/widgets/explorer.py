@@ -9,8 +9,9 @@ draws them). Errors never escape a callback: they are kept in ``error`` and show
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -21,7 +22,7 @@ from alliancekit.widgets.controls import MessageArea
 from alliancekit.widgets.markup import heading_html
 from alliancekit.widgets.state import SessionState, SettingConflictError, Settings
 
-__all__ = ["DEBOUNCE", "Debounced", "Explorer", "Snapshot"]
+__all__ = ["BUSY", "DEBOUNCE", "Debounced", "Explorer", "Snapshot"]
 
 #: Seconds a control must be still before the explorer recomputes (in a running kernel).
 DEBOUNCE = 0.05
@@ -88,7 +89,7 @@ class Snapshot:
 
 
 #: The busy line: shown only when an update takes longer than 0.3 s (CSS animation delay).
-_BUSY = (
+BUSY = (
     "<style>@keyframes ak-appear {to {opacity: 1;}}"
     ".ak-busy-on {opacity: 0; animation: ak-appear 0s 0.3s forwards;}</style>"
     '<div class="ak-busy ak-busy-on" role="status">⏳ Working… {what}</div>'
@@ -211,11 +212,8 @@ class Explorer(widgets.VBox):
         first; without a loop both run at once.
         """
         self.error = None
-        self.busy.value = _BUSY.replace("{what}", "")
-        try:
+        with self.working(""):
             self._guarded(self._compute)
-        finally:
-            self.busy.value = ""
         self.update_count += 1
         self._render_pending = True
         try:
@@ -233,8 +231,18 @@ class Explorer(widgets.VBox):
         if not self._render_pending:
             return
         self._render_pending = False
-        self._guarded(self._render)
+        with self.working("drawing the charts"):
+            self._guarded(self._render)
         self.render_count += 1
+
+    @contextlib.contextmanager
+    def working(self, what: str) -> Iterator[None]:
+        """Show "Working… ``what``" (after 0.3 s) while the block runs."""
+        self.busy.value = BUSY.replace("{what}", what)
+        try:
+            yield
+        finally:
+            self.busy.value = ""
 
     def _observe_all(self, controls: Sequence[widgets.Widget]) -> None:
         for control in controls:

@@ -340,15 +340,16 @@ class ScoringExplorer(Explorer):
                 if self.smaa_space.value == "pm20"
                 else {}
             )
-            self.smaa_result = smaa(
-                criteria_matrix(self.workspace),
-                Direction.BENEFIT,
-                method=self.method.value,
-                n_samples=self.smaa_samples,
-                seed=0,
-                normalization="none",
-                **around,
-            )
+            with self.working("running SMAA"):
+                self.smaa_result = smaa(
+                    criteria_matrix(self.workspace),
+                    Direction.BENEFIT,
+                    method=self.method.value,
+                    n_samples=self.smaa_samples,
+                    seed=0,
+                    normalization="none",
+                    **around,
+                )
             self.smaa_figure.show(
                 charts.acceptability_heatmap(
                     self.smaa_result, scores=self.result, workspace=self.workspace
