@@ -378,7 +378,12 @@ def test_dashboard_picker_and_switch() -> None:
     app = Dashboard(debounce=0)
     labels = [label for label, _ in app.picker.options]
     assert {"greenscape", "norden-pumpen", "sanchar-apps"} <= set(labels)
-    assert app.tabs.children == (app.scoring, app.portfolio, app.review)
+    # issue 15: each tab is a pane holding its explorer (the browser keeps the tab shown)
+    assert tuple(p.children[0] for p in app.tabs.children) == (
+        app.scoring,
+        app.portfolio,
+        app.review,
+    )
     app.picker.value = dict(app.picker.options)["sanchar-apps"]
     assert app.workspace.organization.org_id == sample_workspace("sanchar-apps").organization.org_id
     assert "A02" in app.scoring.table.value

@@ -129,6 +129,7 @@ class Dashboard(widgets.VBox):
         self.workspace: Workspace | None = None
         self.views: dict[str, widgets.Widget] = {}
         self._tab_index: int | None = None
+        self._panes: list[widgets.Box] = []
         self.scoring: ScoringExplorer | None = None
         self.portfolio: PortfolioExplorer | None = None
         self.review: ReviewExplorer | None = None
@@ -233,11 +234,16 @@ class Dashboard(widgets.VBox):
         for tab in TABS:
             self.views[tab.attribute] = tab.build(ws, self.state, self.debounce)
             setattr(self, tab.attribute, self.views[tab.attribute])
-        self.tabs.children = list(self.views.values())
-        self.tabs.titles = tuple(t.title for t in TABS)
-        # set it afresh, so the browser shows the tab even where the index did not change
-        self.tabs.selected_index = None
-        self.tabs.selected_index = selected if selected is not None and selected < len(TABS) else 0
+        # the tabs keep their panes; only what a pane shows changes, so the browser keeps the
+        # tab shown (a Tab whose children change goes back to its first tab)
+        if len(self._panes) != len(TABS):
+            self._panes = [widgets.Box(layout=widgets.Layout(display="block")) for _ in TABS]
+            self.tabs.children = self._panes
+            self.tabs.titles = tuple(t.title for t in TABS)
+            if selected is not None and selected < len(TABS):
+                self.tabs.selected_index = selected
+        for pane, view in zip(self._panes, self.views.values(), strict=True):
+            pane.children = (view,)
         self.tabs.layout.display = None
         org = ws.organization
         self.title.value = _title_html(org.name)
