@@ -88,7 +88,8 @@ class AHPGrid(widgets.VBox):
                         ),
                         dd,
                         widgets.HTML(f"than {html.escape(self.names[col])}"),
-                    ]
+                    ],
+                    layout=widgets.Layout(flex="0 0 auto", min_height="34px"),
                 )
         self.cr_label = widgets.HTML()
         self.cr_label.add_class("ak-ahp-cr")
