@@ -202,7 +202,9 @@ def test_an_infeasible_budget_is_fixed_with_one_click(page, tmp_path: Path) -> N
     _wait_text(page, ".ak-selected", "Selected partners (")
     value = label.rsplit(" ", 1)[-1]
     assert float(handle.get_attribute("aria-valuenow")) == pytest.approx(float(value))
-    assert not _visible(page, ".ak-guide")
+    page.wait_for_function(  # the explanation goes with the infeasibility
+        "() => ![...document.querySelectorAll('.ak-guide')].some(e => e.offsetParent !== null)"
+    )
     _shot(page, tmp_path / "fixed.png")
     _record(page, "fixed")
 
