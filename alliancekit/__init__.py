@@ -40,6 +40,10 @@ portfolio: select_portfolio plan_portfolio efficient_frontier explain_selection
            budget_headroom BudgetHeadroom
 review: review_alliances ReviewPolicy ReviewResult decision_sensitivity
 roadmap: plan_roadmap RoadmapResult explain_roadmap
+scenarios: Scenario ScenarioComparison ScenarioConflictError ScenarioRun list_scenarios
+           load_scenario save_scenario delete_scenario compare_scenarios apply_scenario
+           run_scenario EditSession WorkspaceConflictError copy_sample
+exports: export_xlsx export_brief
 reporting: run_report ReportRun run_reports ReportBatch
 teaching: new_case carpool_workspace student_notebook what_if Infeasible
 group: group_ahp GroupAHPResult kendall_w ConcordanceResult aggregate_weights repair_hints

@@ -320,13 +320,22 @@ def serve(
     return server
 
 
-def run_forever(port: int | None = None, host: str = "127.0.0.1") -> int:
-    """Serve the app until Ctrl-C (used by ``alliancekit app``); returns an exit code."""
-    server = serve(port=port, host=host)
-    print(
-        f"alliancekit app running at {server.open_url}  (Ctrl-C to stop; pid {server.pid})",
-        flush=True,
-    )
+def run_forever(
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    *,
+    notebook: str | os.PathLike[str] | None = None,
+    env: dict[str, str] | None = None,
+    announce: Any = None,
+) -> int:
+    """Serve the app until Ctrl-C (used by ``alliancekit app``); returns an exit code.
+
+    ``notebook`` and ``env`` go to :func:`serve`; ``announce(server)`` gives the text printed
+    once the server answers (default: the app's URL with its token).
+    """
+    server = serve(port=port, host=host, notebook=notebook, env=env)
+    default = f"alliancekit app running at {server.open_url}  (Ctrl-C to stop; pid {server.pid})"
+    print(announce(server) if announce else default, flush=True)
 
     def _terminate(signum: int, frame: object) -> None:
         raise SystemExit(0)

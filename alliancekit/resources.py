@@ -21,7 +21,9 @@ NOTEBOOKS = {
     "select": "02_select_portfolio.ipynb",
     "report": "03_review_report.ipynb",
     "roadmap": "04_roadmap.ipynb",
+    "group": "05_group_decision.ipynb",
     "dashboard": "dashboard.ipynb",
+    "participant": "participant.ipynb",
 }
 
 

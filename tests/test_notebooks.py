@@ -7,6 +7,8 @@ Also checks the notebook conventions (STYLE.md §14): committed without outputs,
 from __future__ import annotations
 
 import ast
+import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -15,7 +17,14 @@ from solver_text import assert_no_solver_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-OWN = ("00_alliances_101", "01_score_partners", "02_select_portfolio", "04_roadmap", "dashboard")
+OWN = (
+    "00_alliances_101",
+    "01_score_partners",
+    "02_select_portfolio",
+    "04_roadmap",
+    "05_group_decision",
+    "dashboard",
+)
 VEGALITE = "application/vnd.vegalite.v5+json"
 
 
@@ -114,15 +123,24 @@ def test_00_student_version_runs(tmp_path: Path) -> None:
     from alliancekit.teaching import student_notebook
 
     path = student_notebook(out=tmp_path / "student.ipynb")
-    pm.execute_notebook(
-        str(path),
-        str(tmp_path / "student.out.ipynb"),
-        parameters={"interactive": False},
-        kernel_name="python3",
-        cwd=str(NOTEBOOKS),
-        progress_bar=False,
-    )
+    # issue 17: the student version has empty answer cells (nbgrader's stub raises
+    # NotImplementedError) and the exercises' autograded tests fail on them; every other cell
+    # still runs, so the notebook is run with errors allowed and checked cell by cell
+    with pytest.raises(pm.PapermillExecutionError):
+        pm.execute_notebook(
+            str(path),
+            str(tmp_path / "student.out.ipynb"),
+            parameters={"interactive": False},
+            kernel_name="python3",
+            cwd=str(NOTEBOOKS),
+            progress_bar=False,
+            allow_errors=True,
+        )
     nb = nbformat.read(tmp_path / "student.out.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code)
+    failing = [c for c in code if any(o.output_type == "error" for o in c.outputs)]
+    assert failing and all("nbgrader" in c.metadata for c in failing)
     assert_no_solver_text(_all_text(nb), what="student notebook outputs")
 
 
@@ -142,6 +160,7 @@ def test_02_select_portfolio_runs(tmp_path: Path) -> None:
     assert "selected: A02, A03, A05, A07, A12, A13" in html
     assert "exited: AL-A4" in html
     assert len(_charts(nb)) >= 3
+    assert "Scenario comparison" in html and "roomy" in html  # issue 16: scenarios section
 
 
 @pytest.mark.notebook
@@ -180,3 +199,65 @@ def test_dashboard_runs_headless(tmp_path: Path) -> None:
     assert "Review alliances" in html
     # contributions, totals, KPIs and health radar of the first workspace, as static SVG
     assert len(_charts(nb)) >= 4
+
+
+#: Field names and enum reprs of the group results that must never reach a reader.
+GROUP_INTERNALS = (
+    "SelectionClass",
+    "ConsensusLevel",
+    "AggregationMethod",
+    "ParticipantOrganisation",
+    "aip_arithmetic",
+    "chosen_by",
+    "in_group_portfolio",
+    "priority_own",
+    "serves_own",
+)
+
+
+def _group_notebook_checks(nb: nbformat.NotebookNode) -> str:
+    """What every run of 05_group_decision shows: names, charts, words; no internal keys."""
+    html, text = _html(nb), _all_text(nb)
+    assert "Farah Memon" in html and "Abdul Rehman Shar (P06)" in html  # names, ids beside
+    assert {
+        "Where the group differs most",
+        "Criterion weights by participant",
+        "Own organisation and partner side by side",
+        "Which partners everyone would choose",
+        "Rank acceptability under the participants' weights",
+    } <= set(_charts(nb))
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", html)
+    assert headers and not [h for h in headers if "_" in h], "internal column names shown"
+    for key in GROUP_INTERNALS:
+        assert key not in text, key
+    # the joint objectives became KPI rows and milestones of the new alliance
+    assert "Native saplings planted in public spaces" in html and "J1-M2" in html
+    return text
+
+
+@pytest.mark.notebook
+def test_05_group_decision_runs(tmp_path: Path) -> None:
+    nb = _run("05_group_decision", tmp_path)
+    text = _group_notebook_checks(nb)
+    # docs/group.md §6: the GreenScape group sample's known findings
+    assert "P04: CR 0.16. Revisit C2 vs C10" in text
+    assert "consensus S* = 77.9% (high)" in text
+    assert "2 clusters of like-minded participants; they cut across organisations" in text
+    assert "Kendall's W = 0.751" in text
+    html = _html(nb)
+    core = re.findall(
+        r"<th>(B\d\d)</th>\s*<td>[^<]*</td>\s*<td>\d</td>\s*<td>[\d.]+</td>\s*"
+        r"<td>core</td>",
+        html,
+    )
+    assert sorted(core) == ["B02", "B06", "B10", "B14"]
+
+
+@pytest.mark.notebook
+def test_05_group_decision_on_a_workspace_folder(tmp_path: Path) -> None:
+    """A workspace folder of one's own (here a copy of the sample), aggregated by AIP."""
+    folder = tmp_path / "ws"
+    shutil.copytree(ROOT / "data" / "greenscape", folder)
+    nb = _run("05_group_decision", tmp_path, workspace=str(folder), method="aip")
+    text = _group_notebook_checks(nb)
+    assert "consensus S* = 77.9% (high)" in text  # S* does not depend on the aggregation

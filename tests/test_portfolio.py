@@ -758,7 +758,8 @@ def test_explain_selection_thresholds_are_exact(solver: str) -> None:
         cost["B"] *= 1 - share
         again = select_portfolio(TOY.assign(cost=cost), "value", limits={"cost": 8})
         assert ("B" in again.selected) is enters
-    assert "limit[cost]" in ex.loc["B", "reason"]
+    # the reason names the limit in words, never its internal key (limit[cost])
+    assert ex.loc["B", "reason"] == "adding it breaks total cost"
 
 
 def test_explain_reasons_for_screened_conflict_dependency(solver: str) -> None:

@@ -299,6 +299,7 @@ def test_kernel_is_this_interpreter_and_report_is_published(
     ]
     assert sys.executable in printed
     assert sorted(p.name for p in run.folder.iterdir()) == [
+        "brief.html",  # the executive brief (issue 17)
         "results.json",
         "review.html",
         "review.ipynb",
@@ -423,6 +424,7 @@ def test_concurrent_runs_of_same_workspace_and_period_never_corrupt(tmp_path: Pa
     ws_root = tmp_path / "greenscape"
     folder = ws_root / periods[0]
     assert sorted(p.name for p in folder.iterdir()) == [
+        "brief.html",  # the executive brief (issue 17)
         "results.json",
         "review.html",
         "review.ipynb",
@@ -460,8 +462,9 @@ def test_sample_report_has_every_section_decision_and_embedded_figure(
     expected = {a: d.value for a, d in ak.review_alliances(ws).decisions.items()}
     assert run.decisions == expected
     for aid, decision in expected.items():
+        # issue 17: the partner's name with the alliance id in the analysts' small print
         assert re.search(
-            rf"<td>{re.escape(aid)}</td><td>[^<]*</td><td><span "
+            rf'<small class="ak-ids">{re.escape(aid)}</small></td><td><span '
             rf'class="ak-decision-{decision}">{decision}</span>',
             page,
         )
@@ -469,7 +472,7 @@ def test_sample_report_has_every_section_decision_and_embedded_figure(
     assert {r["alliance_id"]: r["decision"] for r in saved["review"]["table"]} == expected
     for row in saved["review"]["table"]:  # the HTML shows the saved object's numbers
         cells = (
-            rf"<td>{re.escape(row['alliance_id'])}</td><td>[^<]*</td><td><span [^>]*>"
+            rf"{re.escape(row['alliance_id'])}</small></td><td><span [^>]*>"
             rf"{row['decision']}</span></td><td>{row['H']:.1f}</td><td>{100 * row['A_W']:.0f}</td>"
         )
         assert re.search(cells, page), row["alliance_id"]
@@ -534,7 +537,13 @@ def test_policy_overrides_reach_the_notebook(evil_report: reporting.ReportRun) -
     saved = json.loads(evil_report.results_json.read_text("utf-8"))["results"]
     assert saved["review"]["policy"]["h_restr"] == 55.0
     page = evil_report.html.read_text("utf-8")
-    assert re.search(r"<th>h_restr</th>\s*<td>55.0</td>\s*<td>yes</td>", page)
+    # issue 17: the policy in words with its unit; the parameter's id in the small print
+    assert re.search(
+        r"<th>Restructure threshold: health below</th>\s*<td>55 points of 100</td>\s*"
+        r"<td>changed for this report</td>",
+        page,
+    )
+    assert re.search(r'class="ak-ids">[^<]*= h_restr;', page)
 
 
 @pytest.mark.browser
@@ -703,10 +712,12 @@ def test_section_tables_are_drawn_by_the_one_table_renderer() -> None:
     review = ak.review_alliances(ws)
     overview = reporting.portfolio_overview(ws, review).html
     assert "<th>group</th><th>alliances</th>" in overview
-    assert re.search(r"<tr><th>relation=[\w ]+</th><td>\d+</td><td>[\d,]+\.\d</td>", overview)
+    assert re.search(r"<tr><th>Relation: [\w ]+</th><td>\d+</td><td>[\d,]+\.\d</td>", overview)
     card = reporting.scorecard(ws, review).html
-    assert "<th>alliance_id</th><th>kpi_id</th>" in card
-    assert "<th>alliance_id</th><th>milestone_id</th>" in card
+    # issue 17: KPI and milestone names for people; the KPI ids in the analysts' small print
+    assert "<th>alliance</th><th>KPI</th>" in card
+    assert "<th>alliance</th><th>milestone</th>" in card
+    assert 'class="ak-ids">Ids for analysts: Compost delivered = compost_delivered' in card
     assert re.search(r"<td>(yes|no)</td></tr>", card)  # turning_point, the last column
     assert "True" not in card and "False" not in card
 
@@ -724,4 +735,4 @@ def test_report_objective_of_a_score_plan_is_not_money() -> None:
         reporting.executive_summary(ws, review, plan).html,
     ):
         assert f"{value} {money}" not in html
-        assert f"{value} points (Σ partner score [0–100])" in html
+        assert f"{value} points (sum of partner scores, each 0–100)" in html

@@ -24,6 +24,7 @@ from alliancekit.teaching import (
     teaching_notebook,
     what_if,
 )
+from alliancekit.teaching.grading import CODE_STUB, TEXT_STUB
 from alliancekit.workspace import load_workspace, validate_workspace
 
 
@@ -171,12 +172,14 @@ def test_new_case_property_always_solvable(tmp_path: Path, seed: int, n: int) ->
 
 
 # -- student notebook -----------------------------------------------------------------------------
-def test_student_notebook_removes_solution_cells(tmp_path: Path) -> None:
+def test_student_notebook_replaces_solution_cells_with_answer_cells(tmp_path: Path) -> None:
+    # issue 17 changed this: a solution cell becomes an empty answer cell (it was removed)
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("Exercise: what happens without B14?"),
         nbformat.v4.new_code_cell("answer = 42", metadata={"tags": [SOLUTION_TAG]}),
         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_markdown_cell("*Solution notes:* 42", metadata={"tags": [SOLUTION_TAG]}),
     ]
     nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="old output")]
     src = tmp_path / "teacher.ipynb"
@@ -184,19 +187,24 @@ def test_student_notebook_removes_solution_cells(tmp_path: Path) -> None:
     out = student_notebook(src, tmp_path / "student")
     assert out == tmp_path / "student" / "teacher.ipynb"
     got = nbformat.read(out, as_version=4)
-    assert [c.source for c in got.cells] == ["Exercise: what happens without B14?", "x = 1"]
-    assert got.cells[1].outputs == []
+    assert [c.source for c in got.cells] == [
+        "Exercise: what happens without B14?",
+        CODE_STUB,
+        "x = 1",
+        TEXT_STUB,
+    ]
+    assert got.cells[2].outputs == []
 
 
 def test_teaching_notebook_has_solutions_and_student_version_none(tmp_path: Path) -> None:
     src = teaching_notebook()
     teacher = nbformat.read(src, as_version=4)
     n_solutions = sum(SOLUTION_TAG in c.metadata.get("tags", []) for c in teacher.cells)
-    assert n_solutions >= 2
+    assert n_solutions >= 6  # three exercises: code and written answer each
     out = student_notebook(out=tmp_path / "00_student.ipynb")
     student = nbformat.read(out, as_version=4)
     assert all(SOLUTION_TAG not in c.metadata.get("tags", []) for c in student.cells)
-    assert len(student.cells) == len(teacher.cells) - n_solutions
+    assert len(student.cells) == len(teacher.cells)  # an answer cell in place of each
 
 
 def test_student_notebook_missing_source(tmp_path: Path) -> None:

@@ -146,6 +146,7 @@ LAYERS = (
     "ahp",
     "frontier",
     "upload",
+    "participant",
     "scoring",
     "portfolio",
     "review",

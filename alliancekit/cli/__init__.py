@@ -20,7 +20,18 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from alliancekit.cli import classroom, report, review, roadmap, score, select, survey, validate
+from alliancekit.cli import (
+    classroom,
+    export,
+    report,
+    review,
+    roadmap,
+    scenario,
+    score,
+    select,
+    survey,
+    validate,
+)
 from alliancekit.cli.common import (
     EXIT_CODES_EPILOG,
     EXIT_INFEASIBLE,
@@ -48,7 +59,7 @@ __all__ = [
 ]
 
 #: The command groups, in the order ``--help`` lists their commands.
-_COMMANDS = (validate, score, select, roadmap, review, report, survey, classroom)
+_COMMANDS = (validate, score, select, roadmap, review, report, scenario, export, survey, classroom)
 
 
 def build_parser() -> Parser:

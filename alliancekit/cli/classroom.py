@@ -32,9 +32,20 @@ def register(sub: Any) -> None:
     )
 
     p = common.add_command(sub, "teach", run_teach)
-    p.add_argument(
-        "--student", metavar="OUT", required=True, help="output notebook (.ipynb) or folder"
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--student", metavar="OUT", help="output notebook (.ipynb) or folder")
+    what.add_argument(
+        "--check",
+        metavar="SUBMISSION",
+        help="a completed student notebook (.ipynb) to run and score, or a folder of them",
     )
+    p.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="with --check FOLDER: write the scores, one row per submission, to FILE",
+    )
+    common.seconds_option(p, "--timeout", 120.0, "longest time one cell of a submission may run")
+    common.format_option(p, "the scores")
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -72,12 +83,66 @@ def run_new_case(args: argparse.Namespace) -> int:
 
 
 def run_teach(args: argparse.Namespace) -> int:
-    """teaching material: the student notebook
+    """teaching material: the student notebook, and automatic checks of submissions
 
-    Write the student version of the teaching notebook, with the solutions removed.
+    --student OUT writes the student version of the teaching notebook: every solution (code
+    and written notes) replaced by an answer cell. --check SUBMISSION runs a completed student
+    notebook with papermill and prints a score per exercise (its autograded tests); --check
+    FOLDER scores every notebook in the folder (one row each; --csv FILE writes them). Running
+    a submission runs the student's code on this machine.
     """
-    from alliancekit.teaching import student_notebook
+    if args.student:
+        from alliancekit.teaching import student_notebook
 
-    path = student_notebook(out=args.student)
-    print(f"wrote the student notebook (solution cells removed): {path}")
+        path = student_notebook(out=args.student)
+        print(f"wrote the student notebook (answer cells in place of the solutions): {path}")
+        return common.EXIT_OK
+    return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
+    """``teach --check``: one submission (a score per exercise) or a folder (a row each)."""
+    from pathlib import Path
+
+    from alliancekit.reporting.kernel import project_kernel_manager
+    from alliancekit.teaching import check_folder, check_submission
+
+    target = Path(args.check)
+    options = {"timeout": args.timeout, "kernel_manager_class": project_kernel_manager()}
+    if target.is_dir():
+        scores = check_folder(target, **options)
+        if args.csv:
+            from alliancekit.reporting.files import write_csv
+
+            write_csv(Path(args.csv), list(scores.columns), scores.to_dict("records"))
+        if args.format == "json":
+            common.print_json({"submissions": scores.to_dict("records")})
+        else:
+            print(scores.to_string(index=False))
+            if args.csv:
+                print(f"wrote {args.csv}")
+        return common.EXIT_OK
+    if args.csv:
+        raise common.UsageError("--csv needs --check FOLDER (a folder of submissions)")
+    grade = check_submission(target, **options)
+    if args.format == "json":
+        common.print_json(
+            {
+                "submission": grade.submission,
+                "points": grade.points,
+                "max_points": grade.max_points,
+                "exercises": [
+                    {
+                        "exercise": e.exercise,
+                        "points": e.points,
+                        "max_points": e.max_points,
+                        "failed": list(e.failed),
+                        "manual_points": e.manual_points,
+                    }
+                    for e in grade.exercises
+                ],
+            }
+        )
+    else:
+        print(grade.summary())
     return common.EXIT_OK

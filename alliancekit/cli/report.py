@@ -27,6 +27,26 @@ def register(sub: Any) -> None:
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="reports run in parallel")
     common.scheduler_option(p)
     common.seconds_option(p, "--timeout", 600.0, "longest time one notebook cell may run")
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print review.pdf and brief.pdf with headless Chromium (/usr/bin/chromium or "
+        "$ALLIANCEKIT_CHROMIUM; exit 4 if it is missing)",
+    )
+    p.add_argument(
+        "--record-actions",
+        action="store_true",
+        help="append each report's new actions to its workspace's actions table, for the next "
+        "quarter's review to follow up (your own workspace folder or workbook; bundled samples "
+        "are refused)",
+    )
+    p.add_argument(
+        "--scenario",
+        default=None,
+        metavar="NAME",
+        help="report under a scenario saved in the workspace (published as "
+        "<workspace>-scenario-<NAME>)",
+    )
     common.format_option(p, "the published files and any failures")
 
 
@@ -92,6 +112,9 @@ def _batch_json(batch: Any, status: int) -> dict:
                 "results_json": str(run.results_json),
                 "summary_csv": str(run.summary_csv),
                 "decision_log": str(run.decision_log),
+                "brief": str(run.brief) if run.brief else None,
+                "pdf": [str(p) for p in run.pdfs],
+                "actions_recorded": run.actions_recorded,
                 "decisions": dict(run.decisions),
                 "duration_s": round(run.duration_s, 3),
             }
@@ -106,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
     """publish review reports (HTML, JSON, CSV) into reports/
 
     Run the review report notebook for each workspace and publish
-    <out>/<workspace>/<period>/review.html, results.json and summary.csv, the decision log
+    <out>/<workspace>/<period>/review.html, brief.html (the one-page executive brief),
+    results.json and summary.csv (with --pdf also review.pdf and brief.pdf), the decision log
     <out>/<workspace>/decisions.csv and <out>/index.html. A failed run leaves the previous
     report untouched and keeps the failed notebook under <out>/<workspace>/_failed/.
 
@@ -126,6 +150,9 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         scheduler=args.scheduler,
         progress=sys.stderr.isatty(),
+        pdf=args.pdf,
+        record_actions=args.record_actions,
+        **({"scenario": args.scenario} if args.scenario else {}),
     )
     status = max((err.exit_code for _, err in batch.failures), default=common.EXIT_OK)
     if args.format == "json":

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from alliancekit.cli import common
+from alliancekit.cli.scenario import scenario_option, scenario_settings
 
 __all__ = ["register"]
 
@@ -15,6 +16,7 @@ def register(sub: Any) -> None:
     p = common.add_command(sub, "review", run)
     common.workspace_argument(p)
     common.period_options(p, "also review this quarter and list the decisions that changed")
+    scenario_option(p)
     common.format_option(p, "one record per alliance")
 
 
@@ -48,14 +50,19 @@ def run(args: argparse.Namespace) -> int:
     """
     from alliancekit.results import jsonable
     from alliancekit.review import review_alliances
-    from alliancekit.workspace import load_workspace
 
-    ws = load_workspace(args.workspace)
-    result = review_alliances(ws, period=args.period)
+    ws, scenario = scenario_settings(args)
+    policy = scenario.policy if scenario is not None else None
+    period = args.period
+    if scenario is not None and args.period == "latest":
+        period = scenario.period
+    result = review_alliances(ws, period=period, policy=policy)
     previous = None
     if args.previous_period:
-        previous = review_alliances(ws, period=args.previous_period)
+        previous = review_alliances(ws, period=args.previous_period, policy=policy)
     if args.format != "json":
+        if scenario is not None:
+            print(f"scenario: {scenario.name}")
         _print_review(ws, result, previous)
         return common.EXIT_OK
     out = result.to_dict()

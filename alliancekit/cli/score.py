@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from alliancekit.cli import common
+from alliancekit.cli.scenario import scenario_option, scenario_settings
 
 __all__ = ["register"]
 
@@ -20,15 +21,16 @@ def register(sub: Any) -> None:
         p,
         "--method",
         ["weighted_sum", "topsis", "promethee_ii"],
-        "how criteria are combined into one score",
-        default="weighted_sum",
+        "how criteria are combined into one score (default: weighted_sum, or the scenario's)",
     )
     common.choice_option(
         p,
         "--weights",
         sorted(WEIGHT_PRESETS),
-        "a weight preset (default: the workspace's own weights, else the default weights)",
+        "a weight preset (default: the scenario's or the workspace's own weights, else the "
+        "default weights)",
     )
+    scenario_option(p)
     common.format_option(p, "scores, ranks, risks and knockouts")
 
 
@@ -77,12 +79,17 @@ def run(args: argparse.Namespace) -> int:
     A table in rank order, or with ``--format json`` the ``ScoreResult`` as JSON.
     """
     from alliancekit.criteria import score_partners
-    from alliancekit.workspace import load_workspace
 
-    ws = load_workspace(args.workspace)
-    result = score_partners(ws, method=args.method, preset=args.weights)
+    ws, settings = scenario_settings(args)
+    kwargs = settings.score_kwargs() if settings is not None else {}
+    if args.weights is not None:
+        kwargs.update(weights=None, preset=args.weights)
+    kwargs["method"] = args.method or kwargs.get("method", "weighted_sum")
+    result = score_partners(ws, **kwargs)
     if args.format == "json":
         common.print_json(result.to_dict())
     else:
+        if settings is not None:
+            print(f"scenario: {settings.name}")
         _print_table(ws, result)
     return common.EXIT_OK

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from alliancekit.cli import common
+from alliancekit.cli.scenario import scenario_option, scenario_settings
 from alliancekit.model import RiskAppetite
 
 __all__ = ["register"]
@@ -25,8 +26,15 @@ def register(sub: Any) -> None:
     p = common.add_command(sub, "select", run)
     common.workspace_argument(p)
     objectives = ["expected_npv", "score", "blend", "mean_cvar", "coverage"]
-    common.choice_option(p, "--objective", objectives, _OBJECTIVE_HELP, default=objectives[0])
-    common.choice_option(p, "--solver", ["highs", "cbc"], "optimisation solver", default="highs")
+    common.choice_option(
+        p,
+        "--objective",
+        objectives,
+        _OBJECTIVE_HELP + " (default: expected_npv, or the scenario's)",
+    )
+    common.choice_option(
+        p, "--solver", ["highs", "cbc"], "optimisation solver (default: highs, or the scenario's)"
+    )
     for flag, what in (
         ("--budget-annual", "annual budget for all alliances [money/yr]"),
         ("--budget-one-off", "one-off budget for formation and exit costs [money]"),
@@ -65,6 +73,7 @@ def register(sub: Any) -> None:
         30.0,
         "stop the solver after this long and report the best plan found with its gap",
     )
+    scenario_option(p)
     common.format_option(p, "the plan, totals against limits and explanations")
 
 
@@ -125,28 +134,31 @@ def run(args: argparse.Namespace) -> int:
     docs/method.md §10.7); an infeasible plan raises InfeasiblePortfolioError (exit 3).
     """
     from alliancekit.portfolio import plan_portfolio
-    from alliancekit.workspace import load_workspace
 
-    ws = load_workspace(args.workspace)
+    ws, scenario = scenario_settings(args)
     review = None
     if ws.alliances and not ws.kpis.empty:
         from alliancekit.review import review_alliances
 
-        review = review_alliances(ws)
-    settings = {
+        review = review_alliances(ws, **(scenario.review_kwargs() if scenario else {}))
+    settings = scenario.plan_kwargs() if scenario is not None else {}
+    given = {
         "objective": args.objective,
-        "review": review,
         "solver": args.solver,
         "budget_one_off": args.budget_one_off,
         "budget_annual": args.budget_annual,
         "risk_appetite": args.risk_appetite,
         "max_count": args.max_count,
-        "must_include": tuple(args.include),
-        "must_exclude": tuple(args.exclude),
-        "time_limit": args.time_limit,
+        "must_include": tuple(args.include) or None,
+        "must_exclude": tuple(args.exclude) or None,
     }
+    settings.update({k: v for k, v in given.items() if v is not None})
+    settings.update(review=review, time_limit=args.time_limit)
+    objective = str(settings.get("objective", "expected_npv"))
     if args.format != "json":
-        _print_plan(ws, plan_portfolio(ws, **settings), args.objective)
+        if scenario is not None:
+            print(f"scenario: {scenario.name}")
+        _print_plan(ws, plan_portfolio(ws, **settings), objective)
         return common.EXIT_OK
     with _stdout_to_stderr():
         result = plan_portfolio(ws, **settings)

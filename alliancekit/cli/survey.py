@@ -1,9 +1,10 @@
-"""``alliancekit survey make|check|import``: collect judgements from several people.
+"""``alliancekit survey make|check|import|live``: collect judgements from several people.
 
 ``make`` writes one survey workbook per participant; people fill them in offline and either
 drop them into the workspace's ``responses/`` folder or have them stored with ``import``;
 ``check`` reads every response, names each bad answer by participant, sheet and cell, and says
-how far the group agrees (docs/group.md).
+how far the group agrees (docs/group.md); ``live`` serves the participant page of a live
+workshop and prints each person's personal link.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
-    """Add ``survey`` and its three actions to the sub-command parsers."""
+    """Add ``survey`` and its four actions to the sub-command parsers."""
     survey = sub.add_parser(
         "survey",
         help="group decisions: survey workbooks for several people, and their answers",
@@ -66,6 +67,12 @@ def register(sub: Any) -> None:
     p = common.add_command(actions, "import", run_import)
     p.add_argument("file", metavar="FILE", nargs="+", help="filled-in survey workbook(s) (.xlsx)")
     p.add_argument("--into", required=True, metavar="WORKSPACE", help=common.WORKSPACE_HELP)
+
+    p = common.add_command(actions, "live", run_live)
+    p.add_argument(
+        "workspace", metavar="WORKSPACE", help="workspace folder with people.csv (not a sample)"
+    )
+    p.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
 
 
 def run_make(args: argparse.Namespace) -> int:
@@ -132,3 +139,34 @@ def run_import(args: argparse.Namespace) -> int:
         stored = import_survey_workbook(path, args.into)
         print(f"stored {path} as {stored}")
     return common.EXIT_OK
+
+
+def run_live(args: argparse.Namespace) -> int:
+    """serve the participant page of a live workshop and print each person's link
+
+    Serve the participant page on this machine (127.0.0.1) until Ctrl-C and print one personal
+    link per person in people.csv. Each link carries the app's token and a key only that person's
+    link has; the page shows the criteria, takes the person's judgements with the consistency
+    ratio updated live, and stores the answer in the workspace's responses/ folder (one file per
+    person, written atomically, so people submitting at once lose nothing).
+    """
+    from alliancekit.app import run_forever
+    from alliancekit.group import PEOPLE_FILE, load_participants
+    from alliancekit.group.live import WORKSPACE_ENV, check_writable, participant_links
+    from alliancekit.resources import notebook_path
+
+    folder = check_writable(args.workspace)  # never a bundled sample
+    people = load_participants(folder / PEOPLE_FILE)
+
+    def announce(server: Any) -> str:
+        links = participant_links(server.url, server.token, people)
+        lines = [f"participant page running at {server.url} (pid {server.pid}; Ctrl-C to stop)"]
+        lines += [f"  {p.name} ({p.participant_id}): {links[p.participant_id]}" for p in people]
+        return "\n".join(lines) + "\n"
+
+    return run_forever(
+        port=args.port or None,
+        notebook=notebook_path("participant"),
+        env={WORKSPACE_ENV: str(folder)},
+        announce=announce,
+    )

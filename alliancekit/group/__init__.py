@@ -5,8 +5,10 @@ stored atomically), aggregate (``ahp``: AIJ, AIP, Goepel's consensus; ``concorda
 Kendall's W; ``ratings``), show the disagreement (``disagreement``: consistency and repair hints,
 widest judgements, clusters, sides), carry it into the decision (``decision``: rankings,
 portfolios, core/borderline/exterior partners, rank acceptability) and agree joint objectives
-with a partner (``objectives``). ``kernels`` holds the pure numpy functions; ``vocab`` the
-Enums and the verbal AHP scale; ``sample`` the GreenScape group sample.
+with a partner (``objectives``); ``live`` holds the personal links and locked submissions of
+live workshops (the page itself is :mod:`alliancekit.widgets.participant`). ``kernels`` holds
+the pure numpy functions; ``vocab`` the Enums and the verbal AHP scale; ``sample`` the
+GreenScape group sample.
 """
 
 from alliancekit.group.ahp import (

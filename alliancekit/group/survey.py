@@ -14,7 +14,7 @@ cell by participant, sheet and cell (docs/group.md §1).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,12 @@ from alliancekit.group.responses import RATED_CRITERIA, Response, save_response
 from alliancekit.group.vocab import SCALE_PHRASES, SurveyMode, scale_value
 from alliancekit.model import Workspace
 
-__all__ = ["import_survey_workbook", "make_survey_workbooks", "read_survey_workbook"]
+__all__ = [
+    "CRITERION_QUESTIONS",
+    "import_survey_workbook",
+    "make_survey_workbooks",
+    "read_survey_workbook",
+]
 
 FORMAT = "alliancekit-survey"
 _META = "_meta"
@@ -49,6 +54,8 @@ _PLAIN = {
     "C10": "What we can learn, and the future options the partnership opens.",
     "C11": "How well the partnership can be governed and adapted when things change.",
 }
+#: Each criterion in plain words, as surveys and the participant page ask about it.
+CRITERION_QUESTIONS: Mapping[str, str] = _PLAIN
 _SIDE = {"A": 1, "B": -1, "EQUAL": 0}
 _INPUT_FILL = "FFF2CC"
 

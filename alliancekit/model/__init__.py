@@ -31,6 +31,7 @@ from alliancekit.model.periods import (
 )
 from alliancekit.model.units import LIKERT_MAX, LIKERT_MIN, annuity_factor, likert, money_label
 from alliancekit.model.vocab import (
+    ActionStatus,
     AllianceForm,
     AllianceStatus,
     Buyout,

@@ -14,6 +14,7 @@ from typing import Any, Self
 from alliancekit.errors import DataValidationError
 
 __all__ = [
+    "ActionStatus",
     "AllianceForm",
     "AllianceStatus",
     "Buyout",
@@ -216,6 +217,22 @@ class MilestoneStatus(Vocabulary):
     MET = "met"
     LATE = "late"
     MISSED = "missed"
+
+
+class ActionStatus(Vocabulary):
+    """Status of an action a review assigned (the optional ``actions`` table).
+
+    An open action past its due quarter is overdue; done and dropped actions are closed.
+    """
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the action still has to be done."""
+        return self is ActionStatus.OPEN
 
 
 class Side(Vocabulary):

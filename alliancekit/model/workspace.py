@@ -50,7 +50,9 @@ class Workspace:
     - ``health``: alliance_id, period, side, strategic_fit, trust, governance, commitment,
       learning [1–5, blanks allowed];
     - ``events``: alliance_id, period, trigger, description;
-    - ``milestones``: alliance_id, milestone_id, text, due_period, status, turning_point.
+    - ``milestones``: alliance_id, milestone_id, text, due_period, status, turning_point;
+    - ``actions`` (optional): alliance_id, action, owner, due_period, status, closed_on — the
+      actions reviews assigned, followed up by the next review.
     """
 
     name: str
@@ -62,6 +64,7 @@ class Workspace:
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     milestones: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: str | None = None
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     # -- lookups ---------------------------------------------------------------------------
     def candidate(self, candidate_id: str) -> Candidate:

@@ -16,7 +16,7 @@ import numpy as np
 
 from alliancekit.errors import InfeasiblePortfolioError, Relaxation
 from alliancekit.portfolio.constraints import Constraint, ConstraintKind, Sense, join_ids
-from alliancekit.portfolio.evaluate import column, offset, screened
+from alliancekit.portfolio.evaluate import column, offset, partner, screened
 from alliancekit.portfolio.milp import feasible, optimise
 from alliancekit.portfolio.problem import PortfolioProblem
 
@@ -189,14 +189,13 @@ _MOVES = {
 def _stuck(p: PortfolioProblem, c: Constraint) -> str:
     if c.kind is K.EACH:
         values = column(p, c.target)
-        over = [p.ids[k] for k in np.flatnonzero(values > c.bound + 1e-12)]
+        over = [partner(p, p.ids[k]) for k in np.flatnonzero(values > c.bound + 1e-12)]
         return (
             f"Raising the {c.phrase} alone does not help: admitting "
             f"{', '.join(over) or 'nobody'} still breaks another limit."
         )
     return (
-        f'Relaxing "{c.label}" ({c.key}) alone does not restore feasibility; it must move with '
-        "another group."
+        f'Relaxing "{c.label}" alone does not restore feasibility; it must move with another group.'
     )
 
 
@@ -236,11 +235,12 @@ def _coverage_findings(p: PortfolioProblem, active: list[Constraint]) -> list[st
         open_ = [i for i in p.ids if level[i] > 0 and i not in removed]
         need = describe(c)
         if blocked:
-            reasons = ", ".join(f"{i} ({'; '.join(removed[i])})" for i in blocked)
+            reasons = ", ".join(f"{partner(p, i)} ({'; '.join(removed[i])})" for i in blocked)
             who = "the only remaining partners" if not open_ else "partners"
             out.append(f"{need} but {who} covering {c.target} are screened out: {reasons}")
         elif open_:
-            out.append(f"{need} but {', '.join(open_)} cannot supply it within the other limits")
+            names = ", ".join(partner(p, i) for i in open_)
+            out.append(f"{need} but {names} cannot supply it within the other limits")
         else:
             out.append(f"{need} but no candidate covers {c.target}")
     return out

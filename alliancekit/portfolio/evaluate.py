@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancekit.portfolio.constraints import Constraint, ConstraintKind, GroupLimit
+from alliancekit.portfolio.constraints import Constraint, ConstraintKind, GroupLimit, Wording
 from alliancekit.portfolio.problem import PortfolioProblem
 from alliancekit.risk import cvar
 
@@ -166,6 +166,14 @@ def objective_at(p: PortfolioProblem, chosen: np.ndarray) -> float:
     return value
 
 
+def partner(p: PortfolioProblem, i: str) -> str:
+    """A partner in words: its name with the id in brackets ("Hyder Nursery (B08)")."""
+    name = p.table["name"].get(i) if "name" in p.table.columns else None
+    if isinstance(name, str) and name.strip() and name.strip() != i:
+        return f"{name.strip()} ({i})"
+    return i
+
+
 def screened_by(
     p: PortfolioProblem,
     active: Collection[Constraint] | None = None,
@@ -193,7 +201,8 @@ def screened_by(
         cap = (bounds or {}).get(c, c.bound)
         values = column(p, c.target)
         for k in np.flatnonzero((values > cap + 1e-12) & keep):
-            why = f"{c.target} {values[k]:.4g} > per-partner cap {cap:.4g}"
+            what = (p.wording or Wording()).column(str(c.target))
+            why = f"{what} {values[k]:.4g} above the per-partner cap of {cap:.4g}"
             out.setdefault(p.ids[k], []).append((c, why))
     return out
 

@@ -99,7 +99,7 @@ def _why_out(
     broken = []
     for c in measured(p):
         if c.sense.slack(measure(p, c, x), c.bound) < -1e-9 * max(1.0, abs(c.bound)):
-            broken.append(f"{c.label} ({c.key})")
+            broken.append(c.phrase)
     if broken:
         reasons.append("adding it breaks " + ", ".join(broken))
     if not reasons:

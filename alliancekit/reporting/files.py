@@ -14,12 +14,27 @@ from typing import Any
 
 from alliancekit.workspace.cells import csv_text, csv_untext
 
-__all__ = ["atomic_write_text", "read_csv", "safe_name", "utc_now", "write_csv"]
+__all__ = ["atomic_write_text", "read_csv", "readable_time", "safe_name", "utc_now", "write_csv"]
 
 
 def utc_now() -> str:
     """The current UTC time, ISO 8601 to the second (``2025-07-01T09:30:00Z``)."""
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def readable_time(iso: str) -> str:
+    """An ISO 8601 UTC time as people read it: ``2026-12-01T21:15:50Z`` → ``1 Dec 2026, 21:15 UTC``.
+
+    Text that is not such a time is returned unchanged.
+    """
+    text = str(iso or "").strip()
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return f"{when.day} {when:%b %Y, %H:%M} UTC"
 
 
 def safe_name(name: str) -> str:

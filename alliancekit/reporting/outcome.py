@@ -49,6 +49,12 @@ class ReportRun(Result):
         UTC time the run finished (ISO 8601).
     duration_s : float
         Wall time of the whole run [s].
+    brief : Path or None
+        ``brief.html`` in ``folder``: the one-page executive brief.
+    pdfs : tuple of Path
+        ``review.pdf`` and ``brief.pdf`` in ``folder`` (``--pdf``), else empty.
+    actions_recorded : int or None
+        New actions appended to the workspace's actions table (``--record-actions``), else None.
     """
 
     workspace: str
@@ -65,6 +71,9 @@ class ReportRun(Result):
     decisions: dict[str, str] = field(default_factory=dict)
     generated_at: str = ""
     duration_s: float = 0.0
+    brief: Path | None = None
+    pdfs: tuple[Path, ...] = ()
+    actions_recorded: int | None = None
 
     title = "Review report"
 
@@ -82,7 +91,12 @@ class ReportRun(Result):
         for value in self.decisions.values():
             counts[value] = counts.get(value, 0) + 1
         tally = ", ".join(f"{n} {d}" for d, n in decision_order(counts)) or "no alliances"
-        return f"{self.workspace} {self.period}: {self.html} ({tally}; {self.duration_s:.1f} s)"
+        pdf = f"; PDF: {', '.join(p.name for p in self.pdfs)}" if self.pdfs else ""
+        if self.actions_recorded is not None:
+            pdf += f"; {self.actions_recorded} new action(s) recorded in the workspace"
+        return (
+            f"{self.workspace} {self.period}: {self.html} ({tally}; {self.duration_s:.1f} s{pdf})"
+        )
 
 
 def _failures_json(failures: tuple[tuple[str, AllianceKitError], ...]) -> list[dict]:

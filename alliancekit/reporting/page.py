@@ -15,11 +15,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from alliancekit.reporting.files import utc_now
+from alliancekit.reporting.files import readable_time, utc_now
 
-__all__ = ["notebook_to_html", "page", "sanitize_html"]
+__all__ = ["BRIEF_TAG", "notebook_to_html", "page", "sanitize_html"]
 
 _DROP_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell"}
+#: Cells tagged ``brief`` make the executive brief (``brief.html``), not the report.
+BRIEF_TAG = "brief"
 
 _CSS = """
 :root { --ink: #1d2327; --muted: #5f6b73; --rule: #d5dadd; --accent: #1f5f8b; }
@@ -43,6 +45,10 @@ img { max-width: 100%; height: auto; display: block; margin: .5rem 0 1rem; }
 pre { white-space: pre-wrap; font-size: .85rem; background: #f7f9fa; padding: .5rem;
   border: 1px solid var(--rule); }
 .ak-report-meta { color: var(--muted); font-size: .85rem; }
+.ak-ids { color: var(--muted); font-size: .72rem; font-weight: normal; }
+p.ak-ids { margin: -.6rem 0 1rem; }
+table.ak-headline th { width: 16rem; }
+.ak-brief h2 { margin-top: 1.2rem; }
 .ak-decision-GROW { color: #1b7f3a; font-weight: bold; }
 .ak-decision-MAINTAIN { color: #35586f; font-weight: bold; }
 .ak-decision-RESTRUCTURE { color: #a86400; font-weight: bold; }
@@ -61,6 +67,11 @@ pre { white-space: pre-wrap; font-size: .85rem; background: #f7f9fa; padding: .5
     page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
   .ak-no-print { display: none; }
+  .ak-brief { font-size: 9pt; }
+  .ak-brief h1 { font-size: 15pt; margin: 0 0 .2rem; }
+  .ak-brief h2 { font-size: 12pt; margin: .6rem 0 .2rem; }
+  .ak-brief table { font-size: 8pt; margin: .2rem 0 .4rem; }
+  .ak-brief li { margin-bottom: .15rem; }
 }
 """
 
@@ -95,7 +106,9 @@ def page(title: str, body: str, footer: str) -> str:
     )
 
 
-def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | None = None) -> str:
+def notebook_to_html(
+    notebook: str | os.PathLike[str] | Any, *, title: str | None = None, brief: bool = False
+) -> str:
     """Convert an executed notebook to a self-contained HTML page without code.
 
     Uses nbconvert's ``basic`` template (body only; no require.js, MathJax or widget CDN) with
@@ -111,6 +124,9 @@ def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | Non
         Executed notebook.
     title : str, optional
         Page title (HTML-escaped); default: the notebook file name.
+    brief : bool
+        False (default): the report, without the cells tagged ``brief``; True: the executive
+        brief, only the cells tagged ``brief``.
 
     Returns
     -------
@@ -120,9 +136,10 @@ def notebook_to_html(notebook: str | os.PathLike[str] | Any, *, title: str | Non
     from alliancekit import __version__
 
     nb, default_title = _read_notebook(notebook)
-    nb.cells = [_shown(cell) for cell in nb.cells if not _hidden(cell)]
+    nb.cells = [_shown(cell) for cell in nb.cells if not _hidden(cell) and _in_brief(cell) == brief]
     body, _ = _html_exporter().from_notebook_node(nb)
-    footer = f"Generated {html.escape(utc_now())} by alliancekit {html.escape(__version__)}."
+    when = readable_time(utc_now())
+    footer = f"Generated {html.escape(when)} by alliancekit {html.escape(__version__)}."
     return page(title or default_title, sanitize_html(body), footer)
 
 
@@ -144,6 +161,11 @@ def _read_notebook(notebook: str | os.PathLike[str] | Any) -> tuple[Any, str]:
 def _hidden(cell: Any) -> bool:
     """Parameter cells and cells tagged to be removed are left out of the page."""
     return bool(set(cell.get("metadata", {}).get("tags", [])) & _DROP_TAGS)
+
+
+def _in_brief(cell: Any) -> bool:
+    """True for the cells of the executive brief (tagged ``brief``)."""
+    return BRIEF_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def _shown(cell: Any) -> Any:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import time
@@ -145,6 +146,7 @@ class _Job:
     previous_period: str | None
     notebook: Path
     out_root: Path
+    scenario: str | None = None  # a scenario saved in the workspace (issue 16)
 
     @property
     def ws_root(self) -> Path:
@@ -213,6 +215,7 @@ def _prepare(
     previous_period: str | None,
     notebook: str | os.PathLike[str] | None,
     out_dir: str | os.PathLike[str],
+    scenario: str | None = None,
 ) -> _Job:
     """Load and check everything before any folder or lock file is created."""
     from alliancekit.workspace import load_workspace, resolve_workspace_path
@@ -220,11 +223,17 @@ def _prepare(
     ws_path = resolve_workspace_path(workspace).resolve()
     ws = load_workspace(ws_path)
     name = report_folder_name(ws_path)
+    if scenario is not None:  # a scenario's report never replaces the workspace's own
+        from alliancekit.scenarios import apply_scenario
+
+        ws, settings = apply_scenario(ws, scenario)
+        name = safe_name(f"{name}-scenario-{scenario}")
+        period = settings.period if str(period).strip().lower() == "latest" else period
     period_r, previous_r = _resolve_periods(ws, period, previous_period, ws_path)
     nb_path = _notebook(notebook)
     if not nb_path.is_file():
         raise ReportError(f"report notebook not found: {nb_path}", workspace=name)
-    job = _Job(ws, ws_path, name, period_r, previous_r, nb_path, Path(out_dir).resolve())
+    job = _Job(ws, ws_path, name, period_r, previous_r, nb_path, Path(out_dir).resolve(), scenario)
     with _writing(job.ws_root, name):
         job.ws_root.mkdir(parents=True, exist_ok=True)
     return job
@@ -248,6 +257,8 @@ def _execute_and_collect(
         "policy": policy,
         "results_path": str(tmp / "results.json"),
     }
+    if job.scenario is not None:
+        parameters["scenario"] = job.scenario
     try:
         execute_notebook(job.notebook, executed, parameters, cwd=tmp, **execution)
         return saved_review_rows(tmp / "results.json", job.ws, job.period)
@@ -258,15 +269,41 @@ def _execute_and_collect(
         raise
 
 
-def _build_and_publish(job: _Job, policy: dict[str, Any], **execution: Any) -> list[dict]:
+def _render(job: _Job, tmp: Path, pdf: bool) -> None:
+    """``review.html`` and ``brief.html`` from the executed notebook; with ``pdf`` also
+    ``review.pdf`` and ``brief.pdf`` (headless Chromium; the period and organization on every
+    page). All in ``tmp``, so they are published together or not at all."""
+    org = job.ws.organization.name
+    title = f"Alliance review: {org}, {job.period}"
+    (tmp / "review.html").write_text(notebook_to_html(tmp / "review.ipynb", title=title), "utf-8")
+    brief = f"Executive brief: {org}, {job.period}"
+    (tmp / "brief.html").write_text(
+        notebook_to_html(tmp / "review.ipynb", title=brief, brief=True), "utf-8"
+    )
+    if pdf:
+        from alliancekit.reporting.printing import print_pdf
+
+        for name, heading in (("review", "Alliance review"), ("brief", "Executive brief")):
+            print_pdf(
+                tmp / f"{name}.html",
+                tmp / f"{name}.pdf",
+                header=f"{heading} {job.period} · {org}",
+                footer=f"{org} · review period {job.period}",
+            )
+
+
+def _build_and_publish(
+    job: _Job, policy: dict[str, Any], pdf: bool = False, **execution: Any
+) -> list[dict]:
     """Execute, collect, render and publish the report folder; returns the review rows."""
     tmp = new_temp_folder(job.ws_root, job.period)
     try:
         rows = _execute_and_collect(job, tmp, policy, **execution)
-        title = f"Alliance review: {job.ws.organization.name}, {job.period}"
-        (tmp / "review.html").write_text(
-            notebook_to_html(tmp / "review.ipynb", title=title), "utf-8"
-        )
+        try:
+            _render(job, tmp, pdf)
+        except ReportError as exc:
+            exc.workspace = job.name
+            raise
         write_summary(tmp / "summary.csv", rows)
         publish(tmp, job.folder)
     finally:
@@ -299,6 +336,8 @@ def _published(
         decisions={str(r["alliance_id"]): str(r["decision"]) for r in rows},
         generated_at=generated,
         duration_s=duration_s,
+        brief=job.folder / "brief.html",
+        pdfs=tuple(p for p in (job.folder / "review.pdf", job.folder / "brief.pdf") if p.is_file()),
     )
 
 
@@ -313,6 +352,9 @@ def run_report(
     kernel_name: str = "python3",
     progress: bool = True,
     lock_timeout: float = 600.0,
+    pdf: bool = False,
+    record_actions: bool = False,
+    scenario: str | None = None,
 ) -> ReportRun:
     """Run the review report for one workspace and period and publish it under ``out_dir``.
 
@@ -341,6 +383,17 @@ def run_report(
         Show papermill's per-cell progress bar.
     lock_timeout : float
         How long to wait for another run of the same workspace and period [s]; 0 refuses at once.
+    pdf : bool
+        Also print ``review.pdf`` and ``brief.pdf`` with headless Chromium (``print_pdf``); a
+        missing Chromium is a ``ReportError`` and the previous report stays as it was.
+    record_actions : bool
+        After publishing, append the report's new actions (section 9: one per alliance, due
+        next quarter) to the workspace's ``actions`` table, so the next review follows them up
+        (``workspace.actions.append_actions``; bundled samples are refused before the run).
+    scenario : str, optional
+        A scenario saved in the workspace: its overrides, review policy (under ``policy``) and
+        period (for ``"latest"``) apply, and the report is published under
+        ``<out_dir>/<workspace>-scenario-<name>/`` so the workspace's own reports stay.
 
     Returns
     -------
@@ -362,17 +415,45 @@ def run_report(
     """
     started = time.perf_counter()
     overrides = policy_overrides(policy)
-    job = _prepare(workspace, period, previous_period, notebook, out_dir)
+    if record_actions:
+        from alliancekit.workspace.actions import refuse_bundled
+
+        refuse_bundled(workspace)  # before anything is run or written
+    if scenario is not None:
+        from alliancekit.scenarios import load_scenario
+
+        overrides = {
+            **policy_overrides(dict(load_scenario(workspace, scenario).review_policy)),
+            **overrides,
+        }
+    job = _prepare(workspace, period, previous_period, notebook, out_dir, scenario)
     lock = job.ws_root / f".{job.period}.lock"
     execution = {"timeout": timeout, "kernel_name": kernel_name, "progress": progress}
     log = job.ws_root / "decisions.csv"
     with _writing(job.ws_root, job.name):
         claim_folder(job.ws_root, job.ws_path, lock_timeout)
         with exclusive_lock(lock, lock_timeout, f"report {job.name} {job.period}"):
-            rows = _build_and_publish(job, overrides, **execution)
+            rows = _build_and_publish(job, overrides, pdf, **execution)
         generated = utc_now()
         what = f"decision log {job.name}"
         with exclusive_lock(job.ws_root / ".decisions.lock", lock_timeout, what):
             upsert_decisions(log, job.period, rows, f"{job.period}/review.html", generated)
         index = refresh_index(job.out_root, lock_timeout=lock_timeout)
-    return _published(job, rows, log, index, generated, time.perf_counter() - started)
+    recorded = _record_actions(job, rows, lock_timeout) if record_actions else None
+    run = _published(job, rows, log, index, generated, time.perf_counter() - started)
+    return run if recorded is None else dataclasses.replace(run, actions_recorded=recorded)
+
+
+def _record_actions(job: _Job, rows: list[dict[str, Any]], lock_timeout: float) -> int:
+    """Append the published report's new actions to the workspace (one writer at a time).
+
+    MAINTAIN's "keep the current terms" is no task to follow up: only the actions of GROW,
+    RESTRUCTURE and EXIT decisions are recorded.
+    """
+    from alliancekit.model import Decision
+    from alliancekit.reporting.sections.decisions import new_actions
+    from alliancekit.workspace.actions import append_actions
+
+    actions = new_actions(job.ws, [r for r in rows if r["decision"] != Decision.MAINTAIN])
+    with exclusive_lock(job.ws_root / ".actions.lock", lock_timeout, f"actions of {job.name}"):
+        return append_actions(job.ws_path, actions)

@@ -122,6 +122,10 @@ def _flag(ws: Workspace, inputs: ReviewInputs, policy: ReviewPolicy, out: _Outco
             )
         for i in np.flatnonzero(econ_exit):
             out.flags[ids[i]].append("exit-value-exceeds-continue")
+    overdue = m["actions_overdue"].to_numpy(dtype=int) if "actions_overdue" in m else None
+    if overdue is not None:
+        for i in np.flatnonzero(overdue > 0):
+            out.flags[ids[i]].append("actions-overdue")
     fired = out.fired
     only_trigger = fired["E0"].to_numpy() & ~fired[["E1", "E2", "E3", "E4"]].to_numpy().any(axis=1)
     for i in np.flatnonzero(only_trigger):
@@ -174,6 +178,7 @@ def _table(
     table["trust_partner"] = m["trust_partner"].to_numpy(dtype=float)
     table["quarters_with_data"] = m["quarters_with_data"].to_numpy(dtype=int)
     table["hard_trigger"] = [inputs.triggers.get(a, "") for a in ids]
+    table["actions_overdue"] = m["actions_overdue"].to_numpy(dtype=int)
     table["next_review"] = next_review
     return table
 

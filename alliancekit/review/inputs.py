@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from alliancekit.errors import DataValidationError
-from alliancekit.model import Alliance, Workspace, period_index
+from alliancekit.model import Alliance, Workspace, period_from_index, period_index
 from alliancekit.review import attainment, health, measures
+from alliancekit.review.actions import overdue_counts
 from alliancekit.review.policy import DIMENSIONS, ReviewPolicy
 from alliancekit.review.quarters import Quarters, quarter_of, resolve_period, reviewed
 from alliancekit.workspace.checks import ReviewTables, check_review_inputs
@@ -181,6 +182,7 @@ def measure(ws: Workspace, period: str | None, policy: ReviewPolicy) -> ReviewIn
     metrics["trust_partner"] = survey["trust_partner"].to_numpy(dtype=float)
     triggers = _triggers(tables.events, ids, q.review, policy)
     metrics["E0"] = [aid in triggers for aid in ids]
+    metrics["actions_overdue"] = overdue_counts(tables.actions, period_from_index(q.review), ids)
     _economics(ws, alliances, q.review, policy, metrics, notes)
     detail = att.detail.drop(columns=["t", "higher"])
     detail = detail.set_index(["alliance_id", "kpi_id", "period"])

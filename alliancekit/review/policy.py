@@ -127,6 +127,10 @@ class ReviewPolicy:
     grow_min_quarters, grow_max_std : int, float
         §5.6: GROW is "uncertain" (flag only) with fewer quarters of data or a larger standard
         deviation of A_t over the window (4, 0.1).
+    overdue_actions_signal : bool
+        Count an alliance's overdue actions (the workspace's ``actions`` table) as a
+        relationship signal: rule R5, restructure (False: they are reported, not counted, so
+        the §11 results are unchanged).
 
     Raises
     ------
@@ -177,6 +181,7 @@ class ReviewPolicy:
     survey_max_age: int = 4
     grow_min_quarters: int = 4
     grow_max_std: float = 0.1
+    overdue_actions_signal: bool = False
 
     def __post_init__(self) -> None:
         for name, enum in (

@@ -75,8 +75,8 @@ def _grow(case: _Case, ctx: Context) -> str:
         f"Delivered {fmt(row['A_W'], '.0%')} of plan over the last {ctx.policy.window} quarters, "
         f"trend {fmt(row['trend'], '+.1%')}/qtr; health {fmt(row['H'], '.0f')}/100; strategic "
         f"fit {fmt(row['D1'], '.0f')}. The partnership is outperforming its business case; "
-        "consider expanding scope or investment (exercise the expansion option) within budget "
-        f"headroom of {_money(ctx.headroom, ctx.money)}/yr."
+        "consider expanding scope or investment (exercise the expansion option) within the "
+        f"budget headroom after the decisions of {_money(ctx.headroom, ctx.money)}/yr."
     )
     if "budget-constrained" in case.flags:
         text += " No annual budget headroom is left: growth needs budget reallocated first."

@@ -43,10 +43,11 @@ RULES: Mapping[str, str] = MappingProxyType(
         "R2": "window attainment below A_restr",
         "R3": "declining trend with attainment below plan",
         "R4": "relationship or governance below D_min",
+        "R5": "actions overdue counted as a relationship signal (overdue_actions_signal)",
     }
 )
 EXIT_RULES = ("E0", "E1", "E2", "E3", "E4")
-RESTRUCTURE_RULES = ("R1", "R2", "R3", "R4")
+RESTRUCTURE_RULES = ("R1", "R2", "R3", "R4", "R5")
 #: Survey-based dimensions (all but D2): without any of them H is not computed.
 _SURVEY_DIMS = [0, 2, 3, 4, 5]
 
@@ -59,6 +60,10 @@ def rule_inputs(metrics: pd.DataFrame) -> dict[str, np.ndarray]:
     }
     cols["E0"] = metrics["E0"].to_numpy(dtype=bool)
     cols["economic_data"] = metrics["economic_data"].to_numpy(dtype=bool)
+    overdue = metrics.get("actions_overdue")
+    cols["actions_overdue"] = (
+        np.zeros(len(metrics)) if overdue is None else overdue.to_numpy(dtype=float)
+    )
     return cols
 
 
@@ -88,6 +93,8 @@ def fired_rules(
             "R2": a_w < p.a_restr,
             "R3": (b <= p.b_decl) & (a_w < p.r3_attainment_below),
             "R4": d34 < p.d_min,
+            # off by default: overdue actions are reported, and count only when asked to
+            "R5": p.overdue_actions_signal & (cols["actions_overdue"] > 0),
             "GROW": (health >= p.h_grow)
             & (a_w >= p.a_grow)
             & (b >= p.b_grow)

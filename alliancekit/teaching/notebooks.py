@@ -1,4 +1,4 @@
-"""The teaching notebook and its student version (solution cells removed)."""
+"""The teaching notebook and its student version (solutions replaced by answer cells)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,12 @@ def teaching_notebook() -> Path:
 def student_notebook(
     src: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] = "student"
 ) -> Path:
-    """Write the student version of a teaching notebook: cells tagged ``solution`` removed.
+    """Write the student version of a teaching notebook (``grading.student_version``).
 
-    Uses nbconvert's ``TagRemovePreprocessor`` (outputs are cleared too, so students start
-    fresh).
+    Every solution is removed — the code between ``### BEGIN SOLUTION`` and ``### END
+    SOLUTION`` (or a whole cell tagged ``solution``) and the "*Solution notes:*" markdown — and
+    an answer cell is left in its place; mark schemes are dropped and outputs cleared, so
+    students start fresh. The nbgrader metadata stays, for ``teach --check``.
 
     Parameters
     ----------
@@ -45,8 +47,8 @@ def student_notebook(
         If ``src`` is not a file.
     """
     import nbformat
-    from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
-    from traitlets.config import Config
+
+    from alliancekit.teaching.grading import student_version
 
     source = Path(src) if src is not None else teaching_notebook()
     if not source.is_file():
@@ -54,13 +56,7 @@ def student_notebook(
     target = Path(out)
     if target.suffix != ".ipynb":
         target = target / source.name
-    nb = nbformat.read(source, as_version=4)
-    config = Config()
-    config.TagRemovePreprocessor.remove_cell_tags = {SOLUTION_TAG}
-    config.TagRemovePreprocessor.enabled = True
-    resources: dict = {}
-    nb, resources = TagRemovePreprocessor(config=config).preprocess(nb, resources)
-    nb, resources = ClearOutputPreprocessor().preprocess(nb, resources)
+    nb = student_version(nbformat.read(source, as_version=4))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     try:  # write then rename: an interrupted run never leaves a half-written notebook

@@ -9,6 +9,7 @@ A workspace on disk (data dictionary in ``data/README.md``)::
     health.csv          health survey, own and partner side    (optional)
     events.csv          hard triggers such as a material breach (optional)
     milestones.csv      alliance milestones and turning points (optional)
+    actions.csv         actions reviews assigned and their status (optional)
 
 The same tables are sheets of one workbook. In a workbook the scalar organization settings are
 key/value rows of a sheet ``organization`` (header ``key, value``; nested risk caps as

@@ -43,6 +43,7 @@ _ROW_WHAT = {
     "health": "a health survey",
     "events": "a hard-trigger event",
     "milestones": "a milestone",
+    "actions": "an action",
 }
 
 
@@ -346,6 +347,7 @@ class ReviewTables:
     health: pd.DataFrame
     events: pd.DataFrame
     milestones: pd.DataFrame
+    actions: pd.DataFrame
 
 
 def check_review_inputs(ws: Workspace) -> ReviewTables:

@@ -17,6 +17,7 @@ from typing import Any
 from alliancekit.model import vocab as v
 
 __all__ = [
+    "ACTION_COLS",
     "ALLIANCE_COLS",
     "CANDIDATE_COLS",
     "EVENT_COLS",
@@ -26,6 +27,7 @@ __all__ = [
     "HISTORY_TABLES",
     "KPI_COLS",
     "MILESTONE_COLS",
+    "OPTIONAL_TABLES",
     "ORG_FILE",
     "ORG_KEYS",
     "ORG_LISTS",
@@ -45,10 +47,12 @@ __all__ = [
 
 ORG_FILE = "organization.yaml"
 #: Tables of a workspace, in the order they are read and written.
-TABLES = ("candidates", "alliances", "kpis", "health", "events", "milestones")
+TABLES = ("candidates", "alliances", "kpis", "health", "events", "milestones", "actions")
 REQUIRED_TABLES = ("candidates",)
 #: The long-format tables of an alliance's history (kept as frames, extra columns kept too).
-HISTORY_TABLES = ("kpis", "health", "events", "milestones")
+HISTORY_TABLES = ("kpis", "health", "events", "milestones", "actions")
+#: Tables written only when they have rows (a workspace without them is saved as before).
+OPTIONAL_TABLES = ("actions",)
 #: Workbook sheets holding the organization's lists.
 ORG_LIST_SHEETS = ("goals", "capability_gaps", "diversification_rules", "criteria_weights")
 
@@ -233,6 +237,16 @@ MILESTONE_COLS: tuple[Col, ...] = (
     _c("turning_point", Kind.BOOL, default=False),
 )
 
+#: The optional actions table: what reviews assigned, and whether it was done (issue 17).
+ACTION_COLS: tuple[Col, ...] = (
+    _c("alliance_id", Kind.ID, True),
+    _c("action", Kind.STR, True),
+    _c("owner", default=""),
+    _c("due_period", Kind.PERIOD, True),
+    _e("status", v.ActionStatus, default=v.ActionStatus.OPEN.value),
+    _c("closed_on", Kind.PERIOD),
+)
+
 #: Column specifications of every table, in the order they are written.
 TABLE_COLUMNS: Mapping[str, tuple[Col, ...]] = MappingProxyType(
     {
@@ -242,6 +256,7 @@ TABLE_COLUMNS: Mapping[str, tuple[Col, ...]] = MappingProxyType(
         "health": HEALTH_COLS,
         "events": EVENT_COLS,
         "milestones": MILESTONE_COLS,
+        "actions": ACTION_COLS,
     }
 )
 

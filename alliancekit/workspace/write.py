@@ -29,6 +29,7 @@ from alliancekit.workspace.columns import (
     GAP_COLS,
     GOAL_COLS,
     HISTORY_TABLES,
+    OPTIONAL_TABLES,
     ORG_FILE,
     RULE_COLS,
     TABLE_COLUMNS,
@@ -74,7 +75,10 @@ def tables_of(ws: Workspace) -> dict[str, tuple[list[str], Rows]]:
         "alliances": ([c.name for c in ALLIANCE_COLS], _entity_rows(ws.alliances, ALLIANCE_COLS)),
     }
     for name in HISTORY_TABLES:
-        out[name] = _frame_rows(getattr(ws, name), TABLE_COLUMNS[name])
+        frame = getattr(ws, name)
+        if name in OPTIONAL_TABLES and (frame is None or not len(frame)):
+            continue  # a workspace without actions is written as before: no actions file
+        out[name] = _frame_rows(frame, TABLE_COLUMNS[name])
     return out
 
 

@@ -23,6 +23,7 @@ from alliancekit.reporting.sections.decisions import (
     decision_rationale,
     previous_review,
 )
+from alliancekit.reporting.sections.group import group_view
 from alliancekit.reporting.sections.performance import health_table, scorecard
 from alliancekit.reporting.sections.portfolio import (
     portfolio_overview,
@@ -30,7 +31,7 @@ from alliancekit.reporting.sections.portfolio import (
     replanned_portfolio,
 )
 from alliancekit.reporting.sections.risk_value import gives_and_gets, risk_update, value_update
-from alliancekit.reporting.sections.summary import executive_summary, report_header
+from alliancekit.reporting.sections.summary import executive_brief, executive_summary, report_header
 
 __all__ = [
     "ReportFigure",
@@ -42,8 +43,10 @@ __all__ = [
     "changes_since",
     "coverage_chart",
     "decision_rationale",
+    "executive_brief",
     "executive_summary",
     "gives_and_gets",
+    "group_view",
     "health_chart",
     "health_table",
     "kpi_charts",

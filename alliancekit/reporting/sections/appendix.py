@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import fields
@@ -9,7 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from alliancekit.reporting.sections.base import ReportSection, escape, section, table
+from alliancekit.reporting.sections.base import (
+    OBJECTIVE_WORDS,
+    ReportSection,
+    escape,
+    ids_note,
+    section,
+    table,
+)
+from alliancekit.reporting.words import kpi_names, kpi_status, plain, policy_table
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
@@ -31,41 +40,49 @@ _PACKAGES = (
 )
 
 
-def _policy(review: ReviewResult, overrides: Mapping[str, Any] | None) -> pd.DataFrame:
-    """Every field of the review policy, marking the overridden ones."""
-    pol = review.policy
-    return pd.DataFrame(
-        [
-            {
-                "parameter": f.name,
-                "value": str(getattr(pol, f.name)),
-                "overridden": "yes" if overrides and f.name in overrides else "",
-            }
-            for f in fields(pol)
-        ]
-    ).set_index("parameter")
+#: The organization's risk caps in words (``RiskCaps`` fields).
+_CAP_WORDS = {
+    "avg_total": "Average total risk of new partners, at most [0–1]",
+    "max_total_per_partner": "Total risk of any one new partner, at most [0–1]",
+    "max_relational_per_partner": "Relational risk of any one new partner, at most [0–1]",
+    "cvar_limit": "Tail loss (CVaR) of the new partners, at most [money]",
+    "avg_relational": "Average relational risk of new partners, at most [0–1]",
+    "avg_performance": "Average performance risk of new partners, at most [0–1]",
+    "expected_loss_limit": "Expected loss of the new partners, at most [money]",
+}
 
 
-def _settings(ws: Workspace, plan: PortfolioResult | None) -> pd.DataFrame:
-    """The organization's money, budgets, appetite, horizon, caps; the plan's objective."""
+def _settings(ws: Workspace, plan: PortfolioResult | None) -> tuple[pd.DataFrame, dict]:
+    """The organization's money, budgets, appetite, horizon, caps; the plan's objective.
+
+    Returns the table and ``{label: id}`` of the caps for the analysts' small print.
+    """
     org = ws.organization
+    money = org.money_label
     caps = org.caps()
-    settings = {
-        "currency / money unit": org.money_label,
-        "annual budget [money/yr]": org.budget_annual,
-        "one-off budget [money]": org.budget_one_off,
-        "risk appetite": str(org.risk_appetite),
-        "planning horizon [years]": org.planning_horizon_years,
-        "discount rate [/yr]": org.discount_rate,
-        "min / max new alliances": f"{org.min_alliances} / {org.max_alliances}",
-        **{f"risk cap {f.name}": getattr(caps, f.name) for f in fields(caps)},
+    cap_ids = {}
+    settings: dict[str, Any] = {
+        "Money unit": money,
+        f"Annual budget [{money}/yr]": f"{org.budget_annual:,.1f}",
+        f"One-off budget for new alliances [{money}]": f"{org.budget_one_off:,.1f}",
+        "Risk appetite": plain(org.risk_appetite),
+        "Planning horizon [years]": org.planning_horizon_years,
+        "Discount rate [% per year]": f"{100 * float(org.discount_rate):g}",
+        "New alliances, at least / at most": f"{org.min_alliances} / {org.max_alliances}",
     }
+    for f in fields(caps):
+        label = _CAP_WORDS.get(f.name, f.name.replace("_", " ")).replace("[money]", f"[{money}]")
+        value = getattr(caps, f.name)
+        settings[label] = "no cap" if value is None else f"{value:g}"
+        cap_ids[label] = f.name
     if plan is not None:
-        settings["portfolio objective"] = plan.objective_name
-        settings["solver / status"] = f"{plan.solver} / {plan.status}"
+        settings["Portfolio objective"] = OBJECTIVE_WORDS.get(
+            str(plan.objective_name), plain(plan.objective_name)
+        )
+        settings["Optimisation result"] = f"{plain(plan.status)} (solver {plan.solver})"
     frame = pd.DataFrame({"value": [str(v) for v in settings.values()]}, index=list(settings))
     frame.index.name = "organization setting"
-    return frame
+    return frame, cap_ids
 
 
 def _data_quality(ws: Workspace, review: ReviewResult) -> list[str]:
@@ -73,10 +90,15 @@ def _data_quality(ws: Workspace, review: ReviewResult) -> list[str]:
     notes = [(aid, n) for aid, ns in review.table["notes"].items() for n in ns]
     detail = review.kpi_detail.reset_index()
     status = detail["status"].value_counts() if "status" in detail.columns else pd.Series()
-    dq = [f"{escape(a)}: {escape(n)}" for a, n in notes]
+    names = kpi_names(ws)
+
+    def named(note: str) -> str:  # "KPI partner_sales …" → "KPI “Partner sales” …"
+        return re.sub(r"\bKPI (\S+)", lambda m: f"KPI “{names.get(m[1], plain(m[1]))}”", note)
+
+    dq = [f"{escape(a)}: {escape(named(n))}" for a, n in notes]
     for s, n in status.items():
         if s != "ok":
-            dq.append(f"{n} KPI observation(s) with status “{escape(s)}”")
+            dq.append(f"{n} KPI observation(s) {escape(kpi_status(s, None))}")
     kp = ws.kpis
     if "source" in kp.columns:
         partner_rows = kp[kp["source"].astype(str) == "partner"]
@@ -113,20 +135,27 @@ def appendix(
 ) -> ReportSection:
     """§5.7 item 12: every parameter and threshold, data-quality notes, method, versions."""
     dq = _data_quality(ws, review)
+    policy = policy_table(review.policy, overrides)
+    settings, cap_ids = _settings(ws, plan)
     return section(
         "appendix",
         "<h3>Review policy (every threshold and weight)</h3>",
-        table(_policy(review, overrides)),
+        table(policy.drop(columns="id")),
+        ids_note(policy["id"].to_dict()),
         "<h3>Organization and portfolio settings</h3>",
-        table(_settings(ws, plan)),
+        table(settings),
+        ids_note(cap_ids),
         "<h3>Data quality</h3>",
         "<ul>" + "".join(f"<li>{d}</li>" for d in dq) + "</ul>"
         if dq
         else "<p>No missing, skipped or partner-reported KPI data.</p>",
         "<h3>Method</h3>",
-        "<p>Attainment, health, decision rules and rationale follow docs/method.md §5 "
-        "(alliancekit.review); the re-planned portfolio is the MILP of §4 with the review's "
-        "EXIT decisions applied (alliancekit.portfolio.plan_portfolio).</p>",
+        "<p>Attainment, health, decision rules and rationale follow the method's section 5; the "
+        "re-planned portfolio is the optimisation of section 4 with this review's exits "
+        "applied.</p>",
+        ids_note(
+            {"method": "docs/method.md", "review": "alliancekit.review", "plan": "plan_portfolio"}
+        ),
         "<h3>Versions</h3>",
         table(_versions()),
     )

@@ -30,6 +30,7 @@ __all__ = [
     "counts_text",
     "decision_span",
     "escape",
+    "ids_note",
     "new_partners",
     "number",
     "objective_value",
@@ -165,15 +166,39 @@ def decision_span(decision: Any) -> str:
     return f'<span class="ak-decision-{d}">{d}</span>'
 
 
+def ids_note(pairs: Any) -> str:
+    """The analysts' small print: ``label = internal id`` pairs (CSS class ``ak-ids``).
+
+    ``pairs`` is a mapping or an iterable of ``(label, id)``; pairs whose id equals the label
+    are left out. Returns "" when nothing is left.
+    """
+    items = pairs.items() if hasattr(pairs, "items") else pairs
+    shown = [f"{escape(k)} = {escape(v)}" for k, v in items if str(k) != str(v) and str(v)]
+    if not shown:
+        return ""
+    return '<p class="ak-ids">Ids for analysts: ' + "; ".join(shown) + ".</p>"
+
+
 def section(title: str, *parts: str) -> ReportSection:
     """A section from already escaped HTML parts."""
     return ReportSection(title=title, html="".join(parts))
 
 
+#: The portfolio objectives in words (docs/method.md §4 (a)–(e)).
+OBJECTIVE_WORDS = {
+    "expected_npv": "expected net present value of the new partners",
+    "score": "total partner score",
+    "blend": "blend of value and score",
+    "mean_cvar": "value net of tail risk",
+    "coverage": "coverage of the capability gaps",
+}
+
+
 def objective_value(plan: PortfolioResult) -> str:
-    """The plan's reported objective with its unit: money, or points for a score objective."""
-    unit = plan.money_label or "points (Σ partner score [0–100])"
-    return f"{plan.objective_value:,.1f} {unit}"
+    """The plan's objective in words with its value and unit (money, or score points)."""
+    unit = plan.money_label or "points (sum of partner scores, each 0–100)"
+    name = OBJECTIVE_WORDS.get(str(plan.objective_name), str(plan.objective_name).replace("_", " "))
+    return f"{name} {plan.objective_value:,.1f} {unit}"
 
 
 def new_partners(plan: PortfolioResult) -> list[str]:

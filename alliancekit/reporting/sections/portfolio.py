@@ -13,11 +13,13 @@ from alliancekit.model import Decision, SolveStatus
 from alliancekit.reporting.sections.base import (
     ReportSection,
     escape,
+    ids_note,
     new_partners,
     objective_value,
     section,
     table,
 )
+from alliancekit.reporting.words import plain
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
@@ -33,10 +35,10 @@ _PARTNER_COLUMNS = {
     "form": "form",
     "cost_one_off": "one-off cost [{money}]",
     "cost_annual": "annual cost [{money}/yr]",
-    "expected_npv": "E[NPV] [{money}]",
-    "e_npv": "E[NPV] [{money}]",
-    "R": "risk R [0–1]",
-    "R_rel": "relational risk R_rel [0–1]",
+    "expected_npv": "expected net present value [{money}]",
+    "e_npv": "expected net present value [{money}]",
+    "R": "total risk [0–1]",
+    "R_rel": "relational risk [0–1]",
     "score": "score [0–100]",
 }
 
@@ -64,13 +66,33 @@ def _spend(ws: Workspace, review: ReviewResult, total: float) -> pd.DataFrame:
     )
 
 
-def _risk_limits(plan: PortfolioResult) -> pd.DataFrame:
+_SENSE_WORDS = {"<=": "at most", ">=": "at least", "==": "exactly"}
+
+
+def _labelled_limits(plan: PortfolioResult, keys: list) -> tuple[pd.DataFrame, dict]:
+    """Rows ``keys`` of the plan's limits, indexed by their labels; ``{label: key}`` for the
+    analysts' small print."""
+    totals = plan.totals.loc[keys]
+    labels = [
+        str(totals.loc[k, "label"])
+        if "label" in totals.columns and str(totals.loc[k, "label"])
+        else str(k)
+        for k in keys
+    ]
+    frame = totals[["used", "cap", "slack"]].astype(float)
+    if "sense" in totals.columns:
+        frame.insert(1, "limit is", [_SENSE_WORDS.get(str(x), str(x)) for x in totals["sense"]])
+    frame.index = pd.Index(labels)
+    return frame, dict(zip(labels, [str(k) for k in keys], strict=True))
+
+
+def _risk_limits(plan: PortfolioResult) -> tuple[pd.DataFrame, dict]:
     """The plan's risk limits (average and per-partner caps), used vs cap [0–1]."""
     # the risk groups are recognised by their constraint keys (``average[R]``, ``each[R_rel]``)
     rows = [r for r in plan.totals.index if str(r).startswith(("average[", "each["))]
-    risk = plan.totals.loc[rows, ["used", "cap", "slack"]].astype(float)
+    risk, keys = _labelled_limits(plan, rows)
     risk.index.name = "risk limit (re-planned new partners) [0–1]"
-    return risk
+    return risk, keys
 
 
 def _concentration(frame: pd.DataFrame, total: float, money: str) -> pd.DataFrame | None:
@@ -82,7 +104,7 @@ def _concentration(frame: pd.DataFrame, total: float, money: str) -> pd.DataFram
         g = frame.groupby(frame[attr].astype(str))["cost_annual"].agg(["count", "sum"])
         g["share of spend [%]"] = 100 * g["sum"] / total if total else float("nan")
         g = g.rename(columns={"count": "alliances", "sum": f"cost [{money}/yr]"})
-        g.index = [f"{attr}={v}" for v in g.index]
+        g.index = [f"{attr.capitalize()}: {plain(v)}" for v in g.index]
         groups.append(g)
     if not groups:
         return None
@@ -115,11 +137,13 @@ def portfolio_overview(
         f"{org.budget_one_off:,.1f} {escape(money)}.</p>",
         "<h3>Spend vs budget</h3>",
         table(_spend(ws, review, total), floats=",.1f"),
+        "<h3>Budget headroom</h3>",
+        _headroom_table(ws, review, plan),
     ]
     if plan is not None and len(plan.totals):
-        risk = _risk_limits(plan)
+        risk, keys = _risk_limits(plan)
         if len(risk):
-            parts += ["<h3>Risk vs cap</h3>", table(risk, floats=".3f")]
+            parts += ["<h3>Risk vs cap</h3>", table(risk, floats=".3f"), ids_note(keys)]
     concentration = _concentration(frame, total, money)
     if concentration is not None:
         parts += [
@@ -130,6 +154,23 @@ def portfolio_overview(
     return section("portfolio overview", *parts)
 
 
+def _headroom_table(ws: Workspace, review: ReviewResult, plan: PortfolioResult | None) -> str:
+    """The annual budget headroom before and after the decisions and after the re-plan, each
+    named, from ``budget_headroom`` (the one definition; the executive summary shows the same)."""
+    from alliancekit.portfolio import budget_headroom
+
+    h = budget_headroom(ws, review, plan)
+    frame = h.to_frame()
+    shown = pd.DataFrame(
+        {
+            f"amount [{h.unit}]": frame["value"].astype(float).to_numpy(),
+            "how": frame["how"].to_numpy(),
+        },
+        index=pd.Index(frame["name"], name="moment"),
+    )
+    return table(shown, floats=",.1f")
+
+
 def _new_partners_table(plan: PortfolioResult, money: str) -> pd.DataFrame:
     """The new partners the plan selects, with costs, value, risk and score."""
     frame = plan.to_frame()
@@ -137,7 +178,11 @@ def _new_partners_table(plan: PortfolioResult, money: str) -> pd.DataFrame:
     have = [c for c in _PARTNER_COLUMNS if c in frame.columns]
     have = [c for c in have if not (c == "e_npv" and "expected_npv" in have)]
     names = {c: _PARTNER_COLUMNS[c].format(money=money) for c in have}
-    chosen = frame.loc[new, have].rename(columns=names)
+    chosen = frame.loc[new, have].copy()
+    for col in ("relation", "form"):
+        if col in chosen.columns:
+            chosen[col] = chosen[col].map(plain)
+    chosen = chosen.rename(columns=names)
     chosen.index.name = "new partner"
     return chosen
 
@@ -181,6 +226,7 @@ def replanned_portfolio(
     ws: Workspace,
     plan: PortfolioResult | None,
     infeasible: InfeasiblePortfolioError | None = None,
+    review: ReviewResult | None = None,
 ) -> ReportSection:
     """§5.7: the portfolio re-planned with this review's decisions (``plan_portfolio``).
 
@@ -190,24 +236,43 @@ def replanned_portfolio(
     """
     if plan is None:
         return _infeasible(infeasible or InfeasiblePortfolioError("no plan"))
+    from alliancekit.portfolio import budget_headroom
+
     money = ws.organization.money_label
     chosen = _new_partners_table(plan, money)
-    gap = f", MIP gap {plan.mip_gap:.2%}" if plan.status != SolveStatus.OPTIMAL else ""
+    gap = (
+        f", within {plan.mip_gap:.2%} of the best possible"
+        if plan.status != SolveStatus.OPTIMAL
+        else ""
+    )
     parts = [
-        f"<p>Solver status <b>{escape(plan.status)}</b>{escape(gap)} ({escape(plan.solver)}); "
-        f"objective {escape(plan.objective_name)} = {escape(objective_value(plan))}. Existing "
+        f"<p>The plan is {escape(plain(plan.status))}{escape(gap)}; it maximises the "
+        f"{escape(objective_value(plan))}. {len(chosen)} new partner(s) selected. Existing "
         f"alliances kept: {escape(', '.join(plan.kept) or 'none')}; exited: "
         f"{escape(', '.join(plan.exited) or 'none')}.</p>",
         "<h3>New partners selected</h3>",
         table(chosen, floats=",.2f") if len(chosen) else "<p>No new partner selected.</p>",
     ]
-    totals = plan.totals.copy()
+    h = budget_headroom(ws, review, plan)
+    if review is not None and h.after_replan == h.after_replan:
+        grow = [str(a) for a in plan.grow_flags]
+        extra = f" Growth of {escape(', '.join(grow))} must fit within it." if grow else ""
+        parts.append(
+            f'<p class="ak-callout">{escape(h.sentence("after_replan"))} (of '
+            f"{escape(h.sentence('after_decisions').split(': ', 1)[1])} after the decisions, the "
+            f"new partners take {h.after_decisions - h.after_replan:,.1f} {escape(h.unit)})."
+            f"{extra}</p>"
+        )
+    totals = plan.totals
     if len(totals):
-        totals.index.name = f"limit (money in {money})"
+        limits, keys = _labelled_limits(plan, list(totals.index))
+        limits.index.name = f"limit (money in {money})"
+        binding = [lbl for lbl, k in keys.items() if k in set(map(str, plan.binding))]
         parts += [
             "<h3>Limits: used vs cap</h3>",
-            f"<p>Binding: {escape(', '.join(plan.binding) or 'none')}.</p>",
-            table(totals, floats=",.3f"),
+            f"<p>Limits reached: {escape('; '.join(binding) or 'none')}.</p>",
+            table(limits, floats=",.3f"),
+            ids_note(keys),
         ]
     if plan.screened:
         screened = pd.DataFrame(
@@ -215,6 +280,7 @@ def replanned_portfolio(
             index=pd.Index(sorted(plan.screened), name="screened out"),
         )
         parts += ["<h3>Candidates screened out before the optimisation</h3>", table(screened)]
-    if plan.notes:
-        parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in plan.notes) + "</ul>")
+    notes = [n for n in plan.notes if not str(n).startswith("GROW ")]
+    if notes:
+        parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
     return section("re-planned portfolio", *parts)

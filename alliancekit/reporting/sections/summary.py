@@ -17,13 +17,20 @@ from alliancekit.reporting.sections.base import (
     objective_value,
     section,
 )
+from alliancekit.reporting.words import flag_text, ids, rules_text
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
     from alliancekit.portfolio import PortfolioResult
     from alliancekit.review import ReviewResult
 
-__all__ = ["executive_summary", "report_header"]
+__all__ = [
+    "executive_brief",
+    "executive_summary",
+    "growth_headroom",
+    "headroom_rows",
+    "report_header",
+]
 
 
 def report_header(
@@ -49,41 +56,78 @@ def _next_review(review: ReviewResult) -> str:
     return "next quarter"
 
 
-def executive_summary(
-    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None = None
-) -> ReportSection:
-    """§5.7 item 1: the decision per alliance, headline numbers, decisions for top management."""
+def headroom_rows(ws: Workspace, review: ReviewResult, plan: PortfolioResult | None) -> list:
+    """The budget headroom moments shown (``budget_headroom``): ``(name, value text)`` pairs."""
+    from alliancekit.portfolio import budget_headroom
+
+    h = budget_headroom(ws, review, plan)
+    frame = h.to_frame()
+    return [(row["name"], f"{number(row['value'])} {h.unit}") for _, row in frame.iterrows()]
+
+
+def growth_headroom(ws: Workspace, review: ReviewResult, plan: PortfolioResult | None) -> str:
+    """The headroom growth must fit in: after the re-plan when there is one, else after the
+    decisions, named as such (``budget headroom after the re-plan of 9.0 PKR lakh/yr``)."""
+    from alliancekit.portfolio import budget_headroom
+
+    h = budget_headroom(ws, review, plan)
+    moment = "after_replan" if plan is not None and h.after_replan == h.after_replan else (
+        "after_decisions")  # fmt: skip
+    name, value = h.sentence(moment).split(": ", 1)
+    return f"{name[0].lower()}{name[1:]} of {value}"
+
+
+def _headline(
+    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None
+) -> list[tuple[str, str]]:
+    """The headline figures (label, value with unit) of the summary and the brief."""
     org = ws.organization
     money = org.money_label
     t = review.table
     total_cost = float(sum(ws.alliance(aid).cost_annual for aid in t.index))
     v_hat = float(pd.to_numeric(t.get("V_hat"), errors="coerce").sum()) if len(t) else 0.0
+    window = review.policy.window
     headline = [
         ("Alliances reviewed", f"{len(t)} ({counts_text(review)})"),
         ("Annual cost of existing alliances", f"{total_cost:,.1f} {money}/yr"),
         ("Annual budget", f"{org.budget_annual:,.1f} {money}/yr"),
+        *headroom_rows(ws, review, plan),
+        ("Re-forecast annual value of all alliances", f"{v_hat:,.1f} {money}/yr"),
+        ("Mean health", f"{number(t['H'].mean())} points of 100" if len(t) else "–"),
         (
-            "Budget headroom after the decisions",
-            f"{number(review.headroom)} {money}/yr (budget − cost of alliances kept)",
+            f"Mean attainment over the last {window} quarters",
+            f"{number(100 * t['A_W'].mean(), '.0f')} % of plan",
         ),
-        ("Re-forecast value V̂ of all alliances", f"{v_hat:,.1f} {money}/yr"),
-        ("Mean health H", f"{number(t['H'].mean())} /100" if len(t) else "–"),
-        ("Mean window attainment A_W", f"{number(100 * t['A_W'].mean(), '.0f')} % of plan"),
     ]
     if plan is not None:
         new = new_partners(plan)
+        names = [_partner_name(plan, p) for p in new]
         headline.append(
             (
                 "Re-planned portfolio",
-                f"{len(new)} new partner(s) proposed ({', '.join(new) or 'none'}); "
-                f"objective {plan.objective_name} {objective_value(plan)}",
+                f"{len(new)} new partner(s) proposed ({', '.join(names) or 'none'}); "
+                f"{objective_value(plan)}",
             )
         )
+    return headline
+
+
+def executive_summary(
+    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None = None
+) -> ReportSection:
+    """§5.7 item 1: the decision per alliance, headline numbers, decisions for top management.
+
+    Every figure here is shown again in the body (the consistency test reads them all); the
+    budget headroom comes from ``budget_headroom`` at each moment, named as such.
+    """
+    t = review.table
+    window = review.policy.window
+    headline = _headline(ws, review, plan)
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in headline)
     decisions = []
     for aid, row in t.iterrows():
         decisions.append(
-            f"<tr><td>{escape(aid)}</td><td>{escape(row['partner_name'])}</td>"
+            f"<tr><td>{escape(row['partner_name'])} {ids(aid)}</td>"
             f"<td>{decision_span(row['decision'])}</td><td>{number(row['H'])}</td>"
             f"<td>{number(100 * row['A_W'], '.0f')}</td><td>{escape(row['rationale'])}</td></tr>"
         )
@@ -92,9 +136,9 @@ def executive_summary(
         "executive summary",
         f'<table class="ak-table ak-headline"><tbody>{rows}</tbody></table>',
         "<h3>Decision per alliance</h3>",
-        '<table class="ak-table"><thead><tr><th>Alliance</th><th>Partner</th><th>Decision</th>'
-        "<th>Health H [0–100]</th><th>A_W [% of plan]</th><th>Rationale</th></tr></thead>"
-        f"<tbody>{''.join(decisions)}</tbody></table>",
+        '<table class="ak-table"><thead><tr><th>Alliance partner</th><th>Decision</th>'
+        f"<th>Health [points of 100]</th><th>Attainment, last {window} quarters [% of plan]</th>"
+        f"<th>Why</th></tr></thead><tbody>{''.join(decisions)}</tbody></table>",
         "<h3>Decisions needed from top management</h3>",
         "<ul>" + "".join(f"<li>{a}</li>" for a in asks) + "</ul>"
         if asks
@@ -102,40 +146,114 @@ def executive_summary(
     )
 
 
+def _partner_name(plan: PortfolioResult, partner_id: str) -> str:
+    """A plan partner's name (its id when the plan has no name for it)."""
+    frame = plan.to_frame()
+    if "name" in frame.columns and partner_id in frame.index:
+        return str(frame.loc[partner_id, "name"])
+    return str(partner_id)
+
+
 def _management_asks(
     ws: Workspace, review: ReviewResult, plan: PortfolioResult | None
 ) -> list[str]:
     """What top management must approve: exits, renegotiations, growth, new partners."""
     money = ws.organization.money_label
+    pol = review.policy
     asks = []
     for aid, row in review.table.iterrows():
         a = ws.alliance(aid)
-        who = f"{escape(aid)} {escape(a.partner_name)}"
+        who = f"{escape(a.partner_name)} {ids(aid)}"
         sponsor = f" (sponsor: {escape(a.executive_sponsor)})" if a.executive_sponsor else ""
-        rules = escape(", ".join(row["rules_fired"]))
+        why = escape(rules_text(_deciding(row), pol))
         if row["decision"] == Decision.EXIT:
             notice = f"{a.notice_months}-month notice" if a.notice_months else "notice per contract"
             asks.append(
                 f"<b>Approve the exit</b> from {who}{sponsor}: {escape(notice)}, exit cost "
-                f"{number(a.exit_cost)} {escape(money)} one-off; rules {rules}."
+                f"{number(a.exit_cost)} {escape(money)} one-off; because {why}."
             )
         elif row["decision"] == Decision.RESTRUCTURE:
             asks.append(
-                f"<b>Mandate a renegotiation</b> of {who}{sponsor}: rules {rules}; re-review in "
-                "one quarter."
+                f"<b>Mandate a renegotiation</b> of {who}{sponsor} because {why}; review again "
+                "in one quarter."
             )
         elif row["decision"] == Decision.GROW:
-            flags = ", ".join(row["flags"]) if row["flags"] else ""
-            extra = f" — flags: {escape(flags)}" if flags else ""
+            flags = f" Note: {escape(flag_text(row['flags']))}." if row["flags"] else ""
             asks.append(
-                f"<b>Approve growth</b> of {who}{sponsor} within the budget headroom of "
-                f"{number(review.headroom)} {escape(money)}/yr{extra}."
+                f"<b>Approve growth</b> of {who}{sponsor} within the "
+                f"{escape(growth_headroom(ws, review, plan))}.{flags}"
             )
     if plan is not None:
         new = new_partners(plan)
         if new:
+            names = ", ".join(_partner_name(plan, p) for p in new)
             asks.append(
                 "<b>Approve negotiations</b> with the new partner(s) of the re-planned "
-                f"portfolio: {escape(', '.join(new))} (section 10)."
+                f"portfolio: {escape(names)} (section 10)."
             )
     return asks
+
+
+def _deciding(row: pd.Series) -> list[str]:
+    """The fired rules that made the decision: the exit rules for EXIT, else all fired."""
+    fired = list(row["rules_fired"])
+    if row["decision"] == Decision.EXIT:
+        return [r for r in fired if r.startswith("E")] or fired
+    return fired
+
+
+def _top_risks(ws: Workspace, review: ReviewResult, n: int = 3) -> list[str]:
+    """The ``n`` most serious alliances: exits, then restructures, then warnings, by health."""
+    pol = review.policy
+    order = {Decision.EXIT: 0, Decision.RESTRUCTURE: 1}
+    t = review.table
+    ranked = sorted(
+        t.index,
+        key=lambda a: (order.get(t.loc[a, "decision"], 2 if t.loc[a, "flags"] else 3),
+                       float(t.loc[a, "H"]) if t.loc[a, "H"] == t.loc[a, "H"] else 0.0),
+    )  # fmt: skip
+    risks = []
+    for aid in ranked[:n]:
+        row = t.loc[aid]
+        if row["decision"] not in order and not row["flags"]:
+            continue
+        why = rules_text(_deciding(row), pol) if row["rules_fired"] else flag_text(row["flags"])
+        risks.append(
+            f"<b>{escape(row['partner_name'])}</b> {ids(aid)}: {decision_span(row['decision'])}, "
+            f"health {number(row['H'])} points of 100, attainment "
+            f"{number(100 * row['A_W'], '.0f')} % of plan; {escape(why)}."
+        )
+    return risks
+
+
+def executive_brief(
+    ws: Workspace, review: ReviewResult, plan: PortfolioResult | None = None
+) -> ReportSection:
+    """The one-page brief for executives: headline figures, decisions needed, top risks.
+
+    The same figures and sentences as the executive summary (``brief.html``/``brief.pdf``).
+    """
+    org = ws.organization
+    rows = "".join(
+        f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in _headline(ws, review, plan)
+    )
+    asks = _management_asks(ws, review, plan)
+    risks = _top_risks(ws, review)
+    return section(
+        "executive brief",
+        '<div class="ak-brief">',
+        f"<h1>Alliance review {escape(review.period)}: {escape(org.name)}</h1>",
+        f'<p class="ak-report-meta">Executive brief; money in <b>{escape(org.money_label)}</b>; '
+        "the full report gives the reasons and the data.</p>",
+        "<h2>Summary</h2>",
+        f'<table class="ak-table ak-headline"><tbody>{rows}</tbody></table>',
+        "<h2>Decisions needed</h2>",
+        "<ul>" + "".join(f"<li>{a}</li>" for a in asks) + "</ul>"
+        if asks
+        else "<p>None: every alliance stays on its current terms.</p>",
+        "<h2>Top risks</h2>",
+        "<ul>" + "".join(f"<li>{r}</li>" for r in risks) + "</ul>"
+        if risks
+        else "<p>No alliance is to be exited or restructured, and none carries a warning.</p>",
+        "</div>",
+    )
