@@ -380,3 +380,27 @@ def in_words(text: str) -> str:
     """``text`` with the data's field names replaced by words ("R_rel 0.72" → "relational risk
     0.72"): for sentences built from the data (knockout reasons, rationales)."""
     return _WORD_RE.sub(lambda m: _WORDS[m.group(0)], str(text))
+
+
+#: Comparison signs of the analysts' knockout reasons, in words.
+_COMPARISONS = (
+    (" <= ", " at or below "),
+    (" >= ", " at or above "),
+    (" > ", " above "),
+    (" < ", " below "),
+)
+
+
+def knockout_words(reasons: str) -> str:
+    """Knockout reasons in words: "K3: R_rel 0.72 > 0.65 (…)" → "Too risky on its own (K3):
+    relational risk 0.72 > 0.65 (…)"."""
+    out = []
+    for reason in filter(None, (r.strip() for r in str(reasons).split(";"))):
+        code, _, detail = reason.partition(":")
+        name = label("knockout", code.strip())
+        detail = in_words(detail.strip())
+        detail = re.sub(r"^R (?=\d)", "total risk ", detail)
+        for sign, word in _COMPARISONS:
+            detail = detail.replace(sign, word)
+        out.append(f"{name} ({code.strip()}): {detail}" if name != code.strip() else reason)
+    return "; ".join(out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,6 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from alliancekit.model import Direction, Workspace, glossary
+from alliancekit.model.glossary import knockout_words
 from alliancekit.widgets.ahp import CR_LIMIT, AHPGrid
 from alliancekit.widgets.chartview import ChartView
 from alliancekit.widgets.controls import WeightSliders, fixed, flex
@@ -360,19 +360,6 @@ class ScoringExplorer(Explorer):
 
     def _views(self) -> Sequence[widgets.Widget]:
         return [self.message, self.table, self.figure, self.smaa_figure]
-
-
-def knockout_words(reasons: str) -> str:
-    """Knockout reasons in words: "K3: R_rel 0.72 > 0.65 (…)" → "Too risky on its own (K3):
-    relational risk 0.72 > 0.65 (…)"."""
-    out = []
-    for reason in filter(None, (r.strip() for r in str(reasons).split(";"))):
-        code, _, detail = reason.partition(":")
-        name = glossary.label("knockout", code.strip())
-        detail = glossary.in_words(detail.strip())
-        detail = re.sub(r"^R (?=\d)", "total risk ", detail)
-        out.append(f"{name} ({code.strip()}): {detail}" if name != code.strip() else reason)
-    return "; ".join(out)
 
 
 def scoring_explorer(

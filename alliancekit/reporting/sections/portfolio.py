@@ -4,12 +4,14 @@ what to relax, not a failed report)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import Decision, SolveStatus
+from alliancekit.model.glossary import knockout_words
 from alliancekit.reporting.sections.base import (
     ReportSection,
     escape,
@@ -205,6 +207,12 @@ def replan(
         return None, exc
 
 
+def _alliances(ws: Workspace, ids: Sequence[str]) -> str:
+    """Existing alliances by partner name with the id in brackets ("Prime FM (AL-B3)")."""
+    names = {a.alliance_id: a.partner_name for a in ws.alliances}
+    return ", ".join(f"{names[i]} ({i})" if names.get(i) else str(i) for i in ids) or "none"
+
+
 def _infeasible(exc: InfeasiblePortfolioError) -> ReportSection:
     """The finding for a re-plan without any feasible portfolio: the constraints in conflict,
     by their labels, and how far each would have to move."""
@@ -248,8 +256,8 @@ def replanned_portfolio(
     parts = [
         f"<p>The plan is {escape(plain(plan.status))}{escape(gap)}; it maximises the "
         f"{escape(objective_value(plan))}. {len(chosen)} new partner(s) selected. Existing "
-        f"alliances kept: {escape(', '.join(plan.kept) or 'none')}; exited: "
-        f"{escape(', '.join(plan.exited) or 'none')}.</p>",
+        f"alliances kept: {escape(_alliances(ws, plan.kept))}; exited: "
+        f"{escape(_alliances(ws, plan.exited))}.</p>",
         "<h3>New partners selected</h3>",
         table(chosen, floats=",.2f") if len(chosen) else "<p>No new partner selected.</p>",
     ]
@@ -275,9 +283,14 @@ def replanned_portfolio(
             ids_note(keys),
         ]
     if plan.screened:
+        names = {c.id: c.name for c in ws.candidates}
+        ids = sorted(plan.screened)
         screened = pd.DataFrame(
-            {"reason": [plan.screened[k] for k in sorted(plan.screened)]},
-            index=pd.Index(sorted(plan.screened), name="screened out"),
+            {
+                "partner": [names.get(k, k) for k in ids],
+                "why it is out": [knockout_words(plan.screened[k]) for k in ids],
+            },
+            index=pd.Index(ids, name="id"),
         )
         parts += ["<h3>Candidates screened out before the optimisation</h3>", table(screened)]
     notes = [n for n in plan.notes if not str(n).startswith("GROW ")]
