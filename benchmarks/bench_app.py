@@ -31,17 +31,10 @@ from pathlib import Path
 import nbformat
 
 from alliancekit.app import serve
+from alliancekit.reporting.printing import HEADLESS_FLAGS
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+ARGS = list(HEADLESS_FLAGS)
 TIMEOUT_MS = 180_000
 
 

@@ -160,16 +160,9 @@ def bench_browser() -> None:  # one browser session, three measurements: ~80 lin
     from playwright.sync_api import sync_playwright
 
     from alliancekit.app import serve
+    from alliancekit.reporting.printing import HEADLESS_FLAGS
 
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-    ]
+    args = list(HEADLESS_FLAGS)
     t0 = time.perf_counter()
     server = serve()
     try:

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from alliancekit.reporting.printing import HEADLESS_FLAGS
+
 # CI is derandomised (the same examples every run, so a red build is reproducible); a developer's
 # ``make test`` explores new examples each run. HYPOTHESIS_PROFILE overrides either.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -43,15 +45,7 @@ DATA = ROOT / "data"
 SAMPLES = ("sanchar-apps", "greenscape", "norden-pumpen")
 CHROMIUM = "/usr/bin/chromium"
 #: Headless Chromium flags of DESIGN.md (Debian's chromium, never ``playwright install``).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(HEADLESS_FLAGS)
 
 
 @pytest.fixture(autouse=True, scope="session")

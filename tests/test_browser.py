@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import cli_server, jupyter_env
 from solver_text import assert_no_solver_text
 
 from alliancekit.app import find_free_port
@@ -41,23 +42,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
     Asks for ``chromium_path`` (conftest) so a missing browser skips before the server starts.
     """
     port = find_free_port()
-    base = tmp_path_factory.mktemp("app-jupyter")
-    env = dict(os.environ)
-    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        (base / var).mkdir()
-        env[var] = str(base / var)
+    env = jupyter_env(tmp_path_factory.mktemp("app-jupyter"))
     env["MPLBACKEND"] = "Agg"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "alliancekit.cli", "app", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
     url = f"http://127.0.0.1:{port}/"
-    try:
+    with cli_server("app", "--port", str(port), env=env) as proc:
         line = proc.stdout.readline() if proc.stdout else ""
         assert url in line, f"alliancekit app did not start: {line}"
         url = line.split()[4]  # the printed URL carries the app's token
@@ -71,13 +59,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
             except OSError:
                 time.sleep(0.3)
         yield url
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)  # the CLI stops its Voilà process group
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -322,10 +303,7 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {}}).execute()
     nbformat.write(nb, root / "charts.ipynb")
-    env = dict(os.environ)
-    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        (root.parent / f"{root.name}-{var}").mkdir()
-        env[var] = str(root.parent / f"{root.name}-{var}")
+    env = jupyter_env(root.parent / f"{root.name}-jupyter")
     port = find_free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",

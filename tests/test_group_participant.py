@@ -9,11 +9,7 @@ never written into. The browser test drives two participants in headless Debian 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from servers import cli_server, jupyter_env
 
 from alliancekit.errors import DataValidationError
 from alliancekit.group import load_responses
@@ -144,20 +141,7 @@ def test_many_people_submitting_at_once_lose_nothing(workshop: Path) -> None:
 @pytest.fixture
 def live(workshop: Path, chromium_path: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     """``alliancekit survey live WORKSHOP``; its printed personal links; stopped by PID."""
-    env = dict(os.environ)
-    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        (tmp_path / var).mkdir()
-        env[var] = str(tmp_path / var)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "alliancekit.cli", "survey", "live", str(workshop)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
+    with cli_server("survey", "live", str(workshop), env=jupyter_env(tmp_path)) as proc:
         lines = []
         for line in proc.stdout or []:
             lines.append(line)
@@ -171,13 +155,6 @@ def live(workshop: Path, chromium_path: str, tmp_path: Path) -> Iterator[dict[st
                 links[who.split("(")[-1].rstrip(")")] = url
         assert sorted(links) == [f"P0{k}" for k in range(1, 9)]
         yield links
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)  # the CLI stops its Voila process group
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 @pytest.mark.browser

@@ -23,10 +23,11 @@ from pathlib import Path
 
 from alliancekit.errors import ReportError
 
-__all__ = ["CHROMIUM_FLAGS", "chromium_executable", "print_pdf"]
+__all__ = ["CHROMIUM_FLAGS", "HEADLESS_FLAGS", "chromium_executable", "print_pdf"]
 
-#: Flags for a headless print that talks to nothing outside this machine.
-CHROMIUM_FLAGS = (
+#: Headless Chromium that talks to nothing outside this machine (also what the browser tests
+#: and benchmarks launch Debian's chromium with).
+HEADLESS_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -34,8 +35,9 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--no-pdf-header-footer",
 )
+#: Flags for a headless print (the page margins carry our own header and footer).
+CHROMIUM_FLAGS = (*HEADLESS_FLAGS, "--no-pdf-header-footer")
 
 _TIMEOUT_S = 180
 
