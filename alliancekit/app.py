@@ -226,6 +226,7 @@ def serve(
     timeout: float = 90.0,
     env: dict[str, str] | None = None,
     cwd: str | os.PathLike[str] | None = None,
+    preheat: bool = True,
 ) -> AppServer:
     """Start the Voilà dashboard and return a handle on it.
 
@@ -246,6 +247,10 @@ def serve(
         Extra environment variables for the server (e.g. ``ALLIANCEKIT_DATA``).
     cwd : path, optional
         Working directory of the server (default the current directory).
+    preheat : bool
+        Keep one kernel that has already run the notebook waiting for the next visitor
+        (Voilà's ``preheat_kernel`` with a pool of 1), so the page is usable at once instead
+        of after the notebook runs (benchmarks/bench_app.py measures both).
 
     Returns
     -------
@@ -287,6 +292,8 @@ def serve(
         # Voilà turns Jupyter's Host check off; tornado settings applied last turn it back on
         "--Voila.tornado_settings={'allow_remote_access': False}",
         "--show_tracebacks=False",
+        f"--preheat_kernel={bool(preheat)}",
+        f"--pool_size={1 if preheat else 0}",
     ]
     log_path = base / "voila.log"
     with open(log_path, "wb") as log:

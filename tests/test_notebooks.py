@@ -194,8 +194,9 @@ def test_04_roadmap_runs(tmp_path: Path) -> None:
 def test_dashboard_runs_headless(tmp_path: Path) -> None:
     nb = _run("dashboard", tmp_path)
     html = _html(nb)
-    assert "Scoring explorer" in html and "Portfolio explorer" in html
-    assert "Review explorer" in html
+    # issue 15: the explorers are titled as the app's tabs
+    assert "Score partners" in html and "Select portfolio" in html
+    assert "Review alliances" in html
     # contributions, totals, KPIs and health radar of the first workspace, as static SVG
     assert len(_charts(nb)) >= 4
 

@@ -139,7 +139,9 @@ def test_every_upload_gets_a_fresh_folder() -> None:
 LAYERS = (
     "chartview",
     "markup",
+    "state",
     "controls",
+    "guide",
     "explorer",
     "ahp",
     "frontier",

@@ -19,9 +19,14 @@ widget.
 (HTML tables and the charts as static SVG images) built by the same code, for headless
 (papermill) runs.
 
+The app's tabs share one :class:`SessionState` (``state``): a setting made in one tab is the
+setting of every tab (docs/app.md).
+
 Modules, lowest first (each imports only those above it): ``chartview`` (one chart output),
-``markup`` (stylesheet, messages, errors, tables), ``controls`` (sliders, weight sliders,
-pickers, the message area), ``explorer`` (the shared update/debounce/snapshot plumbing),
+``markup`` (stylesheet, messages, errors, tables), ``state`` (the shared session state),
+``controls`` (sliders, weight sliders, searchable partner pickers, the message area), ``guide``
+(infeasibility explained, one fix per button), ``explorer`` (the shared
+update/debounce/busy/snapshot plumbing),
 ``ahp``, ``frontier``, ``upload``, then the explorers ``scoring``, ``portfolio``, ``review``,
 and the app, ``dashboard``.
 """
@@ -30,11 +35,12 @@ from __future__ import annotations
 
 from alliancekit.widgets.ahp import SAATY_SCALE, AHPGrid
 from alliancekit.widgets.chartview import ChartView
-from alliancekit.widgets.dashboard import Dashboard, dashboard
+from alliancekit.widgets.dashboard import Dashboard, Tab, dashboard, register_tab
 from alliancekit.widgets.explorer import DEBOUNCE, Snapshot
 from alliancekit.widgets.portfolio import OBJECTIVES, PortfolioExplorer, portfolio_explorer
 from alliancekit.widgets.review import REVIEW_THRESHOLDS, ReviewExplorer, review_explorer
 from alliancekit.widgets.scoring import METHODS, ScoringExplorer, scoring_explorer
+from alliancekit.widgets.state import SessionState, SettingConflictError, Settings
 from alliancekit.widgets.upload import (
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_MEMBERS,
@@ -57,10 +63,15 @@ __all__ = [
     "PortfolioExplorer",
     "ReviewExplorer",
     "ScoringExplorer",
+    "SessionState",
+    "SettingConflictError",
+    "Settings",
     "Snapshot",
+    "Tab",
     "dashboard",
     "load_upload",
     "portfolio_explorer",
+    "register_tab",
     "review_explorer",
     "scoring_explorer",
 ]

@@ -12,6 +12,7 @@ from enum import Enum
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+import traitlets
 
 from alliancekit.model import Workspace
 from alliancekit.widgets.markup import error_html, info_html
@@ -20,6 +21,7 @@ __all__ = [
     "STYLE",
     "WIDE",
     "MessageArea",
+    "PartnerPicker",
     "WeightSliders",
     "enum_dropdown",
     "fixed",
@@ -42,7 +44,7 @@ def fixed(width: str) -> widgets.Layout:
 
 def flex() -> widgets.Layout:
     """Layout of the result column: takes the room the control column leaves."""
-    return widgets.Layout(flex="1 1 auto", min_width="0")
+    return widgets.Layout(flex="1 1 360px", min_width="0")
 
 
 def slider(
@@ -55,6 +57,7 @@ def slider(
     css_class: str,
     integer: bool = False,
     label_width: str = "150px",
+    width: str = WIDE,
 ) -> widgets.FloatSlider | widgets.IntSlider:
     """A labelled, ``WIDE`` slider over [``lo``, ``hi``] that reports on release.
 
@@ -78,7 +81,7 @@ def slider(
         description=description,
         continuous_update=False,
         style={"description_width": label_width},
-        layout=widgets.Layout(width=WIDE),
+        layout=widgets.Layout(width=width),
         **steps,
     )
     control.add_class(css_class)
@@ -96,8 +99,95 @@ def enum_dropdown(members: type[Enum], value: Enum, description: str) -> widgets
 
 
 def partner_options(workspace: Workspace) -> list[tuple[str, str]]:
-    """(``"B01 Name"``, ``"B01"``) for every candidate: the options of the partner pickers."""
-    return [(f"{c.id} {c.name}", c.id) for c in workspace.candidates]
+    """(``"Name (B01)"``, ``"B01"``) for every candidate: the options of the partner pickers."""
+    return [(f"{c.name} ({c.id})", c.id) for c in workspace.candidates]
+
+
+class PartnerPicker(widgets.VBox):
+    """A searchable partner picker: type part of a name or id, pick, see the picks, clear.
+
+    ``value`` is the tuple of picked partner ids (set it from code as on a ``SelectMultiple``);
+    ``check(new_ids)`` may refuse a pick by raising (the message is shown under the picker and
+    the pick is undone), so contradictory settings are caught where they are made.
+
+    Attributes
+    ----------
+    search : Combobox
+        The type-ahead box over the full names ("Gulshan Nurseries (B04)").
+    chosen : HTML
+        The picked partners, by name.
+    clear_button : Button
+    note : HTML
+        Why the last pick was refused ("" otherwise).
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(
+        self,
+        options: Sequence[tuple[str, str]],
+        description: str,
+        *,
+        check: Callable[[tuple[str, ...]], None] | None = None,
+        css_class: str = "",
+    ) -> None:
+        super().__init__()
+        self.options = list(options)
+        self._by_label = {label: pid for label, pid in self.options}
+        self._names = {pid: label for label, pid in self.options}
+        self._check = check
+        self.search = widgets.Combobox(
+            options=[label for label, _ in self.options],
+            placeholder="type a name or id, then pick",
+            ensure_option=True,
+            description=description,
+            tooltip=f"{description}: search the candidates by name or id",
+            style=STYLE,
+            layout=widgets.Layout(width="400px"),
+        )
+        self.search.observe(self._picked, names="value")
+        self.clear_button = widgets.Button(
+            description="Clear", tooltip=f"Clear {description}", layout=widgets.Layout(width="70px")
+        )
+        self.clear_button.on_click(lambda _: self._set(()))
+        self.chosen = widgets.HTML()
+        self.note = widgets.HTML()
+        if css_class:
+            self.add_class(css_class)
+        self.children = [widgets.HBox([self.search, self.clear_button]), self.chosen, self.note]
+        self._show()
+
+    def _picked(self, change: dict) -> None:
+        pid = self._by_label.get(change["new"])
+        if pid is None:
+            return
+        self.search.value = ""
+        if pid not in self.value:
+            self._set((*self.value, pid))
+
+    def _set(self, ids: tuple[str, ...]) -> None:
+        try:
+            if self._check is not None:
+                self._check(tuple(ids))
+        except Exception as exc:  # refused where it is made: say why, keep the old picks
+            self.note.value = error_html(exc)
+            return
+        self.note.value = ""
+        self.value = tuple(ids)
+
+    @traitlets.observe("value")
+    def _value_changed(self, change: dict) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        import html
+
+        names = [html.escape(self._names.get(p, p)) for p in self.value]
+        self.chosen.value = (
+            f'<div class="ak-small" style="margin-left:150px">{"; ".join(names)}</div>'
+            if names
+            else '<div class="ak-small" style="margin-left:150px">none</div>'
+        )
 
 
 def partner_picker(options: Sequence[tuple[str, str]], description: str) -> widgets.SelectMultiple:
@@ -141,8 +231,10 @@ class WeightSliders(widgets.VBox):
         weights: pd.Series,
         tooltips: Mapping[str, str],
         on_change: Callable[[], None],
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        labels = labels or {}
         self._weights = weights.astype(float).copy()
         self._on_change = on_change
         self._syncing = False
@@ -153,11 +245,12 @@ class WeightSliders(widgets.VBox):
                 min=0.0,
                 max=1.0,
                 step=0.01,
-                description=c,
+                description=labels.get(c, c),
                 tooltip=tooltips.get(c, c),
                 readout_format=".2f",
                 continuous_update=False,
-                layout=widgets.Layout(width="330px"),
+                style={"description_width": "250px"},
+                layout=widgets.Layout(width="440px"),
             )
             s.add_class(f"ak-weight-{c}")
             s.observe(self._moved, names="value")
@@ -171,9 +264,14 @@ class WeightSliders(widgets.VBox):
 
     def set(self, weights: pd.Series) -> None:
         """Show ``weights`` (by criterion, summing to 1) on the sliders, then ``on_change``."""
-        self._weights = weights.reindex(self._weights.index).astype(float)
-        self._push()
+        self.show(weights)
         self._on_change()
+
+    def show(self, weights: pd.Series) -> None:
+        """Show ``weights`` on the sliders without calling ``on_change`` (a change made
+        elsewhere, e.g. in the session state)."""
+        self._weights = weights.reindex(self._weights.index, fill_value=0.0).astype(float)
+        self._push()
 
     def _push(self) -> None:
         self._syncing = True

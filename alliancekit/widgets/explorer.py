@@ -9,8 +9,9 @@ draws them). Errors never escape a callback: they are kept in ``error`` and show
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -19,8 +20,9 @@ from alliancekit.model import Workspace
 from alliancekit.widgets.chartview import ChartView
 from alliancekit.widgets.controls import MessageArea
 from alliancekit.widgets.markup import heading_html
+from alliancekit.widgets.state import SessionState, SettingConflictError, Settings
 
-__all__ = ["DEBOUNCE", "Debounced", "Explorer", "Snapshot"]
+__all__ = ["BUSY", "DEBOUNCE", "Debounced", "Explorer", "Snapshot"]
 
 #: Seconds a control must be still before the explorer recomputes (in a running kernel).
 DEBOUNCE = 0.05
@@ -86,12 +88,28 @@ class Snapshot:
         return f"Snapshot({self.title!r}, {len(self.parts)} parts)"
 
 
+#: The busy line: shown only when an update takes longer than 0.3 s (CSS animation delay).
+BUSY = (
+    "<style>@keyframes ak-appear {to {opacity: 1;}}"
+    ".ak-busy-on {opacity: 0; animation: ak-appear 0s 0.3s forwards;}</style>"
+    '<div class="ak-busy ak-busy-on" role="status">⏳ Working… {what}</div>'
+)
+
+
 class Explorer(widgets.VBox):
     """Shared plumbing of the explorers: message area, safe updates, debouncing, snapshots.
+
+    Every explorer reads its settings from a :class:`SessionState` shared with the other tabs
+    (its own when none is given): a control writes into the state (``_set``), and a change of
+    a field the explorer ``listens`` to, made anywhere, updates its controls (``_sync``) and
+    its result.
 
     Attributes
     ----------
     workspace : Workspace
+    state : SessionState
+    busy : HTML
+        "Working…" while an update runs (visible after 0.3 s), empty otherwise.
     message : MessageArea
         What was computed, or the error (never a traceback).
     error : Exception or None
@@ -101,10 +119,23 @@ class Explorer(widgets.VBox):
     """
 
     title = "Explorer"
+    #: Settings fields whose change (anywhere) recomputes this explorer.
+    listens: frozenset[str] = frozenset()
 
-    def __init__(self, workspace: Workspace, debounce: float = DEBOUNCE, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        debounce: float = DEBOUNCE,
+        state: SessionState | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.workspace = workspace
+        self.state = state if state is not None else SessionState(workspace)
+        self.generation = self.state.generation
+        self.busy = widgets.HTML("")
+        self.busy.add_class("ak-busy-line")
+        self._syncing = False
         self.message = MessageArea(value="")
         self.error: BaseException | None = None
         self.update_count = 0
@@ -112,6 +143,50 @@ class Explorer(widgets.VBox):
         self._render_pending = False
         self._schedule = Debounced(self.update, debounce)
         self.add_class("ak-explorer")
+        self.state.observe(self._on_state)
+
+    # the session state -------------------------------------------------------------------------
+    def _set(self, **changes: Any) -> bool:
+        """Write ``changes`` into the session state; a refused change is shown and undone."""
+        if self._syncing:
+            return False
+        try:
+            self.state.update(**changes)
+        except SettingConflictError as exc:
+            self.message.error(exc)
+            self._sync(self.state.settings, frozenset(changes))
+            return False
+        return True
+
+    def _on_state(self, old: Settings, new: Settings, changed: frozenset[str]) -> None:
+        if self.state.generation != self.generation:  # an explorer of an earlier workspace
+            self.state.unobserve(self._on_state)
+            return
+        self._syncing = True
+        try:
+            self._sync(new, changed)
+        finally:
+            self._syncing = False
+        if changed & self.listens:
+            self._schedule()
+
+    def _sync(self, settings: Settings, changed: frozenset[str]) -> None:
+        """Show ``settings`` on the controls (override; called without writing back)."""
+
+    def _bind(self, control: widgets.Widget, field: str, convert: Callable = float) -> None:
+        """Write ``control``'s value into the state field ``field`` whenever a person moves it."""
+        control.observe(lambda ch: self._set(**{field: convert(ch["new"])}), names="value")
+
+    def _show_value(self, control: widgets.Widget, value: Any) -> None:
+        """Set a control from the state without writing back (and widen a slider that must)."""
+        if hasattr(control, "max") and isinstance(value, int | float) and value > control.max:
+            control.max = value
+        if control.value != value:
+            before, self._syncing = self._syncing, True
+            try:
+                control.value = value
+            finally:
+                self._syncing = before
 
     def _compute(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -137,7 +212,8 @@ class Explorer(widgets.VBox):
         first; without a loop both run at once.
         """
         self.error = None
-        self._guarded(self._compute)
+        with self.working(""):
+            self._guarded(self._compute)
         self.update_count += 1
         self._render_pending = True
         try:
@@ -155,8 +231,18 @@ class Explorer(widgets.VBox):
         if not self._render_pending:
             return
         self._render_pending = False
-        self._guarded(self._render)
+        with self.working("drawing the charts"):
+            self._guarded(self._render)
         self.render_count += 1
+
+    @contextlib.contextmanager
+    def working(self, what: str) -> Iterator[None]:
+        """Show "Working… ``what``" (after 0.3 s) while the block runs."""
+        self.busy.value = BUSY.replace("{what}", what)
+        try:
+            yield
+        finally:
+            self.busy.value = ""
 
     def _observe_all(self, controls: Sequence[widgets.Widget]) -> None:
         for control in controls:

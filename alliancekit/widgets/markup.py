@@ -14,15 +14,38 @@ import pandas as pd
 from alliancekit.errors import AllianceKitError, DataValidationError, InfeasiblePortfolioError
 from alliancekit.results import html_table
 
-__all__ = ["CSS", "MAX_PROBLEMS_SHOWN", "error_html", "heading_html", "info_html", "table_html"]
+__all__ = [
+    "CSS",
+    "MAX_PROBLEMS_SHOWN",
+    "error_html",
+    "heading_html",
+    "help_html",
+    "info_html",
+    "table_html",
+]
 
 CSS = """
 <style>
 .ak-table table {border-collapse: collapse; font-size: 12px;}
 .ak-table th, .ak-table td {border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: right;}
-.ak-table th {background: #f3f3f3;}
+.ak-table th {background: #f3f3f3; color: #222;}
+.ak-ranking td:nth-child(3), .ak-ranking th:nth-child(3), .ak-knocked-out td,
+.ak-knocked-out th, .ak-partners td:nth-child(2), .ak-partners th:nth-child(2) {text-align: left;}
 .ak-msg-error {color: #b00020; white-space: pre-wrap;}
 .ak-msg-info {color: #333; white-space: pre-wrap;}
+.ak-help {cursor: help; color: #fff; background: #1a4f8b; border-radius: 50%; display: inline-block;
+  width: 1.3em; height: 1.3em; line-height: 1.3em; text-align: center; font-size: 85%;
+  font-weight: bold; text-decoration: none; margin-left: 4px;}
+.ak-small {font-size: 90%; color: #4a4a4a;}
+.ak-ok {color: #006b3c;}
+.ak-bad {color: #a33b00;}
+.ak-guide {border-left: 4px solid #a33b00; padding: 4px 10px; background: #fff6f0;}
+.ak-ahp-worst {outline: 3px solid #a33b00; background: #fff6f0;}
+.ak-busy {color: #1a4f8b; font-weight: bold;}
+.lm-TabBar-tab {color: #333 !important;}
+.lm-TabBar-tab.lm-mod-current {color: #000 !important;}
+.widget-label, .widget-label-basic {color: #222;}
+.jp-OutputArea-output, .widget-output {max-width: 100%;}
 </style>
 """
 #: Validation problems listed in the app; the rest are counted ("… and 12 more").
@@ -32,6 +55,23 @@ MAX_PROBLEMS_SHOWN = 30
 def heading_html(title: str, level: int = 3) -> str:
     """The stylesheet and an ``<hN>`` heading: the first child of every explorer."""
     return f"{CSS}<h{level}>{html.escape(title)}</h{level}>"
+
+
+def help_html(group: str, key: str) -> str:
+    """A "?" badge showing the glossary's help for ``key`` on hover and keyboard focus, naming
+    the docs/method.md section that explains it ("" when the glossary does not know it)."""
+    from alliancekit.model import glossary
+
+    try:
+        t = glossary.term(group, key)
+    except KeyError:
+        return ""
+    text = f"{glossary.help_text(group, key)} See {glossary.DOCS}, {t.section}."
+    tip = html.escape(text, quote=True)
+    return (
+        f'<abbr class="ak-help" tabindex="0" title="{tip}" aria-label="{tip}" '
+        f'data-link="{html.escape(t.link, quote=True)}">?</abbr>'
+    )
 
 
 def info_html(text: str) -> str:
