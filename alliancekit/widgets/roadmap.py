@@ -13,10 +13,10 @@ import html
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import SolveStatus, Workspace, glossary
+from alliancekit.roadmap.years import year_table
 from alliancekit.widgets.chartview import ChartView
 from alliancekit.widgets.controls import fixed, flex
 from alliancekit.widgets.dashboard import Tab, register_tab
@@ -24,13 +24,11 @@ from alliancekit.widgets.explorer import DEBOUNCE, Explorer, Snapshot
 from alliancekit.widgets.markup import table_html
 from alliancekit.widgets.state import SessionState, Settings
 
-__all__ = ["MAX_YEARS", "RoadmapExplorer", "roadmap_explorer", "year_table"]
+__all__ = ["MAX_YEARS", "RoadmapExplorer", "roadmap_explorer"]
 
 #: The longest roadmap the horizon slider offers [years] (``plan_roadmap`` allows 1–10).
 MAX_YEARS = 10
 
-#: Limits of the per-year table: constraint key -> the glossary column of what is used.
-_USED = {"cost_one_off": "cost_one_off", "cost_annual": "cost_annual", "mgmt_load_fte": "fte"}
 #: Roadmap settings named in the diagnosis's advice, and the words people read instead.
 _SETTINGS = {"coverage_by_year": "the roadmap's “gaps covered from year” setting"}
 
@@ -41,55 +39,6 @@ def _words(text: str) -> str:
     for key, words in _SETTINGS.items():
         text = text.replace(key, words)
     return text
-
-
-def _names(frame: pd.DataFrame, column: str, label: str) -> dict[str, list[str]]:
-    """Period label -> names of the rows whose ``column`` is that period."""
-    out: dict[str, list[str]] = {}
-    for _, row in frame.iterrows():
-        if row[column]:
-            out.setdefault(str(row[column]), []).append(str(row[label]))
-    return out
-
-
-def year_table(result: Any) -> pd.DataFrame:
-    """One row per roadmap period: partners started, scaled up and exited (names), and each
-    budget and the alliance-manager capacity: used against its limit (units in the headers).
-
-    Parameters
-    ----------
-    result : RoadmapResult
-
-    Returns
-    -------
-    DataFrame
-        Indexed by the period ("2026" or "Year 1").
-    """
-    starts = result.starts[result.starts["selected"]]
-    started = _names(starts, "start", "name")
-    scaled = _names(starts, "scale_start", "name")
-    exited = _names(result.exits, "exit", "name")
-    table = pd.DataFrame(index=pd.Index(list(result.periods), name="Year"))
-    for title, who in (
-        ("Partners started", started),
-        ("Scaled up", scaled),
-        ("Exited", exited),
-    ):
-        table[title] = [", ".join(who.get(p, [])) or "—" for p in result.periods]
-    usage = result.spend_frame()
-    for key, column in _USED.items():
-        rows = usage[usage["constraint"] == f"limit[{key}]"]
-        if rows.empty:
-            continue
-        unit = str(rows["unit"].iloc[0])
-        used = dict(zip(rows["period"], rows["used"].astype(float), strict=True))
-        cap = dict(zip(rows["period"], rows["cap"].astype(float), strict=True))
-        name = glossary.term("column", column).name
-        table[f"{name} [{unit}]"] = [used.get(p, float("nan")) for p in result.periods]
-        table[f"{rows['label'].iloc[0]} [{unit}]"] = [
-            cap.get(p, float("nan")) for p in result.periods
-        ]
-    return table
 
 
 class RoadmapExplorer(Explorer):
