@@ -14,9 +14,9 @@ import pytest
 
 from alliancekit.model import Decision
 from alliancekit.roadmap import plan_roadmap
+from alliancekit.roadmap.years import year_table
 from alliancekit.widgets import Dashboard, RoadmapExplorer
 from alliancekit.widgets.dashboard import TABS
-from alliancekit.roadmap.years import year_table
 from alliancekit.widgets.state import SessionState
 from alliancekit.workspace import sample_workspace
 
@@ -157,3 +157,19 @@ def test_snapshot_draws_the_charts(norden) -> None:
     kinds = [k for k, _ in snap.parts]
     assert kinds.count("chart") == 2
     assert "data:image/svg+xml" in snap._repr_html_()
+
+
+def test_working_is_shown_while_it_solves(norden, monkeypatch: pytest.MonkeyPatch) -> None:
+    import alliancekit.roadmap as roadmap
+
+    ex = RoadmapExplorer(norden, debounce=0)
+    seen: list[str] = []
+
+    def solving(*args, **kwargs):
+        seen.append(ex.busy.value)
+        return plan_roadmap(*args, **kwargs)
+
+    monkeypatch.setattr(roadmap, "plan_roadmap", solving)
+    ex.years.value = 3
+    assert seen and "Working" in seen[0]  # visible once a solve takes longer than 0.3 s
+    assert ex.busy.value == "" and ex.result.periods == ("2026", "2027", "2028")
