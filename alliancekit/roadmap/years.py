@@ -78,7 +78,7 @@ def year_table(result: Any) -> pd.DataFrame:
         name = glossary.term("column", column).name
         name += " and exit costs" if key == "cost_one_off" else ""
         table[f"{name} [{unit}]"] = [used.get(p, float("nan")) for p in result.periods]
-        table[f"{rows['label'].iloc[0]} [{unit}]"] = [
-            cap.get(p, float("nan")) for p in result.periods
-        ]
+        carried = key == "cost_one_off" and result.problem.inputs.carry_over > 0
+        limit = str(rows["label"].iloc[0]) + (" with carry-over" if carried else "")
+        table[f"{limit} [{unit}]"] = [cap.get(p, float("nan")) for p in result.periods]
     return table

@@ -28,7 +28,7 @@ Modules, lowest first (each imports only those above it): ``chartview`` (one cha
 (infeasibility explained, one fix per button), ``explorer`` (the shared
 update/debounce/busy/snapshot plumbing),
 ``ahp``, ``frontier``, ``upload``, then the explorers ``scoring``, ``portfolio``, ``review``,
-and the app, ``dashboard``.
+and the app, ``dashboard``, and ``roadmap`` (a tab it registers with ``register_tab``).
 """
 
 from __future__ import annotations
