@@ -4,7 +4,8 @@
 Playwright with the flags of tests/conftest.py: pick the workspace whose capacity binds, open
 the Roadmap tab, see the Gantt and the spend and capacity charts drawn by the browser, shorten
 the roadmap, and read the tab as people do: names and units, no internal key, no solver text,
-nothing loaded from outside 127.0.0.1. A screenshot is kept under the test's ``tmp_path``.
+nothing loaded from outside 127.0.0.1, 1280 px wide, no serious axe-core violation. Screenshots
+are kept under the test's ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from alliancekit.app import serve
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 180_000
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 #: Texts people must never read: internal constraint keys and field names.
 INTERNAL = ("limit[", "coverage[", "count.", "each[", "average[", "@20", "_one_off", "R_rel")
 #: JavaScript: heights [px] of the charts the browser drew in the visible roadmap tab.
@@ -65,6 +67,16 @@ def test_the_roadmap_tab_draws_the_gantt_in_words(
             page.wait_for_timeout(800)
             page.screenshot(path=str(tmp_path / "roadmap.png"), full_page=True)
             assert (tmp_path / "roadmap.png").stat().st_size > 20_000
+            # fits 1280 px without sideways scrolling; axe-core finds nothing serious
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+            page.add_script_tag(path=str(AXE))
+            serious = page.evaluate(
+                """async () => (await axe.run(document, {runOnly: {type: 'tag',
+                     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+                     .filter(v => ['serious', 'critical'].includes(v.impact))
+                     .map(v => [v.id, v.nodes.slice(0, 3).map(n => n.target.join(' '))])"""
+            )
+            assert not serious, serious
             for part in ("gantt", "limits", "table"):  # the tab scrolls inside the page
                 view = page.locator(f".ak-roadmap-{part}").first
                 view.scroll_into_view_if_needed()
