@@ -383,6 +383,7 @@ def test_dashboard_picker_and_switch() -> None:
         app.scoring,
         app.portfolio,
         app.review,
+        app.roadmap,  # issue 19: the roadmap tab after the three of issue 15
     )
     app.picker.value = dict(app.picker.options)["sanchar-apps"]
     assert app.workspace.organization.org_id == sample_workspace("sanchar-apps").organization.org_id

@@ -151,6 +151,7 @@ LAYERS = (
     "portfolio",
     "review",
     "dashboard",
+    "roadmap",  # issue 19: a tab registered with the dashboard's register_tab
 )
 
 

@@ -28,7 +28,7 @@ Modules, lowest first (each imports only those above it): ``chartview`` (one cha
 (infeasibility explained, one fix per button), ``explorer`` (the shared
 update/debounce/busy/snapshot plumbing),
 ``ahp``, ``frontier``, ``upload``, then the explorers ``scoring``, ``portfolio``, ``review``,
-and the app, ``dashboard``.
+and the app, ``dashboard``, and ``roadmap`` (a tab it registers with ``register_tab``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from alliancekit.widgets.dashboard import Dashboard, Tab, dashboard, register_ta
 from alliancekit.widgets.explorer import DEBOUNCE, Snapshot
 from alliancekit.widgets.portfolio import OBJECTIVES, PortfolioExplorer, portfolio_explorer
 from alliancekit.widgets.review import REVIEW_THRESHOLDS, ReviewExplorer, review_explorer
+from alliancekit.widgets.roadmap import RoadmapExplorer, roadmap_explorer  # registers its tab
 from alliancekit.widgets.scoring import METHODS, ScoringExplorer, scoring_explorer
 from alliancekit.widgets.state import SessionState, SettingConflictError, Settings
 from alliancekit.widgets.upload import (
@@ -62,6 +63,7 @@ __all__ = [
     "Dashboard",
     "PortfolioExplorer",
     "ReviewExplorer",
+    "RoadmapExplorer",
     "ScoringExplorer",
     "SessionState",
     "SettingConflictError",
@@ -73,5 +75,6 @@ __all__ = [
     "portfolio_explorer",
     "register_tab",
     "review_explorer",
+    "roadmap_explorer",
     "scoring_explorer",
 ]

@@ -21,6 +21,7 @@ from alliancekit.reporting.sections.base import (
     section,
     table,
 )
+from alliancekit.reporting.sections.roadmap import roadmap_part
 from alliancekit.reporting.words import plain
 
 if TYPE_CHECKING:
@@ -296,4 +297,5 @@ def replanned_portfolio(
     notes = [n for n in plan.notes if not str(n).startswith("GROW ")]
     if notes:
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
+    parts.append(roadmap_part(ws, review))  # issue 19: the multi-year roadmap, with its data
     return section("re-planned portfolio", *parts)
