@@ -175,9 +175,12 @@ class ScenarioBar(widgets.VBox):
         The scenario open (None: the base).
     editor : EditPanel
         The editing panel (its overrides are saved with the scenario).
+    downloads : Downloads
+        "Download workbook (.xlsx)" and "Download brief (HTML/PDF)".
     """
 
     def __init__(self, app: Any) -> None:
+        from alliancekit.widgets.downloads import Downloads
         from alliancekit.widgets.editing import EditPanel
 
         super().__init__()
@@ -230,6 +233,7 @@ class ScenarioBar(widgets.VBox):
         self.copy_box = widgets.HBox([self.copy_to, self.copy_button])
         self.copy_box.layout.display = "none"
         self.editor = EditPanel(self)
+        self.downloads = Downloads(self)
         self.open_button.on_click(lambda _: self.open_scenario(self.choice.value))
         self.delete_button.on_click(lambda _: self.delete(self.choice.value))
         self.save_button.on_click(lambda _: self.save())
@@ -252,7 +256,14 @@ class ScenarioBar(widgets.VBox):
             ],
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
         )
-        self.children = [row, self.message, self.conflict_box, self.copy_box, self.editor]
+        self.children = [
+            row,
+            self.message,
+            self.conflict_box,
+            self.copy_box,
+            self.downloads,
+            self.editor,
+        ]
 
     # the workspace -----------------------------------------------------------------------------
     def show(self, ws: Workspace) -> None:
