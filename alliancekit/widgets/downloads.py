@@ -43,7 +43,7 @@ def _slug(text: str) -> str:
 
 
 class Downloads(widgets.VBox):
-    """"Download workbook (.xlsx)" and "Download brief (HTML/PDF)" for the current settings.
+    """ "Download workbook (.xlsx)" and "Download brief (HTML/PDF)" for the current settings.
 
     Parameters
     ----------

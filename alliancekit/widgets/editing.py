@@ -66,9 +66,10 @@ def _words(column: str, money: str) -> str:
 
 def _rating(column: str) -> str:
     try:
-        return glossary.label("column", column)
+        text = glossary.label("column", column)
     except (KeyError, LookupError):
-        return glossary.in_words(column).capitalize()
+        text = glossary.in_words(column)
+    return text[:1].upper() + text[1:]
 
 
 def _texts(ws: Workspace) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
@@ -119,6 +120,7 @@ class EditPanel(widgets.Accordion):
             options=[(_rating(c), c) for c in RATINGS],
             value="goal_compat",
             description="Rating shown",
+            style={"description_width": "initial"},
         )
         self.rating.add_class("ak-edit-rating")
         self.rating.observe(lambda _: self._draw(), names="value")
@@ -273,7 +275,10 @@ class EditPanel(widgets.Accordion):
     # the grid ----------------------------------------------------------------------------------
     def _cell(self, key: tuple[str, str | None, str], label: str) -> widgets.Text:
         cell = widgets.Text(
-            continuous_update=False, layout=widgets.Layout(width="110px"), tooltip=label
+            continuous_update=False,
+            layout=widgets.Layout(width="110px"),
+            tooltip=label,
+            placeholder="not set" if key[0] == "organization" else "",
         )
         cell.add_class("ak-edit-cell")
         cell.add_class(f"ak-cell-{key[1] or 'org'}-{key[2].replace('.', '-')}")

@@ -11,6 +11,7 @@ words with "Keep mine" and "Load theirs".
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import html
 import math
@@ -153,6 +154,27 @@ def scenario_to_settings(scenario: Scenario, ws: Workspace) -> Settings:
 
 
 # -- the bar ----------------------------------------------------------------------------------
+#: Seconds between two looks at the workspace's stored scenarios (``ScenarioBar._watch``).
+WATCH = 2.0
+
+
+def _stored_signature(path: Path | None) -> tuple:
+    """Names, sizes and times of the files holding a workspace's scenarios (cheap to take)."""
+    from alliancekit.scenarios.store import SCENARIO_DIR
+
+    if path is None:
+        return ()
+    files = sorted((path / SCENARIO_DIR).glob("*.yaml")) if path.is_dir() else [path]
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        out.append((f.name, st.st_size, st.st_mtime_ns))
+    return (str(path), *out)
+
+
 def _button(text: str, css: str, tooltip: str, width: str = "auto") -> widgets.Button:
     b = widgets.Button(description=text, tooltip=tooltip, layout=widgets.Layout(width=width))
     b.add_class(css)
@@ -256,6 +278,8 @@ class ScenarioBar(widgets.VBox):
             ],
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
         )
+        self._signature: tuple = ()
+        self._watch()
         self.children = [
             row,
             self.message,
@@ -266,6 +290,20 @@ class ScenarioBar(widgets.VBox):
         ]
 
     # the workspace -----------------------------------------------------------------------------
+    def _watch(self) -> None:
+        """List the scenarios again whenever their files change (another session saved, or this
+        kernel was pre-heated before the last save); every ``WATCH`` seconds while a kernel event
+        loop runs (nothing without one)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        signature = _stored_signature(self.workspace_path)
+        if signature != self._signature:
+            self._signature = signature
+            self.refresh()
+        loop.call_later(WATCH, self._watch)
+
     def show(self, ws: Workspace) -> None:
         """A new workspace is shown: the base, no edits, its saved scenarios listed."""
         self.base = ws
@@ -290,6 +328,7 @@ class ScenarioBar(widgets.VBox):
         except AllianceKitError as exc:
             saved = []
             self.message.error(exc, context="A saved scenario cannot be read.")
+        self._signature = _stored_signature(path)
         self.choice.options = [
             (f"{s.name} — {s.description}" if s.description else s.name, s.name) for s in saved
         ]
