@@ -334,6 +334,8 @@ class ScenarioBar(widgets.VBox):
         ]
         if self.active is not None and self.active.name in {s.name for s in saved}:
             self.choice.value = self.active.name
+        elif self.choice.value is None and saved:
+            self.choice.value = saved[0].name
         compare = getattr(self.app, "views", {}).get("compare")
         if compare is not None:
             compare.refresh()
