@@ -226,7 +226,7 @@ def serve(
     timeout: float = 90.0,
     env: dict[str, str] | None = None,
     cwd: str | os.PathLike[str] | None = None,
-    preheat: bool = True,
+    preheat: bool | None = None,
 ) -> AppServer:
     """Start the Voilà dashboard and return a handle on it.
 
@@ -247,10 +247,12 @@ def serve(
         Extra environment variables for the server (e.g. ``ALLIANCEKIT_DATA``).
     cwd : path, optional
         Working directory of the server (default the current directory).
-    preheat : bool
+    preheat : bool, optional
         Keep one kernel that has already run the notebook waiting for the next visitor
         (Voilà's ``preheat_kernel`` with a pool of 1), so the page is usable at once instead
-        of after the notebook runs (benchmarks/bench_app.py measures both).
+        of after the notebook runs (benchmarks/bench_app.py measures both). Default: on for
+        the dashboard, off for another notebook (a page that reads its link's query string,
+        like the participant page, must run when it is requested).
 
     Returns
     -------
@@ -264,6 +266,8 @@ def serve(
     AllianceKitError
         If the server exits early or does not answer in time (the message holds its log).
     """
+    if preheat is None:
+        preheat = notebook is None
     nb = Path(notebook) if notebook is not None else default_notebook()
     nb = nb.resolve()
     if not nb.is_file():

@@ -164,6 +164,8 @@ RULES = _terms(
          "The attainment trend declines while attainment is below plan."),
         ("R4", "Relationship or governance weak", "[0–100]",
          "Relationship (D3) or governance (D4) is below the minimum."),
+        ("R5", "Agreed actions overdue", "",
+         "An action agreed at an earlier review is overdue (only when the review counts it)."),
         ("GROW", "Ready to grow", "", "Healthy, above plan, not declining, with strategic fit and learning."),  # noqa: E501
     ),
 )  # fmt: skip
