@@ -18,6 +18,7 @@ import ipywidgets as widgets
 
 from alliancekit.errors import AllianceKitError
 from alliancekit.widgets.controls import MessageArea
+from alliancekit.widgets.editing import button
 
 __all__ = ["Downloads", "data_link"]
 
@@ -59,18 +60,14 @@ class Downloads(widgets.VBox):
     def __init__(self, bar: Any) -> None:
         super().__init__()
         self.bar = bar
-        self.workbook_button = widgets.Button(
-            description="Download workbook (.xlsx)",
-            tooltip="Settings, ranked partners, the portfolio and the review in an Excel file",
-            layout=widgets.Layout(width="auto"),
+        self.workbook_button = button(
+            "Download workbook (.xlsx)",
+            "ak-download-xlsx",
+            "Settings, ranked partners, the portfolio and the review in an Excel file",
         )
-        self.workbook_button.add_class("ak-download-xlsx")
-        self.brief_button = widgets.Button(
-            description="Download brief (HTML/PDF)",
-            tooltip="A one-page brief to print or send",
-            layout=widgets.Layout(width="auto"),
+        self.brief_button = button(
+            "Download brief (HTML/PDF)", "ak-download-brief", "A one-page brief to print or send"
         )
-        self.brief_button.add_class("ak-download-brief")
         self.workbook_button.on_click(lambda _: self.workbook())
         self.brief_button.on_click(lambda _: self.brief())
         self.links = widgets.HTML("")

@@ -59,6 +59,13 @@ _WORDS = {
 }
 
 
+def button(text: str, css: str, tooltip: str) -> widgets.Button:
+    """A button sized to its text, with a CSS class for tests and the stylesheet."""
+    b = widgets.Button(description=text, tooltip=tooltip, layout=widgets.Layout(width="auto"))
+    b.add_class(css)
+    return b
+
+
 def _words(column: str, money: str) -> str:
     name, unit = _WORDS.get(column) or ORGANIZATION_KEYS.get(column) or (_rating(column), "1–5")
     return f"{name} [{unit.replace('money', money)}]"
@@ -124,12 +131,12 @@ class EditPanel(widgets.Accordion):
         )
         self.rating.add_class("ak-edit-rating")
         self.rating.observe(lambda _: self._draw(), names="value")
-        self.undo_button = self._button("Undo", "ak-edit-undo", "Undo the last change")
-        self.redo_button = self._button("Redo", "ak-edit-redo", "Redo the change undone")
-        self.save_button = self._button(
+        self.undo_button = button("Undo", "ak-edit-undo", "Undo the last change")
+        self.redo_button = button("Redo", "ak-edit-redo", "Redo the change undone")
+        self.save_button = button(
             "Save to the workspace", "ak-edit-save", "Write the changes into the workspace's files"
         )
-        self.keep_button = self._button(
+        self.keep_button = button(
             "Keep as scenario overrides",
             "ak-edit-keep",
             "Save the open scenario with these changes; the workspace's files stay as they are",
@@ -167,12 +174,6 @@ class EditPanel(widgets.Accordion):
         ]
         self.set_title(0, "Edit the data: costs, values, ratings, budgets and caps")
         self.selected_index = None
-
-    @staticmethod
-    def _button(text: str, css: str, tooltip: str) -> widgets.Button:
-        b = widgets.Button(description=text, tooltip=tooltip, layout=widgets.Layout(width="auto"))
-        b.add_class(css)
-        return b
 
     # the session -------------------------------------------------------------------------------
     def start(self, ws: Workspace) -> None:

@@ -36,6 +36,7 @@ from alliancekit.scenarios import (
     save_scenario,
 )
 from alliancekit.widgets.controls import MessageArea
+from alliancekit.widgets.editing import button as _button
 from alliancekit.widgets.markup import heading_html, info_html, table_html
 from alliancekit.widgets.state import THRESHOLD_FIELDS, SessionState, Settings, settings_for
 
@@ -173,12 +174,6 @@ def _stored_signature(path: Path | None) -> tuple:
             continue
         out.append((f.name, st.st_size, st.st_mtime_ns))
     return (str(path), *out)
-
-
-def _button(text: str, css: str, tooltip: str, width: str = "auto") -> widgets.Button:
-    b = widgets.Button(description=text, tooltip=tooltip, layout=widgets.Layout(width=width))
-    b.add_class(css)
-    return b
 
 
 class ScenarioBar(widgets.VBox):
@@ -559,6 +554,21 @@ def _money_unit(key: str, money: str) -> str:
     return "0–1"
 
 
+def _figures(frame: pd.DataFrame, prefix: str, money: str) -> dict[str, pd.Series]:
+    """Cost, value, risk and coverage columns (``prefix`` ``change_``: their changes), named."""
+    words = {
+        "cost_one_off": f"one-off cost [{money}]",
+        "cost_annual": f"annual cost [{money}/yr]",
+        "value_e_npv": f"expected NPV [{money}]",
+        "mean_risk": "average total risk [0–1]",
+        "coverage": "coverage of required gaps [0–1]",
+    }
+    lead = "Change in " if prefix else ""
+    return {
+        (lead + w if lead else w[:1].upper() + w[1:]): frame[prefix + k] for k, w in words.items()
+    }
+
+
 def comparison_tables(c: Any) -> list[tuple[str, str]]:
     """The comparison's overview, differences and totals against limits, in words with units."""
     money = c.money_label or "money"
@@ -568,11 +578,7 @@ def comparison_tables(c: Any) -> list[tuple[str, str]]:
             "Portfolio possible": ov["feasible"].map({True: "yes", False: "no"}),
             "Partners chosen": ov["partners"].fillna("—"),
             "Number chosen": ov["n_selected"],
-            f"One-off cost [{money}]": ov["cost_one_off"],
-            f"Annual cost [{money}/yr]": ov["cost_annual"],
-            f"Expected NPV [{money}]": ov["value_e_npv"],
-            "Average total risk [0–1]": ov["mean_risk"],
-            "Coverage of required gaps [0–1]": ov["coverage"],
+            **_figures(ov, "", money),
             "Why not": ov["note"].fillna(""),
         }
     )
@@ -589,11 +595,7 @@ def comparison_tables(c: Any) -> list[tuple[str, str]]:
             "Against": d["baseline"],
             "Partners in": ins,
             "Partners out": outs,
-            f"Change in one-off cost [{money}]": d["change_cost_one_off"],
-            f"Change in annual cost [{money}/yr]": d["change_cost_annual"],
-            f"Change in expected NPV [{money}]": d["change_value_e_npv"],
-            "Change in average risk [0–1]": d["change_mean_risk"],
-            "Change in coverage [0–1]": d["change_coverage"],
+            **_figures(d, "change_", money),
             "Note": d["note"].fillna(""),
         }
     )
