@@ -208,6 +208,7 @@ class ScenarioBar(widgets.VBox):
         self.active: Scenario | None = None
         self._pending: Scenario | None = None
         self.name_html = widgets.HTML("")
+        self.style_html = widgets.HTML(_CSS)
         self.name_html.add_class("ak-scenario-name")
         self.choice = widgets.Dropdown(
             options=[], description="Saved scenarios", layout=widgets.Layout(width="330px")
@@ -218,11 +219,17 @@ class ScenarioBar(widgets.VBox):
         self.delete_button = _button("Delete", "ak-scenario-delete", "Delete the scenario picked")
         self.save_button = _button("Save", "ak-scenario-save", "Save the open scenario")
         self.new_name = widgets.Text(
-            placeholder="new scenario name", layout=widgets.Layout(width="190px")
+            description="New name",
+            placeholder="e.g. lean-budget",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="240px"),
         )
         self.new_name.add_class("ak-scenario-new-name")
         self.description = widgets.Text(
-            placeholder="what it tries (optional)", layout=widgets.Layout(width="230px")
+            description="Description",
+            placeholder="what it tries (optional)",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="300px"),
         )
         self.save_as_button = _button(
             "Save as…", "ak-scenario-save-as", "Save the settings as a new scenario"
@@ -276,6 +283,7 @@ class ScenarioBar(widgets.VBox):
         self._signature: tuple = ()
         self._watch()
         self.children = [
+            self.style_html,
             row,
             self.message,
             self.conflict_box,
@@ -638,7 +646,11 @@ def _table(frame: pd.DataFrame, *, escape: bool) -> str:
 
 _CSS = (
     "<style>.ak-in{color:#05612b;font-weight:600}.ak-out{color:#9b1c1c;font-weight:600}"
-    ".ak-scenario-title{font-size:1.05em;margin-right:1em}</style>"
+    ".ak-scenario-title{font-size:1.05em;margin-right:1em}"
+    # the editing panel's title meets WCAG AA contrast (the default collapsed header does not)
+    ".ak-edit-panel .jupyter-widget-Collapse-header,.ak-edit-panel .p-Collapse-header,"
+    ".ak-edit-panel .jupyter-widget-Collapse-header span{color:#1a1a1a;background:#eef1f4;"
+    "opacity:1}</style>"
 )
 
 
