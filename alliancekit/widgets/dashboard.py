@@ -24,6 +24,7 @@ from alliancekit.widgets.explorer import DEBOUNCE, Snapshot
 from alliancekit.widgets.markup import heading_html
 from alliancekit.widgets.portfolio import PortfolioExplorer
 from alliancekit.widgets.review import ReviewExplorer
+from alliancekit.widgets.scenarios import scenario_bar
 from alliancekit.widgets.scoring import ScoringExplorer
 from alliancekit.widgets.state import SessionState
 from alliancekit.widgets.upload import UploadFolders, public_error, upload_items
@@ -177,6 +178,8 @@ class Dashboard(widgets.VBox):
             self.message,
             self.tabs,
         ]
+        self.scenario_bar = scenario_bar(self)  # issue 16: scenarios and editing over the tabs
+        self.children = (*self.children[:-1], self.scenario_bar, self.tabs)
         if self.picker.value is not None:
             self.open_workspace(self.picker.value)
         else:
@@ -221,6 +224,7 @@ class Dashboard(widgets.VBox):
         """Build every tab for ``ws`` over the session state (settings carried over)."""
         self.state.switch(ws)
         self._build(ws)
+        self.scenario_bar.show(ws)
 
     def _build(self, ws: Workspace) -> None:
         selected = self.tabs.selected_index if self._tab_index is None else self._tab_index
