@@ -146,12 +146,16 @@ LAYERS = (
     "ahp",
     "frontier",
     "upload",
+    "editing",
+    "downloads",
     "participant",
     "scoring",
     "portfolio",
     "review",
+    "scenarios",  # issue 16: the scenario bar over the tabs
     "dashboard",
     "roadmap",  # issue 19: a tab registered with the dashboard's register_tab
+    "compare",  # issue 16: the compare tab, registered the same way
 )
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from alliancekit.widgets.ahp import SAATY_SCALE, AHPGrid
 from alliancekit.widgets.chartview import ChartView
+from alliancekit.widgets.compare import CompareView  # registers its tab (after the roadmap's)
 from alliancekit.widgets.dashboard import Dashboard, Tab, dashboard, register_tab
 from alliancekit.widgets.explorer import DEBOUNCE, Snapshot
 from alliancekit.widgets.portfolio import OBJECTIVES, PortfolioExplorer, portfolio_explorer
@@ -60,6 +61,7 @@ __all__ = [
     "SAATY_SCALE",
     "AHPGrid",
     "ChartView",
+    "CompareView",
     "Dashboard",
     "PortfolioExplorer",
     "ReviewExplorer",

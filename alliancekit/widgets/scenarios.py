@@ -731,14 +731,6 @@ class CompareView(widgets.VBox):
         return c
 
 
-def register_compare_tab() -> None:
-    """Add the compare tab to the app (once)."""
-    from alliancekit.widgets.dashboard import Tab, register_tab
-
-    register_tab(Tab("Compare scenarios", "compare", lambda ws, st, d: CompareView(ws, st)))
-
-
 def scenario_bar(app: Any) -> ScenarioBar:
-    """The app's scenario bar (and its compare tab, registered once)."""
-    register_compare_tab()
+    """The app's scenario bar (its "Compare scenarios" tab is registered by ``widgets.compare``)."""
     return ScenarioBar(app)
