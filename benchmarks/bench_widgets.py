@@ -169,7 +169,7 @@ def bench_browser() -> None:  # one browser session, three measurements: ~80 lin
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(server.url, timeout=120_000)
+            page.goto(server.open_url, timeout=120_000)  # the URL with the app token
             page.wait_for_selector(".ak-explorer table", timeout=120_000)
             page.wait_for_selector(".ak-chart .vega-embed details", state="attached")
             first = time.perf_counter() - t0
