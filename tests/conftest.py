@@ -102,3 +102,18 @@ def launch_chromium(chromium_path: str) -> Callable[[], contextlib.AbstractConte
                 browser.close()
 
     return launch
+
+
+#: Node ids of the slowest tests of the quick loop (tests/slow_tests.txt, from --durations).
+_SLOW_IDS = frozenset(
+    line.strip()
+    for line in (Path(__file__).parent / "slow_tests.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests listed in tests/slow_tests.txt 'slow' (make test-fast leaves them out)."""
+    for item in items:
+        if item.nodeid in _SLOW_IDS:
+            item.add_marker(pytest.mark.slow)
