@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pages import visible_text as _visible
+from pages import wait_text as _wait_text
 from solver_text import solver_text
 
 from alliancekit.app import serve
@@ -78,21 +80,6 @@ def page(browser, app, tmp_path: Path) -> Iterator[object]:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _visible(page, selector: str) -> str:
-    """innerText of the visible elements matching ``selector`` (old tabs may linger hidden)."""
-    return page.evaluate(
-        "(sel) => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null)"
-        ".map(e => e.innerText).join('\\n')",
-        selector,
-    )
-
-
-def _wait_text(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => [...document.querySelectorAll(sel)]"
-        ".some(e => e.offsetParent !== null && e.innerText.includes(text))",
-        arg=[selector, text],
-    )
 
 
 def _wait_choice(page, text: str) -> None:

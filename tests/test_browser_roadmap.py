@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pages import wait_text as _wait_text
 from solver_text import solver_text
 
 from alliancekit.app import serve
@@ -30,14 +31,6 @@ _DRAWN = """(sel) => [...document.querySelectorAll(sel + ' .vega-embed')]
     .map(e => e.querySelector('canvas, svg.marks'))
     .filter(c => c && c.getBoundingClientRect().height > 50)
     .map(c => c.getBoundingClientRect().height)"""
-
-
-def _wait_text(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => [...document.querySelectorAll(sel)]"
-        ".some(e => e.offsetParent !== null && e.innerText.includes(text))",
-        arg=[selector, text],
-    )
 
 
 def test_the_roadmap_tab_draws_the_gantt_in_words(

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pages import visible_text as _visible
+from pages import wait_text as _wait_text
 
 import alliancekit as ak
 from alliancekit.app import serve
@@ -75,22 +77,6 @@ def page(browser, app, tmp_path: Path) -> Iterator[object]:
         context.close()
     local = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
     assert requests and not [u for u in requests if not u.startswith(local)], requests[:5]
-
-
-def _wait_text(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => [...document.querySelectorAll(sel)]"
-        ".some(e => e.offsetParent !== null && e.innerText.includes(text))",
-        arg=[selector, text],
-    )
-
-
-def _visible(page, selector: str) -> str:
-    return page.evaluate(
-        "(sel) => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null)"
-        ".map(e => e.innerText).join('\\n')",
-        selector,
-    )
 
 
 def _tab(page, title: str) -> None:
