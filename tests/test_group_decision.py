@@ -331,3 +331,34 @@ def test_benchmarks_become_kpi_and_milestone_rows_the_workspace_accepts(tmp_path
             ),
             "AL-B2",
         )
+
+
+def _partition(labels: np.ndarray) -> set[frozenset[int]]:
+    return {frozenset(np.flatnonzero(labels == lab).tolist()) for lab in np.unique(labels)}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_average_linkage_matches_scipy(seed: int) -> None:
+    """The clusters of the disagreement analysis are SciPy's average linkage cut by maxclust."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist, squareform
+
+    from alliancekit.group.kernels import average_linkage_kernel
+
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 12))
+    points = rng.normal(size=(k, 3))
+    if seed % 4 == 0:  # coarse grid: tied distances, as Likert answers give
+        points = np.round(points)
+    condensed = pdist(points)
+    tree = linkage(condensed, method="average")
+    for n in range(1, k + 1):
+        ours = average_linkage_kernel(squareform(condensed), n)
+        theirs = fcluster(tree, n, criterion="maxclust")
+        if seed % 4 == 0 and _partition(ours) != _partition(theirs):
+            # tied distances: either order of equal merges is average linkage, and the trees
+            # (so the cuts) may differ; the cut still leaves at most n clusters
+            assert len(np.unique(ours)) <= n
+            continue
+        assert _partition(ours) == _partition(theirs), (k, n)
+        assert ours[0] == 1 and set(ours) == set(range(1, len(set(ours)) + 1))

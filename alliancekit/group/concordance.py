@@ -7,11 +7,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2 as chi2_distribution
 
 from alliancekit.errors import DataValidationError
 from alliancekit.group.kernels import kendall_w_kernel
 from alliancekit.results import Result
+
+
+def _chi2_survival(x: float, df: int) -> float:
+    """P(χ²(df) ≥ x); NaN for a NaN statistic (scipy.special, not the slower scipy.stats)."""
+    from scipy.special import chdtrc
+
+    return math.nan if math.isnan(x) else float(chdtrc(df, x))
+
 
 __all__ = ["ConcordanceResult", "kendall_w"]
 
@@ -115,7 +122,7 @@ def kendall_w(table: pd.DataFrame | np.ndarray) -> ConcordanceResult:
         w=w,
         chi2=chi2,
         df=n - 1,
-        p_value=float(chi2_distribution.sf(chi2, n - 1)) if not math.isnan(w) else math.nan,
+        p_value=_chi2_survival(chi2, n - 1),
         n_items=n,
         n_raters=m,
         rank_sums=pd.Series(sums, index=frame.index, name="rank_sum"),

@@ -15,13 +15,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from alliancekit.errors import DataValidationError
 from alliancekit.group.ahp import GroupAHPResult, aggregate_weights, group_ahp, repair_hints
 from alliancekit.group.concordance import ConcordanceResult, kendall_w
-from alliancekit.group.kernels import pairwise_consensus_kernel, silhouette_kernel
+from alliancekit.group.kernels import (
+    average_linkage_kernel,
+    pairwise_consensus_kernel,
+    silhouette_kernel,
+)
 from alliancekit.group.responses import GroupResponses
 from alliancekit.group.vocab import (
     AggregationMethod,
@@ -224,10 +226,9 @@ def _clusters(
     if k < 3:
         return np.ones(k, dtype=int), math.nan
     distance = 1.0 - pairwise_consensus_kernel(p, scale_max)
-    tree = linkage(squareform(distance, checks=False), method="average")
     best, best_s = np.ones(k, dtype=int), -1.0
     for n_clusters in range(2, min(max_clusters, k - 1) + 1):
-        labels = fcluster(tree, n_clusters, criterion="maxclust")
+        labels = average_linkage_kernel(distance, n_clusters)
         s = silhouette_kernel(distance, labels)
         if len(np.unique(labels)) == n_clusters and s > best_s + 1e-12:
             best, best_s = labels, s

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.stats import rankdata
+import pandas as pd
 
 from alliancekit.group.vocab import round_to_scale
 from alliancekit.scoring import ahp_eigen_kernel, rank_kernel
@@ -17,6 +17,7 @@ from alliancekit.scoring import ahp_eigen_kernel, rank_kernel
 __all__ = [
     "aij_kernel",
     "aip_kernel",
+    "average_linkage_kernel",
     "consensus_kernel",
     "consistency_kernel",
     "kendall_w_kernel",
@@ -145,7 +146,9 @@ def kendall_w_kernel(x: np.ndarray) -> tuple[float, np.ndarray, float]:
     §9.4). Returns (W, rank sums, T); W is NaN when every rater ties every item.
     """
     n, m = x.shape
-    ranks = np.column_stack([rankdata(x[:, r], method="average") for r in range(m)])
+    # average ranks per rater (pandas' rank is scipy's rankdata(method="average"); scipy.stats
+    # is not imported here: it costs a report kernel ≈ 1 s to load)
+    ranks = pd.DataFrame(x).rank(axis=0, method="average").to_numpy()
     sums = ranks.sum(axis=1)
     s = float(((sums - m * (n + 1) / 2.0) ** 2).sum())
     t = 0.0
@@ -191,6 +194,53 @@ def pairwise_consensus_kernel(p: np.ndarray, scale_max: float | None = 9.0) -> n
         for j in range(i + 1, k):
             out[i, j] = out[j, i] = consensus_kernel(p[[i, j]], half, scale_max)[0]
     return out
+
+
+def average_linkage_kernel(d: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Flat clusters (labels 1, 2, … by first member) of average linkage (UPGMA), cut at n.
+
+    Agglomerates the closest pair of clusters, the distance between clusters being the mean of
+    their members' pairwise distances (Lance–Williams update), then cuts the tree as SciPy's
+    ``fcluster(linkage(d, "average"), n_clusters, "maxclust")``: the smallest merge height r
+    such that joining every pair merged at a height ≤ r leaves at most ``n_clusters`` clusters.
+    Written here because importing ``scipy.cluster`` costs a report kernel ≈ 0.5 s for a few
+    participants; the tests compare it with SciPy.
+    """
+    k = len(d)
+    if k == 0:
+        return np.zeros(0, dtype=int)
+    m = np.array(d, dtype=float, copy=True)
+    np.fill_diagonal(m, np.inf)
+    size = np.ones(k)
+    alive = np.ones(k, dtype=bool)
+    merges: list[tuple[float, int, int]] = []
+    for _ in range(k - 1):
+        masked = np.where(alive[:, None] & alive[None, :], m, np.inf)
+        a, b = np.unravel_index(int(np.argmin(masked)), masked.shape)
+        a, b = (int(a), int(b)) if a < b else (int(b), int(a))
+        merges.append((float(masked[a, b]), a, b))
+        m[a, :] = (size[a] * m[a, :] + size[b] * m[b, :]) / (size[a] + size[b])
+        m[:, a] = m[a, :]
+        m[a, a] = np.inf
+        size[a] += size[b]
+        alive[b] = False
+    heights = np.maximum.accumulate([h for h, _, _ in merges]) if merges else np.zeros(0)
+    joined = 0  # merges applied: the lowest heights first, every merge of a height together
+    while k - joined > n_clusters:
+        joined = int(np.searchsorted(heights, heights[joined], side="right"))
+    parent = list(range(k))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _, a, b in merges[:joined]:
+        parent[root(b)] = root(a)
+    roots = [root(i) for i in range(k)]
+    order = {r: pos + 1 for pos, r in enumerate(dict.fromkeys(roots))}
+    return np.array([order[r] for r in roots], dtype=int)
 
 
 def silhouette_kernel(d: np.ndarray, labels: np.ndarray) -> float:
