@@ -9,10 +9,12 @@ markup must come out as text.
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -227,7 +229,7 @@ def test_chart_is_valid_titled_with_units_and_draws_as_svg(
         )
     assert not INTERNAL & set(texts), f"{name}: internal field names drawn"
     fonts = {el.get("font-family") for el in root.iter(f"{SVG}text")}
-    assert fonts == {theme.FONT}
+    assert fonts == {theme.SVG_FONT}
     assert chart.to_dict() == spec  # the same input gives the same picture
     if sample.name == "greenscape":  # JupyterLab 4.6 bundles Vega-Lite 5.6: no newer features
         _svg(chart, version="5.8")
@@ -250,6 +252,29 @@ def test_every_dataset_a_chart_draws_is_attached(sample: SimpleNamespace, name: 
     knocked-out partners' dividing line was lost that way in the driver charts)."""
     spec = _cases(sample)[name]().to_dict(validate=False)
     assert _named_data(spec) <= set(spec.get("datasets", {})), name
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf").exists(),
+    reason="needs DejaVu Sans (Debian fonts-dejavu-core)",
+)
+@pytest.mark.parametrize("sample", ["sanchar-apps"], indirect=True)
+def test_static_charts_are_laid_out_exactly_as_with_dejavu_sans(sample: SimpleNamespace) -> None:
+    """The bundled measuring font (a cut of DejaVu Sans, regular and bold) places every label
+    where DejaVu Sans itself would: the SVGs differ only in the font stack they name."""
+    import vl_convert
+
+    from alliancekit.charts import render
+
+    for name in ("score_bars", "coverage_heatmap"):
+        spec = _cases(sample)[name]().to_dict()
+        ours = render.to_svg(spec)
+        plain = vl_convert.vegalite_to_svg(spec, vl_version=render.vegalite_version())
+        assert ours.count(theme.SVG_FONT) > 5, name
+        ours = ours.replace(theme.SVG_FONT, theme.FONT)
+        # Vega numbers gradients with a per-process counter
+        same_ids = [re.sub(r"gradient_\d+", "gradient", svg) for svg in (ours, plain)]
+        assert same_ids[0] == same_ids[1], name
 
 
 def test_every_public_chart_function_is_documented_with_units() -> None:

@@ -16,7 +16,7 @@ import pytest
 import alliancekit as ak
 from alliancekit import charts
 from alliancekit.charts import group as group_charts
-from alliancekit.charts.theme import FONT
+from alliancekit.charts.theme import SVG_FONT
 from alliancekit.group import group_decision, load_responses, participants_frame
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -82,7 +82,7 @@ def test_group_chart_is_valid_titled_with_units_and_draws_as_svg(
     for axis_title in axis_titles:
         assert axis_title in CATEGORY_AXES or ("[" in axis_title and "]" in axis_title), axis_title
     assert not INTERNAL & set(texts), f"{name}: internal field names drawn"
-    assert {el.get("font-family") for el in root.iter(f"{SVG}text")} == {FONT}
+    assert {el.get("font-family") for el in root.iter(f"{SVG}text")} == {SVG_FONT}
     assert chart.to_dict() == spec  # the same input gives the same picture
     doc = getattr(group_charts, name).__doc__ or ""
     assert "[" in doc, f"{name}: docstring names no unit"

@@ -57,6 +57,9 @@ DECISION_COLOURS: Mapping[str, str] = {
 DECISION_ORDER: tuple[str, ...] = ("GROW", "MAINTAIN", "RESTRUCTURE", "EXIT")
 #: The report page's font stack starts with DejaVu Sans, which exists offline everywhere.
 FONT = "DejaVu Sans, Arial, sans-serif"
+#: The font stack of static SVG charts: measured with the bundled "alliancekit Sans" (DejaVu
+#: Sans's metrics in a small file, see charts/render.py); viewers draw DejaVu Sans.
+SVG_FONT = "alliancekit Sans, " + FONT
 #: Altair renderers that draw without fetching JavaScript from a CDN.
 _OFFLINE_RENDERERS = frozenset({"mimetype", "jupyterlab", "nteract", "json", "png", "svg"})
 
