@@ -7,6 +7,7 @@ failure paths live in ``tests/notebooks/`` (``ok``, ``raises``, ``kills_kernel``
 
 from __future__ import annotations
 
+import base64
 import csv
 import dataclasses
 import json
@@ -736,3 +737,51 @@ def test_report_objective_of_a_score_plan_is_not_money() -> None:
     ):
         assert f"{value} {money}" not in html
         assert f"{value} points (sum of partner scores, each 0–100)" in html
+
+
+# -- charts drawn by the running process (reporting/deferred.py) ----------------------------------
+_CHART_CELL = """
+import sys
+from alliancekit import reporting
+spec = {"title": "Spend by partner", "mark": "bar",
+        "data": {"values": [{"partner": "<b>Acme</b>", "spend": 3}]},
+        "encoding": {"x": {"field": "partner", "type": "nominal"},
+                     "y": {"field": "spend", "type": "quantitative"}}}
+display(reporting.as_figure(spec))
+display(reporting.ReportSection("inside", reporting.as_figure(spec)._repr_html_()))
+print("kernel drew:", "vl_convert" in sys.modules)
+"""
+
+
+def _chart_notebook(tmp_path: Path, code: str) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    path = tmp_path / "charts.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.notebook
+def test_report_charts_are_drawn_by_the_runner_and_put_in_place(tmp_path: Path) -> None:
+    """The kernel leaves specs; the runner draws them: the written notebook holds SVG images."""
+    out = reporting.execute_notebook(_chart_notebook(tmp_path, _CHART_CELL), tmp_path / "o.ipynb")
+    nb = nbformat.read(out, as_version=4)
+    outputs = nb.cells[0].outputs
+    assert "kernel drew: False" in "".join(o.get("text", "") for o in outputs)
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert len(html) == 2 and not any("data-ak-chart" in h for h in html)
+    images = [re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', h) for h in html]
+    svg = [base64.b64decode(m.group(1)).decode("utf-8") for m in images if m]
+    assert len(svg) == 2 and svg[0] == svg[1]
+    assert "Spend by partner" in svg[0] and "&lt;b&gt;Acme&lt;/b&gt;" in svg[0]
+    assert 'alt="Spend by partner"' in html[0]
+
+
+@pytest.mark.notebook
+def test_a_chart_the_runner_cannot_draw_fails_the_report_by_its_title(tmp_path: Path) -> None:
+    code = (
+        "from alliancekit import reporting\n"
+        'display(reporting.as_figure({"title": "Broken one", "mark": "bar", '
+        '"data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "nonsense"}}}))'
+    )
+    with pytest.raises(ReportError, match="Broken one"):
+        reporting.execute_notebook(_chart_notebook(tmp_path, code), tmp_path / "o.ipynb")

@@ -140,4 +140,7 @@ def criteria_matrix(ws: Workspace, policy: RiskPolicy | None = None) -> pd.DataF
     C9 = 1 − 0.20 = 0.80; C10 = L(2) = 0.25; C11 = L(4) = 0.75. With the default weights,
     S = 60.1535 (docs/method.md §11).
     """
-    return normalized_criteria(criteria_values(ws, policy))
+    return ws.derived(
+        ("criteria_matrix", repr(policy or RiskPolicy())),
+        lambda: normalized_criteria(criteria_values(ws, policy)),
+    )

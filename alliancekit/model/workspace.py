@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from types import MappingProxyType
@@ -117,7 +118,34 @@ class Workspace:
 
     def coverage_frame(self) -> pd.DataFrame:
         """Candidate × gap coverage [0–1], zeros where a candidate does not cover a gap."""
-        return _coverage(self.candidates, "id", self.organization.gap_ids)
+        return self.derived(
+            ("coverage",), lambda: _coverage(self.candidates, "id", self.organization.gap_ids)
+        )
+
+    def derived(self, key: Hashable, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A table derived from this workspace alone, built once and then served from memory.
+
+        A workspace is immutable, so a table computed from it (its coverage, its risk table
+        under one risk policy, its criteria) is the same every time it is asked for: a group
+        decision or a sweep re-planning the same workspace a dozen times builds it once. Each
+        call returns a new shallow copy (pandas copy-on-write: changing it never changes the
+        stored table).
+
+        Parameters
+        ----------
+        key : hashable
+            What the table is, with every setting it depends on (e.g. the policy's ``repr``).
+        build : callable
+            Builds the table the first time (its errors propagate; nothing is stored then).
+        """
+        store = self.__dict__.get("_derived")
+        if store is None:
+            store = {}
+            object.__setattr__(self, "_derived", store)
+        table = store.get(key)
+        if table is None:
+            table = store[key] = build()
+        return table.copy(deep=False)
 
     def alliances_frame(self) -> pd.DataFrame:
         """Existing alliances as a DataFrame indexed by ``alliance_id``."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from alliancekit.errors import DataValidationError, ReportError
+from alliancekit.reporting.deferred import ChartDrawer
 from alliancekit.reporting.kernel import check_ipykernel, project_kernel_manager
 
 __all__ = ["execute_notebook"]
@@ -30,6 +31,13 @@ def _engine_name() -> str:
 
     class _SaveAtEndManager(NotebookExecutionManager):
         _final = False
+        drawer: ChartDrawer | None = None
+        failed_charts: tuple[str, ...] = ()
+
+        def cell_complete(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            if self.drawer is not None:
+                self.drawer.cell_done(cell)  # drawn while the kernel runs the next cells
+            super().cell_complete(cell, cell_index=cell_index, **kwargs)
 
         def save(self, **kwargs: Any) -> None:
             if not self._final:
@@ -44,6 +52,10 @@ def _engine_name() -> str:
             Path(self.output_path).write_text(nbformat.v4.writes(self.nb) + "\n", encoding="utf-8")
 
         def notebook_complete(self, **kwargs: Any) -> None:
+            if kwargs.get("nb") is not None:
+                self.nb = kwargs["nb"]
+            if self.drawer is not None:
+                self.failed_charts = tuple(self.drawer.finish(self.nb))
             self._final = True
             super().notebook_complete(**kwargs)
 
@@ -57,6 +69,7 @@ def _engine_name() -> str:
             progress_bar: bool = True,
             log_output: bool = False,
             autosave_cell_every: int = 30,
+            draw_charts: bool = False,
             **kwargs: Any,
         ) -> Any:
             nb_man = _SaveAtEndManager(
@@ -66,12 +79,19 @@ def _engine_name() -> str:
                 log_output=log_output,
                 autosave_cell_every=autosave_cell_every,
             )
+            if draw_charts:
+                nb_man.drawer = ChartDrawer()
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
             finally:
                 nb_man.cleanup_pbar()
                 nb_man.notebook_complete()
+            if nb_man.failed_charts and not nb_man.nb.metadata.papermill.get("exception"):
+                raise ReportError(
+                    "the report's chart(s) could not be drawn: " + "; ".join(nb_man.failed_charts),
+                    notebook_path=Path(output_path) if output_path else None,
+                )
             return nb_man.nb
 
     papermill_engines.register("alliancekit", _SaveAtEndEngine)
@@ -150,8 +170,10 @@ def execute_notebook(
             cwd=str(cwd) if cwd is not None else None,
             # nbclient's ``timeout`` is an integer trait; ``timeout_func`` takes any seconds
             timeout_func=(lambda cell: timeout) if timeout is not None else None,
-            kernel_manager_class=project_kernel_manager(),
+            kernel_manager_class=project_kernel_manager(defer_charts=kernel_name == "python3"),
             engine_name=_engine_name(),
+            # the report's charts are drawn here, in a thread, while the kernel runs on
+            draw_charts=kernel_name == "python3",
             start_timeout=120,
             # Every output has arrived when the last cell finishes, so the kernel is stopped at
             # once instead of by a shutdown request: a graceful shutdown waits for the kernel's

@@ -9,12 +9,13 @@ import tempfile
 from functools import cache
 
 from alliancekit.errors import ReportError
+from alliancekit.reporting.deferred import DEFER_ENV
 
 __all__ = ["check_ipykernel", "project_kernel_manager"]
 
 
 @cache
-def project_kernel_manager() -> type:
+def project_kernel_manager(*, defer_charts: bool = False) -> type:
     """An ``AsyncKernelManager`` whose ``python3`` kernel is always this interpreter.
 
     jupyter_client looks kernel specs up in the user's data dir before the environment's, so a
@@ -22,6 +23,12 @@ def project_kernel_manager() -> type:
     ``python3`` this manager builds the spec itself: ``sys.executable -m ipykernel_launcher``,
     i.e. the project's virtual environment when the runner runs from it. Other kernel names go
     through the normal lookup.
+
+    Parameters
+    ----------
+    defer_charts : bool
+        Let the process running the notebook draw the report's charts (``python3`` kernels
+        only; see ``alliancekit.reporting.deferred``): the runner must then put them in place.
     """
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
@@ -70,6 +77,7 @@ def project_kernel_manager() -> type:
                     display_name=f"Python 3 ({sys.prefix})",
                     language="python",
                     resource_dir="",
+                    env={DEFER_ENV: "1"} if defer_charts else {},
                 )
             return super().kernel_spec
 

@@ -147,6 +147,10 @@ def risk_table(ws: Workspace, policy: RiskPolicy | None = None) -> pd.DataFrame:
         A Likert item outside [1, 5] or a negative/NaN money amount (row and column named).
     """
     policy = policy or RiskPolicy()
+    return ws.derived(("risk_table", repr(policy)), lambda: _risk_table(ws, policy))
+
+
+def _risk_table(ws: Workspace, policy: RiskPolicy) -> pd.DataFrame:
     frame = _validated_frame(ws)
     af = ws.organization.annuity_factor
     r_rel, r_perf = risk_indices(frame, policy)

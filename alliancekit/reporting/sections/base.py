@@ -7,7 +7,9 @@ drawn by ``alliancekit.results.html_table``, the package's one table renderer.
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import sys
 from dataclasses import dataclass
 from types import ModuleType
@@ -17,6 +19,9 @@ import pandas as pd
 
 from alliancekit.errors import DataValidationError
 from alliancekit.results import html_table
+
+#: The type of a figure whose spec the process running the report draws.
+_VEGALITE = "application/vnd.vegalite.v5+json"
 
 if TYPE_CHECKING:
     from alliancekit.portfolio import PortfolioResult
@@ -59,7 +64,9 @@ class ReportFigure:
 
     SVG by default, base64-encoded inside an ``<img>`` (never inline SVG markup): an image
     document cannot run scripts or inject markup into the page, so workspace text drawn in a
-    figure (partner and KPI names) stays text even if it looks like HTML.
+    figure (partner and KPI names) stays text even if it looks like HTML. In a report kernel
+    whose charts the running process draws, ``mime`` is the Vega-Lite type and the data is the
+    spec (see ``alliancekit.reporting.deferred``).
     """
 
     title: str
@@ -67,6 +74,11 @@ class ReportFigure:
     mime: str = "image/svg+xml"
 
     def _repr_html_(self) -> str:
+        if self.mime == _VEGALITE:  # drawn by the process running the report (deferred.py)
+            from alliancekit.reporting.deferred import placeholder_html
+
+            image = placeholder_html(self.data_base64, self.title)
+            return f'<figure class="ak-figure">{image}</figure>'
         alt = html.escape(self.title, quote=True)
         mime = html.escape(self.mime, quote=True)
         return (
@@ -114,8 +126,6 @@ def as_figure(fig: Any, title: str | None = None) -> ReportFigure:
     DataValidationError
         If ``fig`` is none of these.
     """
-    import base64
-
     if isinstance(fig, bytes) and fig.startswith(b"\x89PNG"):
         data, mime = fig, "image/png"
     elif isinstance(fig, str) and "<svg" in fig[:1000]:
@@ -126,7 +136,12 @@ def as_figure(fig: Any, title: str | None = None) -> ReportFigure:
         # again here would cost a report 30–70 ms per chart
         spec = fig if isinstance(fig, dict) else fig.to_dict(validate=False)
         title = charts.chart_title(spec) if title is None else title
-        data, mime = charts.to_svg(spec).encode("utf-8"), "image/svg+xml"
+        from alliancekit.reporting.deferred import charts_deferred
+
+        if charts_deferred():  # the process running the report draws it, meanwhile
+            data, mime = json.dumps(spec, separators=(",", ":")).encode("utf-8"), _VEGALITE
+        else:
+            data, mime = charts.to_svg(spec).encode("utf-8"), "image/svg+xml"
     else:
         raise DataValidationError.single(
             "as_figure: give a chart of alliancekit.charts, a Vega-Lite spec, an SVG document "
