@@ -651,3 +651,12 @@ def test_import_alliancekit_does_not_import_altair() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_drawing_version_is_the_one_altair_writes() -> None:
+    """Static charts are drawn with the Vega-Lite version Altair writes specs for."""
+    import altair as alt
+
+    from alliancekit.charts import render
+
+    assert alt.SCHEMA_VERSION.lstrip("v").startswith(render.VEGALITE_VERSION + ".")

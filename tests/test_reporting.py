@@ -617,7 +617,8 @@ def _visible_markup(page: str) -> tuple[str, list[str]]:
 @pytest.mark.slow
 def test_report_run_imports_no_matplotlib_and_no_javascript(tmp_path: Path) -> None:
     """``alliancekit report`` in a subprocess: neither the runner nor the kernel imports
-    matplotlib; the kernel skips jsonschema's slow IRI checker; review.html and every chart in it
+    matplotlib; the kernel skips jsonschema's slow IRI checker and leaves the drawing to a
+    drawing process that imports vl-convert alone; review.html and every chart in it
     (static SVG in ``<img>``) hold no script, no CDN and no inline ``<svg>``; the executed
     notebook holds no Vega-Lite or JavaScript output (nbconvert would add CDN scripts)."""
     import os
@@ -639,7 +640,10 @@ def test_report_run_imports_no_matplotlib_and_no_javascript(tmp_path: Path) -> N
     assert done.returncode == 0, done.stdout + done.stderr
     rows = [line.split("\t") for line in log.read_text("utf-8").splitlines()]
     kernel = {name for _, name, argv in rows if "ipykernel_launcher" in argv}
-    assert {"alliancekit", "altair", "vl_convert"} <= kernel  # the hook reached the kernel
+    assert {"alliancekit", "altair"} <= kernel  # the hook reached the kernel
+    assert "vl_convert" not in kernel  # the runner's drawing process draws the charts
+    drawer = {name for _, name, argv in rows if "drawing_process.py" in argv}
+    assert "vl_convert" in drawer and not {"pandas", "alliancekit", "altair"} & drawer
     assert not [r for r in rows if r[1] in {"matplotlib", "matplotlib_inline", "PIL"}], sorted(
         {(r[1], r[2][:60]) for r in rows if r[1].startswith(("matplotlib", "PIL"))}
     )
@@ -785,3 +789,26 @@ def test_a_chart_the_runner_cannot_draw_fails_the_report_by_its_title(tmp_path: 
     )
     with pytest.raises(ReportError, match="Broken one"):
         reporting.execute_notebook(_chart_notebook(tmp_path, code), tmp_path / "o.ipynb")
+
+
+def test_the_drawing_process_answers_in_order_and_is_replaced_when_it_dies() -> None:
+    """Good and bad specs come back in order; a killed process fails what it held, and the
+    next report gets a new one."""
+    from alliancekit.reporting import deferred
+
+    process = deferred._drawing_process()
+    good = json.dumps({"mark": "bar", "title": "Fine", "data": {"values": [{"a": 1}]}})
+    bad = json.dumps({"mark": "bar", "encoding": {"x": {"field": "a", "type": "nonsense"}}})
+    answers = [process.submit(spec.encode("utf-8")) for spec in (good, bad, good)]
+    assert answers[0].result(timeout=60).startswith("<svg") and "Fine" in answers[0].result()
+    with pytest.raises(ChildProcessError, match="Invalid field type"):
+        answers[1].result(timeout=60)
+    assert answers[2].result(timeout=60) == answers[0].result()
+    process._proc.kill()
+    process._proc.wait(timeout=30)
+    late = process.submit(good.encode("utf-8"))
+    with pytest.raises(ChildProcessError, match="stopped"):
+        late.result(timeout=60)
+    assert not process.alive
+    fresh = deferred._drawing_process()
+    assert fresh is not process and fresh.submit(good.encode("utf-8")).result(timeout=60)

@@ -19,8 +19,11 @@ from alliancekit.charts.theme import SVG_FONT
 
 __all__ = [
     "VEGALITE_MIMETYPE",
+    "VEGALITE_VERSION",
+    "chart_font_dir",
     "chart_title",
     "mimebundle",
+    "static_spec",
     "svg_data_uri",
     "to_svg",
     "vegalite_version",
@@ -31,17 +34,37 @@ __all__ = [
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
 
 
-@functools.cache
+#: The Vega-Lite version Altair 5.5 writes specs for, as vl-convert names it (the tests check
+#: it against ``altair.SCHEMA_VERSION``; written here so a drawing process needs no Altair).
+VEGALITE_VERSION = "5.20"
+
+
 def vegalite_version() -> str:
     """The Vega-Lite version Altair writes specs for, as vl-convert names it (e.g. ``5.20``)."""
-    import altair as alt
-
-    major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
-    return f"{major}.{minor}"
+    return VEGALITE_VERSION
 
 
 def _spec(chart: Any) -> dict:
     return chart if isinstance(chart, dict) else chart.to_dict()
+
+
+def static_spec(chart: Any) -> dict:
+    """The chart's spec as static SVG draws it: text measured with the bundled chart font.
+
+    Parameters
+    ----------
+    chart : altair chart or dict
+        A chart from ``alliancekit.charts`` or a Vega-Lite spec (not changed).
+    """
+    spec = _spec(chart)
+    return {**spec, "config": {**spec.get("config", {}), "font": SVG_FONT}}
+
+
+def chart_font_dir() -> str:
+    """The folder of the font static charts are measured with ("alliancekit Sans")."""
+    from alliancekit.resources import packaged
+
+    return str(packaged("fonts"))
 
 
 def to_svg(chart: Any) -> str:
@@ -56,9 +79,7 @@ def to_svg(chart: Any) -> str:
     import vl_convert
 
     _use_chart_font()
-    spec = _spec(chart)
-    spec = {**spec, "config": {**spec.get("config", {}), "font": SVG_FONT}}
-    return vl_convert.vegalite_to_svg(spec, vl_version=vegalite_version())
+    return vl_convert.vegalite_to_svg(static_spec(chart), vl_version=VEGALITE_VERSION)
 
 
 @functools.cache
@@ -66,9 +87,7 @@ def _use_chart_font() -> None:
     """Let vl-convert measure text with the bundled chart font (once per process)."""
     import vl_convert
 
-    from alliancekit.resources import packaged
-
-    vl_convert.register_font_directory(str(packaged("fonts")))
+    vl_convert.register_font_directory(chart_font_dir())
 
 
 @functools.cache

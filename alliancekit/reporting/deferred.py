@@ -4,23 +4,30 @@ A report kernel started by :func:`~alliancekit.reporting.execute.execute_noteboo
 ``ALLIANCEKIT_DEFER_CHARTS=1``. Its figures (``as_figure``) then carry their Vega-Lite spec in a
 placeholder image instead of drawing it: drawing a chart takes the kernel ≈ 0.1 s, and the
 drawing engine ≈ 0.4 s to start. The running process reads each finished cell's outputs
-(:meth:`ChartDrawer.cell_done`), draws the specs in a thread of its own — on the machine's other
-core, while the kernel runs the next cells, and with an engine already warm for the next report
-of a batch — and puts the SVG images in place before the executed notebook is written
-(:meth:`ChartDrawer.finish`). The written notebook and the HTML are the same as a kernel drawing
-its own charts would give: ``<img src="data:image/svg+xml;base64,…">``, no script.
+(:meth:`ChartDrawer.cell_done`), has them drawn by a drawing process of its own — on the
+machine's other core, while the kernel runs the next cells, and with an engine already warm for
+the next report of a batch — and puts the SVG images in place before the executed notebook is
+written (:meth:`ChartDrawer.finish`). The written notebook and the HTML are the same as a kernel
+drawing its own charts would give: ``<img src="data:image/svg+xml;base64,…">``, no script.
 
 A notebook run any other way (JupyterLab, a named kernel) draws its charts in the kernel.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
+import collections
+import contextlib
 import html
-import json
 import os
+import queue
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+import struct
+import subprocess
+import sys
+import threading
+from concurrent.futures import Future
 from typing import Any
 
 __all__ = [
@@ -30,6 +37,9 @@ __all__ = [
     "placeholder_html",
 ]
 
+_LENGTH = struct.Struct(">Q")  # the drawing process's length prefix
+#: Longest wait for one chart once the kernel has finished [s].
+DRAW_TIMEOUT = 120.0
 #: Set to "1" in the environment of a kernel whose charts the running process draws.
 DEFER_ENV = "ALLIANCEKIT_DEFER_CHARTS"
 
@@ -64,13 +74,6 @@ def placeholder_html(spec_base64: str, alt: str) -> str:
     )
 
 
-def _draw(encoded: str) -> str:
-    from alliancekit.charts.render import to_svg
-
-    svg = to_svg(json.loads(base64.b64decode(encoded)))
-    return base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
 def _reason(exc: Exception) -> str:
     """The drawing engine's one-line reason (its JavaScript stack left out)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
@@ -89,20 +92,106 @@ def _html_outputs(cell: Any) -> list[tuple[dict, str]]:
     return found
 
 
-class ChartDrawer:
-    """Draws the charts a report kernel left as placeholders, in one background thread.
+class _DrawingProcess:
+    """The drawing process (``charts/drawing_process.py``) and the threads talking to it.
 
-    Start it before the kernel, hand it every finished cell, then call :meth:`finish` on the
-    executed notebook. One drawer serves one report; the drawing engine it warms stays warm in
-    this process for the next.
+    A process, not a thread of this one: vl-convert holds the interpreter lock while it draws,
+    which would keep this process from answering the kernel between cells. Requests go out
+    through a writer thread (a full pipe never blocks the caller) and answers come back in
+    order through a reader thread.
     """
 
     def __init__(self) -> None:
-        from alliancekit.charts.render import warm_up
+        from alliancekit.charts import drawing_process
+        from alliancekit.charts.render import VEGALITE_VERSION, chart_font_dir
 
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alliancekit-charts")
+        self._proc = subprocess.Popen(
+            [sys.executable, drawing_process.__file__, chart_font_dir(), VEGALITE_VERSION],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._lock = threading.Lock()
+        self._pending: collections.deque[Future[str]] = collections.deque()
+        self._outbox: queue.SimpleQueue[tuple[Future[str], bytes] | None] = queue.SimpleQueue()
+        self.alive = True
+        for target in (self._write, self._read):
+            threading.Thread(target=target, name="alliancekit-charts", daemon=True).start()
+
+    def submit(self, spec_json: bytes) -> Future[str]:
+        """Queue one Vega-Lite spec (UTF-8 JSON); the future gives its SVG document."""
+        future: Future[str] = Future()
+        self._outbox.put((future, spec_json))
+        return future
+
+    def close(self) -> None:
+        """End the process (its input closes once the queued requests are written)."""
+        self._outbox.put(None)
+
+    def _write(self) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        broken = False
+        while (item := self._outbox.get()) is not None:
+            future, body = item
+            with self._lock:  # the reader drains what is pending under this lock
+                if broken or not self.alive:
+                    future.set_exception(ChildProcessError("the drawing process stopped"))
+                    continue
+                self._pending.append(future)
+            try:
+                stdin.write(_LENGTH.pack(len(body)) + body)
+                stdin.flush()
+            except OSError:
+                broken = True  # the reader fails what is pending when it sees the end
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+    def _read(self) -> None:
+        stdout = self._proc.stdout
+        assert stdout is not None
+        while (status := stdout.read(1)) and (head := stdout.read(_LENGTH.size)):
+            payload = stdout.read(_LENGTH.unpack(head)[0]).decode("utf-8")
+            with self._lock:
+                future = self._pending.popleft()
+            if status == b"\x00":
+                future.set_result(payload)
+            else:
+                future.set_exception(ChildProcessError(payload))
+        with self._lock:
+            self.alive = False
+            while self._pending:
+                self._pending.popleft().set_exception(
+                    ChildProcessError("the drawing process stopped")
+                )
+        self._proc.wait()
+
+
+_PROCESS: _DrawingProcess | None = None
+_PROCESS_LOCK = threading.Lock()
+
+
+def _drawing_process() -> _DrawingProcess:
+    """This process's drawing process, started on first use and kept warm for the next report."""
+    global _PROCESS
+    with _PROCESS_LOCK:
+        if _PROCESS is None or not _PROCESS.alive:
+            _PROCESS = _DrawingProcess()
+            atexit.register(_PROCESS.close)
+        return _PROCESS
+
+
+class ChartDrawer:
+    """Draws the charts a report kernel left as placeholders, in a drawing process.
+
+    Start it before the kernel, hand it every finished cell, then call :meth:`finish` on the
+    executed notebook. One drawer serves one report; the drawing process (and its engine)
+    stays warm for the next report this process runs.
+    """
+
+    def __init__(self) -> None:
         self._futures: dict[str, Future[str]] = {}
-        self._pool.submit(warm_up)  # the engine starts while the kernel starts
+        self._process = _drawing_process()  # starts (≈ 0.5 s) while the kernel starts
 
     def cell_done(self, cell: Any) -> None:
         """Queue the charts of a finished cell (each distinct spec once)."""
@@ -110,7 +199,7 @@ class ChartDrawer:
             for match in _PLACEHOLDER.finditer(text):
                 spec = match.group("spec")
                 if spec not in self._futures:
-                    self._futures[spec] = self._pool.submit(_draw, spec)
+                    self._futures[spec] = self._process.submit(base64.b64decode(spec))
 
     def finish(self, nb: Any) -> list[str]:
         """Put every drawn chart in place in ``nb``'s outputs; the charts that failed, by title.
@@ -119,20 +208,22 @@ class ChartDrawer:
         placeholder and is named in the returned list (its error after a colon).
         """
         failed: list[str] = []
-        try:
-            for cell in nb.cells:
-                self.cell_done(cell)  # a cell whose completion was not reported (a failure)
-                for data, text in _html_outputs(cell):
-                    if 'data-ak-chart="' in text:
-                        data["text/html"] = _PLACEHOLDER.sub(lambda m: self._image(m, failed), text)
-        finally:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        for cell in nb.cells:
+            self.cell_done(cell)  # a cell whose completion was not reported (a failure)
+            for data, text in _html_outputs(cell):
+                if 'data-ak-chart="' in text:
+                    data["text/html"] = _PLACEHOLDER.sub(lambda m: self._image(m, failed), text)
         return failed
 
     def _image(self, match: re.Match[str], failed: list[str]) -> str:
+        title = html.unescape(match.group("alt"))
         try:
-            svg = self._futures[match.group("spec")].result()
-        except Exception as exc:  # reported by name to the caller
-            failed.append(f"“{html.unescape(match.group('alt'))}” ({_reason(exc)})")
+            svg = self._futures[match.group("spec")].result(timeout=DRAW_TIMEOUT)
+            data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        except TimeoutError:
+            failed.append(f"“{title}” (not drawn in {DRAW_TIMEOUT:.0f} s)")
             return match.group(0)
-        return f'<img alt="{match.group("alt")}" src="data:image/svg+xml;base64,{svg}">'
+        except Exception as exc:  # reported by name to the caller
+            failed.append(f"“{title}” ({_reason(exc)})")
+            return match.group(0)
+        return f'<img alt="{match.group("alt")}" src="data:image/svg+xml;base64,{data}">'

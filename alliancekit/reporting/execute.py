@@ -172,7 +172,7 @@ def execute_notebook(
             timeout_func=(lambda cell: timeout) if timeout is not None else None,
             kernel_manager_class=project_kernel_manager(defer_charts=kernel_name == "python3"),
             engine_name=_engine_name(),
-            # the report's charts are drawn here, in a thread, while the kernel runs on
+            # the report's charts are drawn by a process of this one while the kernel runs on
             draw_charts=kernel_name == "python3",
             start_timeout=120,
             # Every output has arrived when the last cell finishes, so the kernel is stopped at

@@ -139,7 +139,8 @@ def as_figure(fig: Any, title: str | None = None) -> ReportFigure:
         from alliancekit.reporting.deferred import charts_deferred
 
         if charts_deferred():  # the process running the report draws it, meanwhile
-            data, mime = json.dumps(spec, separators=(",", ":")).encode("utf-8"), _VEGALITE
+            static = charts.static_spec(spec)
+            data, mime = json.dumps(static, separators=(",", ":")).encode("utf-8"), _VEGALITE
         else:
             data, mime = charts.to_svg(spec).encode("utf-8"), "image/svg+xml"
     else:

@@ -1,0 +1,49 @@
+"""A drawing process: Vega-Lite specs in on standard input, static SVG out on standard output.
+
+Run by path (``python drawing_process.py FONT_DIR VL_VERSION``), not as a module, so that it
+imports vl-convert only — not pandas, not alliancekit — and is drawing within ≈ 0.5 s. Used by
+``alliancekit.reporting.deferred``; it imports nothing of the package, on purpose.
+
+Protocol, one request at a time, answered in order: the request is an 8-byte big-endian length
+and that many bytes of UTF-8 JSON (a Vega-Lite spec); the answer is one status byte (0 drawn,
+1 failed), an 8-byte big-endian length and that many bytes of UTF-8 (the SVG document, or the
+engine's error message). End of input ends the process.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+from typing import BinaryIO
+
+_LENGTH = struct.Struct(">Q")
+
+
+def _read(stream: BinaryIO, size: int) -> bytes | None:
+    data = stream.read(size)
+    return data if len(data) == size else None
+
+
+def serve(font_dir: str, vl_version: str, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """Answer drawing requests from ``stdin`` on ``stdout`` until ``stdin`` ends."""
+    import vl_convert
+
+    if font_dir:
+        vl_convert.register_font_directory(font_dir)
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}}, vl_version=vl_version)
+    while (head := _read(stdin, _LENGTH.size)) is not None:
+        body = _read(stdin, _LENGTH.unpack(head)[0])
+        if body is None:
+            break
+        try:
+            status, out = 0, vl_convert.vegalite_to_svg(json.loads(body), vl_version=vl_version)
+        except Exception as exc:  # the message goes back to the report that asked
+            status, out = 1, str(exc) or type(exc).__name__
+        payload = out.encode("utf-8")
+        stdout.write(bytes([status]) + _LENGTH.pack(len(payload)) + payload)
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2], sys.stdin.buffer, sys.stdout.buffer)
