@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import shutil
 from pathlib import Path
 
@@ -359,6 +360,10 @@ def test_cli_scenario_actions_and_scenario_option(
     assert main(["scenario", "compare", str(owned), "base", "cautious", "--no-thresholds"]) == 0
     out = capsys.readouterr().out
     assert "annual cost" in out and "PKR lakh" in out and "totals against limits" in out
+    # counts in whole numbers, budgets with their unit, long labels cut with an ellipsis
+    assert re.search(r"Number of new alliances \(at least\)\s+\d+ / \d+\s", out)
+    assert "Annual budget [PKR lakh/yr]" in out
+    assert not re.search(r"\d\.\d\d / \d+\.00\s+\d+ / ", out)
     # --scenario on score, select and review gives what the API gives
     run = run_scenario(owned, "cautious")
     assert main(["score", str(owned), "--scenario", "cautious", "--format", "json"]) == 0

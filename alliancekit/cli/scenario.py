@@ -129,9 +129,18 @@ def _print_comparison(c: Any) -> None:
     if not c.totals.empty:
         print("\ntotals against limits (used / limit):")
         for label, group in c.totals.groupby("label", sort=False):
-            by = {r["scenario"]: f"{r['used']:,.2f} / {r['cap']:,.2f}" for _, r in group.iterrows()}
+            key = str(group["key"].iloc[0])
+            # partners are counted in whole numbers; budgets, risks and coverage to 2 decimals
+            fmt = "{:,.0f}" if "count" in key else "{:,.2f}"
+            by = {
+                r["scenario"]: f"{fmt.format(r['used'])} / {fmt.format(r['cap'])}"
+                for _, r in group.iterrows()
+            }
             cells = "".join(f"{by.get(n, '-'):>{max(width, 18)}}" for n in c.names)
-            print(f"{label[:58]:<60}{cells}")
+            unit = {"limit[cost_one_off]": "", "limit[cost_annual]": "/yr"}.get(key)
+            text = f"{label} [{c.money_label}{unit}]" if unit is not None else str(label)
+            short = text if len(text) <= 58 else text[:57].rstrip() + "…"
+            print(f"{short:<60}{cells}")
 
 
 def _compare(args: argparse.Namespace) -> int:
