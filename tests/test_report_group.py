@@ -44,14 +44,11 @@ def _small_print_removed(html: str) -> str:
 @pytest.fixture(scope="module")
 def greenscape_html(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = _copy(tmp_path_factory.mktemp("group"))
-    view = reporting.group_view(ak.load_workspace(folder))
-    assert view is not None
-    return view._repr_html_()
+    return reporting.group_view(ak.load_workspace(folder))._repr_html_()
 
 
 def test_group_view_speaks_in_words_and_names(greenscape_html: str) -> None:
     text = " ".join(_text(greenscape_html).split())
-    assert "The group's view" in text
     assert "Their consensus is high (78 % on a 0–100 % scale)" in text  # docs/group.md §6
     assert "The group splits into 2 camps" in text
     assert "The camps cut across the two organisations" in text  # P05 sides with the partner
@@ -101,11 +98,13 @@ def test_group_view_charts_are_static_svg_images(greenscape_html: str) -> None:
     assert "<script" not in greenscape_html
 
 
-def test_no_responses_no_section(tmp_path: Path) -> None:
-    assert reporting.group_view(ak.load_workspace(DATA / "sanchar-apps")) is None
+def test_no_responses_says_how_to_collect_them(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     shutil.rmtree(folder / "responses")
-    assert reporting.group_view(ak.load_workspace(folder)) is None
+    for ws in (ak.load_workspace(DATA / "sanchar-apps"), ak.load_workspace(folder)):
+        text = " ".join(_text(reporting.group_view(ws)._repr_html_()).split())
+        assert text.startswith("Nobody has answered the criteria survey for this workspace yet")
+        assert "alliancekit survey make" in text and not any(n in text for n in NAMES)
 
 
 def test_unreadable_answers_are_named_not_fatal(tmp_path: Path) -> None:
@@ -114,22 +113,25 @@ def test_unreadable_answers_are_named_not_fatal(tmp_path: Path) -> None:
     data = json.loads(bad.read_text(encoding="utf-8"))
     data["judgements"][0]["value"] = 12
     bad.write_text(json.dumps(data), encoding="utf-8")
-    view = reporting.group_view(ak.load_workspace(folder))
-    assert view is not None
-    text = _text(view._repr_html_())
+    text = _text(reporting.group_view(ak.load_workspace(folder))._repr_html_())
     assert "could not be read" in text and "P03.json" in text and "judgements[1].value" in text
 
 
 @pytest.mark.notebook
-def test_review_report_shows_the_group_section_only_with_responses(tmp_path: Path) -> None:
+def test_review_report_numbers_the_group_section_and_fills_it_with_responses(
+    tmp_path: Path,
+) -> None:
     folder = _copy(tmp_path)
     load_responses(folder)  # the copy is a valid group sample
     run = reporting.run_report(folder, out_dir=tmp_path / "reports", progress=False)
     page = Path(run.html).read_text(encoding="utf-8")
-    assert "<h2>The group's view</h2>" in page
-    assert page.index("The group's view") < page.index("12. Appendix")
-    assert "Imran Baloch" in page and "<script" not in page
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page)
+    assert [h.split(".")[0] for h in headings if h[:1].isdigit()] == [str(i) for i in range(1, 14)]
+    assert page.index("12. The group") < page.index("Imran Baloch") < page.index("13. Appendix")
+    assert "<script" not in page
     other = reporting.run_report(
         DATA / "sanchar-apps", out_dir=tmp_path / "reports", progress=False
     )
-    assert "The group's view" not in Path(other.html).read_text(encoding="utf-8")
+    other_page = Path(other.html).read_text(encoding="utf-8")
+    assert "Nobody has answered the criteria survey" in other_page
+    assert "Imran Baloch" not in other_page

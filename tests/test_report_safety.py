@@ -222,7 +222,7 @@ def test_a_quarter_with_an_infeasible_replan_still_gets_its_report(tmp_path: Pat
     page = (tmp_path / "out" / "nobudget").glob("*/review.html")
     text = next(page).read_text("utf-8")
     assert "Finding: no portfolio satisfies every constraint" in text
-    assert "Annual budget" in text and "12. Appendix" in text
+    assert "Annual budget" in text and "13. Appendix" in text
 
 
 # -- exit codes -------------------------------------------------------------------------------

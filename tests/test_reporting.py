@@ -41,7 +41,8 @@ SECTIONS = (
     "9. Actions, owners and deadlines",
     "10. Re-planned portfolio for next period",
     "11. Changes since the previous report",
-    "12. Appendix: parameters, data quality and versions",
+    "12. The group's view",
+    "13. Appendix: parameters, data quality and versions",
 )
 EVIL = "<script>alert(1)</script>"
 

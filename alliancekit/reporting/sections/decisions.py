@@ -13,6 +13,7 @@ from alliancekit.reporting.sections.base import (
     ReportSection,
     decision_span,
     escape,
+    ids_note,
     number,
     section,
     table,
@@ -55,13 +56,16 @@ def decision_rationale(
     ]
     if sensitivity is not None and len(sensitivity):
         src = sensitivity
-        s = pd.DataFrame(index=pd.Index(src.index, name="alliance"))
-        s["decision"] = src["decision"]
-        s["decisions seen"] = src["decisions_seen"].map(", ".join)
-        s["variants tried"] = src["n_variants"]
-        s["variants that change it"] = src["n_changed"]
-        s["could the decision change?"] = src["fragile"].map(lambda f: "yes" if f else "no")
-        s["what changes it"] = src["changes"].map(lambda c: "; ".join(map(change_text, c)) or "–")
+        names = _partner_names(review, src.index)
+        s = pd.DataFrame(index=pd.Index([names[a] for a in src.index], name="alliance partner"))
+        s["decision"] = src["decision"].to_numpy()
+        s["decisions seen"] = src["decisions_seen"].map(", ".join).to_numpy()
+        s["variants tried"] = src["n_variants"].to_numpy()
+        s["variants that change it"] = src["n_changed"].to_numpy()
+        s["could the decision change?"] = ["yes" if f else "no" for f in src["fragile"]]
+        s["what changes it"] = (
+            src["changes"].map(lambda c: "; ".join(map(change_text, c)) or "–").to_numpy()
+        )
         parts += [
             "<h3>Decision sensitivity</h3>",
             "<p>Each threshold moved ±5 points (attainment thresholds ±0.05) and each dimension "
@@ -201,19 +205,31 @@ def changes_since(review: ReviewResult, previous: ReviewResult | None = None) ->
             "<p>No earlier period with KPI data: this is the first report, nothing to compare.</p>",
         )
     cmp = review.compare(previous)
-    shown = pd.DataFrame(index=pd.Index(cmp.index, name="alliance"))
-    shown[f"decision {previous.period}"] = cmp["decision_previous"]
-    shown[f"decision {review.period}"] = cmp["decision"]
-    shown["change"] = cmp["direction"].map(lambda d: str(d).replace("_", " "))
-    shown["health [points of 100]"] = cmp["H"]
-    shown["change in health [points]"] = cmp["H_delta"]
-    shown["attainment [% of plan]"] = 100 * cmp["A_W"]
-    shown["change in attainment [points]"] = 100 * cmp["A_W_delta"]
-    changed = [str(a) for a in cmp.index[cmp["changed"]]]
+    names = _partner_names(review, cmp.index)
+    shown = pd.DataFrame(index=pd.Index([names[a] for a in cmp.index], name="alliance partner"))
+    shown[f"decision {previous.period}"] = cmp["decision_previous"].to_numpy()
+    shown[f"decision {review.period}"] = cmp["decision"].to_numpy()
+    shown["change"] = cmp["direction"].map(lambda d: str(d).replace("_", " ")).to_numpy()
+    shown["health [points of 100]"] = cmp["H"].to_numpy()
+    shown["change in health [points]"] = cmp["H_delta"].to_numpy()
+    shown["attainment [% of plan]"] = 100 * cmp["A_W"].to_numpy()
+    shown["change in attainment [points]"] = 100 * cmp["A_W_delta"].to_numpy()
+    changed = [names[a] for a in cmp.index[cmp["changed"]]]
     since = escape(previous.period)
     lead = (
         f"{len(changed)} decision(s) changed since {since}: {escape(', '.join(changed))}."
         if changed
         else f"No decision changed since {since}."
     )
-    return section("changes", f"<p>{lead}</p>", table(shown, floats=",.1f"))
+    return section(
+        "changes",
+        f"<p>{lead}</p>",
+        table(shown, floats=",.1f"),
+        ids_note({names[a]: a for a in cmp.index}),
+    )
+
+
+def _partner_names(review: ReviewResult, alliance_ids: Any) -> dict[Any, str]:
+    """Alliance id -> its partner's name (the id itself where the review has no name)."""
+    known = review.table["partner_name"] if "partner_name" in review.table else pd.Series()
+    return {a: str(known.get(a, a)) for a in alliance_ids}

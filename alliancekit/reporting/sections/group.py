@@ -174,8 +174,18 @@ def _small_print(analysis: Any, decision: Any, names: dict[str, str]) -> str:
     )
 
 
-def group_view(ws: Workspace, method: str = "aij") -> ReportSection | None:
-    """The group's view of the criteria and partners, or None without a ``responses/`` folder.
+#: What the section says when nobody has answered the criteria survey.
+_NO_ANSWERS = (
+    "<p>Nobody has answered the criteria survey for this workspace yet. When people from both "
+    "organisations do (<code>alliancekit survey make</code> writes a workbook per person, "
+    "<code>alliancekit survey live</code> serves a page for a workshop), this section shows how "
+    "far they agree on what matters in a partner, where they differ, and which partners each "
+    "view would choose.</p>"
+)
+
+
+def group_view(ws: Workspace, method: str = "aij") -> ReportSection:
+    """The group's view of the criteria and partners (how to collect it when nobody answered).
 
     Parameters
     ----------
@@ -186,8 +196,9 @@ def group_view(ws: Workspace, method: str = "aij") -> ReportSection | None:
 
     Returns
     -------
-    ReportSection or None
-        Consensus in words, camps, who disagrees on what, core and borderline partners, each
+    ReportSection
+        Without a ``responses/`` folder, a paragraph on how to collect the answers. Otherwise
+        consensus in words, camps, who disagrees on what, core and borderline partners, each
         person's consistency, two static charts and the analysts' small print. Unreadable
         answers give a short section naming the file and cell instead of failing the report.
     """
@@ -197,10 +208,10 @@ def group_view(ws: Workspace, method: str = "aij") -> ReportSection | None:
     try:
         folder = responses_folder(ws)
     except DataValidationError:
-        return None
-    if not folder.is_dir():
-        return None
-    heading = "<h2>The group's view</h2>"
+        folder = None
+    if folder is None or not folder.is_dir():
+        return _section("group view", _NO_ANSWERS)
+    heading = ""  # the notebook's heading: "12. The group's view"
     try:
         answers = load_responses(folder)
     except DataValidationError as exc:
