@@ -653,6 +653,17 @@ def test_import_alliancekit_does_not_import_altair() -> None:
     assert out.stdout.strip() == ""
 
 
+@pytest.mark.parametrize("sample", ["greenscape"], indirect=True)
+def test_a_chart_comes_out_the_same_whatever_was_drawn_before(sample: SimpleNamespace) -> None:
+    """Vega numbers gradients per process; each static SVG numbers its own from 0."""
+    from alliancekit.charts import render
+
+    heatmap = _cases(sample)["coverage_heatmap"]().to_dict()
+    first = render.to_svg(heatmap)
+    render.to_svg(_cases(sample)["acceptability_heatmap"]().to_dict())
+    assert render.to_svg(heatmap) == first and 'id="gradient_0"' in first
+
+
 def test_the_drawing_version_is_the_one_altair_writes() -> None:
     """Static charts are drawn with the Vega-Lite version Altair writes specs for."""
     import altair as alt

@@ -100,7 +100,7 @@ def test_validation_and_degenerate_cases() -> None:
     assert list(res.to_frame().columns) == ["rank_sum", "mean_rank"]
 
 
-@pytest.mark.parametrize("df", [1, 2, 3, 4, 7, 10, 11, 25, 60])
+@pytest.mark.parametrize("df", [1, 2, 3, 4, 7, 10, 11, 25, 60, 999, 1501])
 def test_chi_square_tail_matches_scipy(df: int) -> None:
     """The p-value's closed form equals scipy.stats.chi2.sf (relative 1e-10) over the range."""
     from scipy.stats import chi2
@@ -110,3 +110,4 @@ def test_chi_square_tail_matches_scipy(df: int) -> None:
     for x in [0.0, 1e-9, 0.3, 1.0, df - 0.5, df, 2.0 * df, 5.0 * df + 10.0, 150.0]:
         assert _chi2_survival(x, df) == pytest.approx(chi2.sf(x, df), rel=1e-10, abs=1e-300)
     assert math.isnan(_chi2_survival(math.nan, df))
+    assert _chi2_survival(math.inf, df) == 0.0 and _chi2_survival(0.0, df) == 1.0

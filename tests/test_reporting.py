@@ -813,3 +813,54 @@ def test_the_drawing_process_answers_in_order_and_is_replaced_when_it_dies() -> 
     assert not process.alive
     fresh = deferred._drawing_process()
     assert fresh is not process and fresh.submit(good.encode("utf-8")).result(timeout=60)
+
+
+def _placeholder_notebook(*titles: str) -> nbformat.NotebookNode:
+    from alliancekit.reporting.deferred import placeholder_html
+
+    outputs = []
+    for title in titles:
+        spec = {"title": title, "mark": "bar", "data": {"values": [{"a": 1}]},
+                "encoding": {"x": {"field": "a", "type": "quantitative"}}}  # fmt: skip
+        encoded = base64.b64encode(json.dumps(spec).encode("utf-8")).decode("ascii")
+        html = f'<figure class="ak-figure">{placeholder_html(encoded, title)}</figure>'
+        outputs.append(nbformat.v4.new_output("display_data", data={"text/html": html}))
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = outputs
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def test_placeholders_are_drawn_even_when_the_runner_did_not_expect_them() -> None:
+    """A kernel that defers without being asked to (a nested run) still gets its charts."""
+    from alliancekit.reporting.deferred import ChartDrawer, leftover_placeholders
+
+    nb = _placeholder_notebook("One", 'Two "quoted" <b>')
+    assert leftover_placeholders(nb) == 2
+    assert ChartDrawer().finish(nb) == []
+    assert leftover_placeholders(nb) == 0
+    page = "".join(o["data"]["text/html"] for o in nb.cells[0].outputs)
+    assert page.count("data:image/svg+xml;base64,") == 2
+    assert 'alt="Two &quot;quoted&quot; &lt;b&gt;"' in page
+
+
+def test_a_drawing_process_that_stops_answering_is_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A drawing that does not end fails the report's charts by title within the time limit;
+    the stuck process is stopped and the next report gets a new one."""
+    import os
+    import signal
+
+    from alliancekit.reporting import deferred
+
+    drawer = deferred.ChartDrawer(start=True)
+    stuck = drawer._process
+    assert stuck is not None and stuck.submit(b'{"mark": "point"}').result(timeout=60)
+    os.kill(stuck._proc.pid, signal.SIGSTOP)
+    monkeypatch.setattr(deferred, "DRAW_TIMEOUT", 1.0)
+    failed = drawer.finish(_placeholder_notebook("Stuck chart"))
+    assert failed == ["“Stuck chart” (not drawn in 1 s)"]
+    stuck._proc.wait(timeout=30)
+    fresh = deferred.ChartDrawer(start=True)
+    assert fresh._process is not stuck
+    assert fresh.finish(_placeholder_notebook("Next report")) == []

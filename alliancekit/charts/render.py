@@ -76,10 +76,10 @@ def to_svg(chart: Any) -> str:
         A chart from ``alliancekit.charts`` (validated against the Vega-Lite v5 schema while
         its spec is written) or a Vega-Lite spec.
     """
-    import vl_convert
+    from alliancekit.charts.drawing_process import draw
 
     _use_chart_font()
-    return vl_convert.vegalite_to_svg(static_spec(chart), vl_version=VEGALITE_VERSION)
+    return draw(static_spec(chart), VEGALITE_VERSION)
 
 
 @functools.cache

@@ -24,19 +24,20 @@ def _chi2_survival(x: float, df: int) -> float:
     """
     if math.isnan(x) or df < 1:
         return math.nan
-    half = max(x, 0.0) / 2.0
+    if x <= 0.0:
+        return 1.0
+    if math.isinf(x):
+        return 0.0
+    half = x / 2.0
+    log_half = math.log(half)
+    # each term e^(−x/2)(x/2)^a/Γ(a + 1) in logs: no overflow or underflow for large df
     if df % 2 == 0:
-        term, total = 1.0, 1.0
-        for i in range(1, df // 2):
-            term *= half / i
-            total += term
-        return min(1.0, math.exp(-half) * total)
-    term = math.sqrt(half) * 2.0 / math.sqrt(math.pi)  # (x/2)^½ / Γ(3/2)
-    total = 0.0
-    for i in range((df - 1) // 2):
-        total += term
-        term *= half / (i + 1.5)
-    return min(1.0, math.erfc(math.sqrt(half)) + math.exp(-half) * total)
+        total = sum(math.exp(i * log_half - half - math.lgamma(i + 1)) for i in range(df // 2))
+        return min(1.0, total)
+    total = sum(
+        math.exp((i + 0.5) * log_half - half - math.lgamma(i + 1.5)) for i in range((df - 1) // 2)
+    )
+    return min(1.0, math.erfc(math.sqrt(half)) + total)
 
 
 __all__ = ["ConcordanceResult", "kendall_w"]

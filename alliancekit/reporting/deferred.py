@@ -26,7 +26,9 @@ import re
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -34,11 +36,12 @@ __all__ = [
     "DEFER_ENV",
     "ChartDrawer",
     "charts_deferred",
+    "leftover_placeholders",
     "placeholder_html",
 ]
 
 _LENGTH = struct.Struct(">Q")  # the drawing process's length prefix
-#: Longest wait for one chart once the kernel has finished [s].
+#: Longest wait for a report's charts once the kernel has finished [s].
 DRAW_TIMEOUT = 120.0
 #: Set to "1" in the environment of a kernel whose charts the running process draws.
 DEFER_ENV = "ALLIANCEKIT_DEFER_CHARTS"
@@ -98,18 +101,22 @@ class _DrawingProcess:
     A process, not a thread of this one: vl-convert holds the interpreter lock while it draws,
     which would keep this process from answering the kernel between cells. Requests go out
     through a writer thread (a full pipe never blocks the caller) and answers come back in
-    order through a reader thread.
+    order through a reader thread; when the process ends (or is killed after a timeout) every
+    request still waiting fails, and both threads end.
     """
 
     def __init__(self) -> None:
         from alliancekit.charts import drawing_process
         from alliancekit.charts.render import VEGALITE_VERSION, chart_font_dir
 
+        # its error output, quoted if it stops; open as long as the process runs
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
         self._proc = subprocess.Popen(
-            [sys.executable, drawing_process.__file__, chart_font_dir(), VEGALITE_VERSION],
+            # -P: the script's folder (alliancekit/charts) is not put on sys.path
+            [sys.executable, "-P", drawing_process.__file__, chart_font_dir(), VEGALITE_VERSION],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log,
         )
         self._lock = threading.Lock()
         self._pending: collections.deque[Future[str]] = collections.deque()
@@ -121,12 +128,27 @@ class _DrawingProcess:
     def submit(self, spec_json: bytes) -> Future[str]:
         """Queue one Vega-Lite spec (UTF-8 JSON); the future gives its SVG document."""
         future: Future[str] = Future()
-        self._outbox.put((future, spec_json))
+        with self._lock:  # after the reader's end, nothing reads the outbox any more
+            if self.alive:
+                self._outbox.put((future, spec_json))
+            else:
+                future.set_exception(self._stopped())
         return future
 
     def close(self) -> None:
         """End the process (its input closes once the queued requests are written)."""
         self._outbox.put(None)
+
+    def kill(self) -> None:
+        """Stop the process now (a drawing that does not end): what waits fails."""
+        with contextlib.suppress(OSError):
+            self._proc.kill()
+
+    def _stopped(self) -> ChildProcessError:
+        self._log.seek(0)
+        tail = self._log.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+        why = f": {' / '.join(tail)}" if tail else ""
+        return ChildProcessError(f"the drawing process stopped{why}")
 
     def _write(self) -> None:
         stdin = self._proc.stdin
@@ -136,7 +158,7 @@ class _DrawingProcess:
             future, body = item
             with self._lock:  # the reader drains what is pending under this lock
                 if broken or not self.alive:
-                    future.set_exception(ChildProcessError("the drawing process stopped"))
+                    future.set_exception(self._stopped())
                     continue
                 self._pending.append(future)
             try:
@@ -150,25 +172,39 @@ class _DrawingProcess:
     def _read(self) -> None:
         stdout = self._proc.stdout
         assert stdout is not None
-        while (status := stdout.read(1)) and (head := stdout.read(_LENGTH.size)):
-            payload = stdout.read(_LENGTH.unpack(head)[0]).decode("utf-8")
+        try:
+            while (status := stdout.read(1)) and len(head := stdout.read(_LENGTH.size)) == 8:
+                size = _LENGTH.unpack(head)[0]
+                body = stdout.read(size)
+                if len(body) != size:
+                    break
+                with self._lock:
+                    future = self._pending.popleft()
+                if status == b"\x00":
+                    future.set_result(body.decode("utf-8", "replace"))
+                else:
+                    future.set_exception(ChildProcessError(body.decode("utf-8", "replace")))
+        finally:
+            self.kill()  # a cut-off or garbled answer: the process is not trusted any more
+            self._proc.wait()
             with self._lock:
-                future = self._pending.popleft()
-            if status == b"\x00":
-                future.set_result(payload)
-            else:
-                future.set_exception(ChildProcessError(payload))
-        with self._lock:
-            self.alive = False
-            while self._pending:
-                self._pending.popleft().set_exception(
-                    ChildProcessError("the drawing process stopped")
-                )
-        self._proc.wait()
+                self.alive = False
+                while self._pending:
+                    self._pending.popleft().set_exception(self._stopped())
+            self._outbox.put(None)  # the writer fails what is still queued, then ends
 
 
 _PROCESS: _DrawingProcess | None = None
 _PROCESS_LOCK = threading.Lock()
+
+
+def _forget_process_after_fork() -> None:
+    """A forked child has the parent's drawing process without its threads: start its own."""
+    global _PROCESS
+    _PROCESS = None
+
+
+os.register_at_fork(after_in_child=_forget_process_after_fork)
 
 
 def _drawing_process() -> _DrawingProcess:
@@ -184,46 +220,83 @@ def _drawing_process() -> _DrawingProcess:
 class ChartDrawer:
     """Draws the charts a report kernel left as placeholders, in a drawing process.
 
-    Start it before the kernel, hand it every finished cell, then call :meth:`finish` on the
-    executed notebook. One drawer serves one report; the drawing process (and its engine)
-    stays warm for the next report this process runs.
+    Hand it every finished cell, then call :meth:`finish` on the executed notebook. The drawing
+    process starts with the first chart (or at once with ``start=True``, e.g. while the kernel
+    starts); it stays warm for the next report this process runs.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, start: bool = False) -> None:
         self._futures: dict[str, Future[str]] = {}
-        self._process = _drawing_process()  # starts (≈ 0.5 s) while the kernel starts
+        self._process: _DrawingProcess | None = None
+        self._start_error: str | None = None
+        if start:
+            self._ensure_process()
+
+    def _ensure_process(self) -> _DrawingProcess | None:
+        if self._process is None and self._start_error is None:
+            try:
+                self._process = _drawing_process()
+            except OSError as exc:  # the interpreter or the script could not be started
+                self._start_error = f"the drawing process could not start: {exc}"
+        return self._process
 
     def cell_done(self, cell: Any) -> None:
         """Queue the charts of a finished cell (each distinct spec once)."""
         for _, text in _html_outputs(cell):
             for match in _PLACEHOLDER.finditer(text):
                 spec = match.group("spec")
-                if spec not in self._futures:
-                    self._futures[spec] = self._process.submit(base64.b64decode(spec))
+                if spec in self._futures:
+                    continue
+                process = self._ensure_process()
+                if process is None:
+                    failed: Future[str] = Future()
+                    failed.set_exception(ChildProcessError(self._start_error))
+                    self._futures[spec] = failed
+                else:
+                    self._futures[spec] = process.submit(base64.b64decode(spec))
 
     def finish(self, nb: Any) -> list[str]:
         """Put every drawn chart in place in ``nb``'s outputs; the charts that failed, by title.
 
-        Waits for the charts still being drawn. A chart that could not be drawn keeps its
-        placeholder and is named in the returned list (its error after a colon).
+        Waits for the charts still being drawn, at most :data:`DRAW_TIMEOUT` seconds in all (a
+        drawing process that does not answer by then is stopped, so the next report gets a new
+        one). A chart that could not be drawn keeps its placeholder and is named in the list.
         """
         failed: list[str] = []
+        deadline = time.monotonic() + DRAW_TIMEOUT
         for cell in nb.cells:
             self.cell_done(cell)  # a cell whose completion was not reported (a failure)
             for data, text in _html_outputs(cell):
                 if 'data-ak-chart="' in text:
-                    data["text/html"] = _PLACEHOLDER.sub(lambda m: self._image(m, failed), text)
+                    data["text/html"] = _PLACEHOLDER.sub(
+                        lambda m: self._image(m, failed, deadline), text
+                    )
         return failed
 
-    def _image(self, match: re.Match[str], failed: list[str]) -> str:
+    def _image(self, match: re.Match[str], failed: list[str], deadline: float) -> str:
         title = html.unescape(match.group("alt"))
         try:
-            svg = self._futures[match.group("spec")].result(timeout=DRAW_TIMEOUT)
+            future = self._futures[match.group("spec")]
+            svg = future.result(timeout=max(0.0, deadline - time.monotonic()))
             data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         except TimeoutError:
+            if self._process is not None:
+                self._process.kill()
             failed.append(f"“{title}” (not drawn in {DRAW_TIMEOUT:.0f} s)")
             return match.group(0)
         except Exception as exc:  # reported by name to the caller
             failed.append(f"“{title}” ({_reason(exc)})")
             return match.group(0)
         return f'<img alt="{match.group("alt")}" src="data:image/svg+xml;base64,{data}">'
+
+
+def leftover_placeholders(nb: Any) -> int:
+    """How many outputs of ``nb`` still hold a chart placeholder (in any text output)."""
+    return sum(
+        'data-ak-chart="' in ("".join(v) if isinstance(v, list) else str(v))
+        for cell in nb.cells
+        if cell.get("cell_type") == "code"
+        for output in cell.get("outputs", ())
+        for v in (output.get("data") or {}).values()
+        if isinstance(v, (str, list))
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from alliancekit.errors import DataValidationError, ReportError
-from alliancekit.reporting.deferred import ChartDrawer
+from alliancekit.reporting.deferred import ChartDrawer, leftover_placeholders
 from alliancekit.reporting.kernel import check_ipykernel, project_kernel_manager
 
 __all__ = ["execute_notebook"]
@@ -55,7 +55,14 @@ def _engine_name() -> str:
             if kwargs.get("nb") is not None:
                 self.nb = kwargs["nb"]
             if self.drawer is not None:
-                self.failed_charts = tuple(self.drawer.finish(self.nb))
+                try:
+                    failed = self.drawer.finish(self.nb)
+                except Exception as exc:  # never hide the run's own outcome
+                    failed = [f"the charts could not be put in place ({exc})"]
+                left = leftover_placeholders(self.nb)
+                if left and not failed:
+                    failed = [f"{left} output(s) still waiting for their charts"]
+                self.failed_charts = tuple(failed)
             self._final = True
             super().notebook_complete(**kwargs)
 
@@ -79,8 +86,9 @@ def _engine_name() -> str:
                 log_output=log_output,
                 autosave_cell_every=autosave_cell_every,
             )
-            if draw_charts:
-                nb_man.drawer = ChartDrawer()
+            # charts a kernel left as specs are drawn here; the drawing process starts with the
+            # kernel when it is known to defer them, else with the first chart it meets
+            nb_man.drawer = ChartDrawer(start=draw_charts)
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)

@@ -77,7 +77,8 @@ def project_kernel_manager(*, defer_charts: bool = False) -> type:
                     display_name=f"Python 3 ({sys.prefix})",
                     language="python",
                     resource_dir="",
-                    env={DEFER_ENV: "1"} if defer_charts else {},
+                    # explicit either way: a kernel started from a report kernel inherits "1"
+                    env={DEFER_ENV: "1" if defer_charts else "0"},
                 )
             return super().kernel_spec
 
