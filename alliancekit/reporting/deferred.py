@@ -36,6 +36,7 @@ __all__ = [
     "DEFER_ENV",
     "ChartDrawer",
     "charts_deferred",
+    "draw_static",
     "leftover_placeholders",
     "placeholder_html",
 ]
@@ -288,6 +289,30 @@ class ChartDrawer:
             failed.append(f"“{title}” ({_reason(exc)})")
             return match.group(0)
         return f'<img alt="{match.group("alt")}" src="data:image/svg+xml;base64,{data}">'
+
+
+def draw_static(chart: Any) -> str:
+    """One chart as an SVG document, drawn now by this process's drawing process.
+
+    For the runner's own charts (the index's history chart): after a report the drawing process
+    is warm, while drawing here would start a second engine (≈ 0.4 s). Falls back to drawing in
+    this process when the drawing process cannot be used.
+
+    Parameters
+    ----------
+    chart : altair chart or dict
+        A chart of ``alliancekit.charts`` or a Vega-Lite spec.
+    """
+    import json
+
+    from alliancekit.charts.render import static_spec, to_svg
+
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    try:
+        future = _drawing_process().submit(json.dumps(static_spec(spec)).encode("utf-8"))
+        return future.result(timeout=DRAW_TIMEOUT)
+    except (OSError, ChildProcessError, TimeoutError):
+        return to_svg(spec)
 
 
 def leftover_placeholders(nb: Any) -> int:

@@ -135,8 +135,8 @@ def _decision_table(frame: pd.DataFrame) -> str:
 def _chart_svg(ws_root: Path, frame: pd.DataFrame) -> str:
     """The history chart as SVG, drawn once per content of the decision log.
 
-    The index is rewritten after every report, for every workspace; drawing a chart starts the
-    chart layer's renderer (seconds in a fresh process), so the SVG is kept beside the log as
+    The index is rewritten after every report, for every workspace; it is drawn by the report's
+    drawing process (warm by then), and the SVG is kept beside the log as
     ``.history-<hash>.svg`` (hash of the charted figures and of this package's version) and drawn
     again only when they changed. An unwritable folder just means drawing it every time.
     """
@@ -149,9 +149,9 @@ def _chart_svg(ws_root: Path, frame: pd.DataFrame) -> str:
     cached = ws_root / f".history-{digest}.svg"
     if cached.is_file():
         return cached.read_text("utf-8")
-    from alliancekit.charts import to_svg
+    from alliancekit.reporting.deferred import draw_static
 
-    svg = to_svg(history_chart(frame))
+    svg = draw_static(history_chart(frame))  # the report's drawing process: already warm
     try:
         for old in ws_root.glob(".history-*.svg"):
             old.unlink(missing_ok=True)
