@@ -146,3 +146,19 @@ def test_code_reading_a_hidden_tab_gets_it_current() -> None:
     assert app.stale == ("portfolio",) and portfolio.update_count == done
     assert app.portfolio.budget_annual.value == pytest.approx(60.0)  # brought up to date
     assert app.stale == () and portfolio.update_count == done + 1
+
+
+def test_the_closed_ahp_and_edit_panels_are_built_when_opened() -> None:
+    import ipywidgets as widgets
+
+    app = Dashboard(debounce=0)
+    scoring, panel = app.scoring, app.scenario_bar.editor
+    accordion = next(c for c in scoring.children if isinstance(c, widgets.Accordion))
+    assert scoring._ahp is None and panel._cells == {}  # nothing built while closed
+    accordion.selected_index = 0  # "Set the weights by comparing criteria (AHP)" opened
+    assert scoring._ahp is not None and scoring.ahp.cells
+    assert accordion.children[0].children[0].children == (scoring.ahp,)
+    panel.selected_index = 0  # "Edit the data" opened
+    n = len(app.workspace.candidates)
+    assert sum(1 for key in panel._cells if key[0] == "candidates") >= n
+    assert panel.cells[("organization", None, "budget_annual")].value != ""
