@@ -21,3 +21,12 @@ def wait_text(page: Any, selector: str, text: str) -> None:
         ".some(e => e.offsetParent !== null && e.innerText.includes(text))",
         arg=[selector, text],
     )
+
+
+def wait_tab(page: Any) -> None:
+    """Wait until the tab shown is up to date: the app builds a tab, or recomputes it, when it
+    is shown (issue 15), saying "Updating…" meanwhile."""
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.ak-tab-updating')]"
+        ".some(e => e.offsetParent !== null)"
+    )

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pages import wait_tab
 from servers import cli_server, jupyter_env
 from solver_text import assert_no_solver_text
 
@@ -84,6 +85,7 @@ def page(browser, app_url: str) -> Iterator[object]:
 
 def _open_tab(page, title: str) -> None:
     page.locator(".lm-TabBar-tab", has_text=title).first.click()
+    wait_tab(page)
 
 
 def _upload(page, path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from pages import visible_text as _visible
+from pages import wait_tab
 from pages import wait_text as _wait_text
 from solver_text import solver_text
 
@@ -96,6 +97,7 @@ def _wait_choice(page, text: str) -> None:
 def _tab(page, title: str) -> None:
     page.locator(".lm-TabBar-tab", has_text=title).first.click()
     page.wait_for_timeout(300)
+    wait_tab(page)
 
 
 def _record(page, where: str) -> None:

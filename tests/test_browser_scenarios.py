@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pages import visible_text as _visible
+from pages import wait_tab
 from pages import wait_text as _wait_text
 
 import alliancekit as ak
@@ -82,6 +83,7 @@ def page(browser, app, tmp_path: Path) -> Iterator[object]:
 def _tab(page, title: str) -> None:
     page.locator(".lm-TabBar-tab", has_text=title).first.click()
     page.wait_for_timeout(300)
+    wait_tab(page)
 
 
 def _shot(page, path: Path) -> None:

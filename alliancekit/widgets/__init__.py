@@ -33,6 +33,7 @@ and the app, ``dashboard``, and ``roadmap`` (a tab it registers with ``register_
 
 from __future__ import annotations
 
+from alliancekit.startup import defer_costly_imports
 from alliancekit.widgets.ahp import SAATY_SCALE, AHPGrid
 from alliancekit.widgets.chartview import ChartView
 from alliancekit.widgets.compare import CompareView  # registers its tab (after the roadmap's)
@@ -49,6 +50,11 @@ from alliancekit.widgets.upload import (
     MAX_UPLOAD_UNPACKED_BYTES,
     load_upload,
 )
+
+# The first chart imports Altair -> jsonschema, which compiles an IRI grammar nothing here
+# checks: ~1.3 s before the app's first page (issue 15). Deferred as in the CLI (no module
+# above imports jsonschema, so this still comes first).
+defer_costly_imports()
 
 __all__ = [
     "DEBOUNCE",

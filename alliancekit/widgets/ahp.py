@@ -9,6 +9,7 @@ judgement is highlighted with the value the other judgements imply
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-__all__ = ["CR_LIMIT", "SAATY_SCALE", "VERBAL_SCALE", "AHPGrid"]
+# VERBAL_SCALE is made at first use (the module's __getattr__)
+__all__ = ["CR_LIMIT", "SAATY_SCALE", "VERBAL_SCALE", "AHPGrid", "verbal_scale"]  # noqa: F822
 
 #: Saaty's 1–9 scale with reciprocals: (label, value) for the AHP pairwise dropdowns.
 SAATY_SCALE: tuple[tuple[str, float], ...] = tuple(
@@ -33,10 +35,18 @@ def _verbal(value: float) -> str:
     return f"{scale_phrase(value)} ({fraction})"
 
 
-#: The same scale in words: (``"moderately more important (3)"``, 3.0) …
-VERBAL_SCALE: tuple[tuple[str, float], ...] = tuple(
-    (_verbal(v), v) for _, v in reversed(SAATY_SCALE)
-)
+@functools.cache
+def verbal_scale() -> tuple[tuple[str, float], ...]:
+    """The scale in words, ``VERBAL_SCALE`` (made at first use: its words come from
+    ``alliancekit.group``, a second's import the app's first page does not need)."""
+    return tuple((_verbal(v), v) for _, v in reversed(SAATY_SCALE))
+
+
+def __getattr__(name: str) -> Any:
+    """``VERBAL_SCALE``: the same scale in words, ``(“moderately more important (3)”, 3.0)`` …"""
+    if name == "VERBAL_SCALE":
+        return verbal_scale()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class AHPGrid(widgets.VBox):
@@ -72,7 +82,7 @@ class AHPGrid(widgets.VBox):
         for i, row in enumerate(self.criteria):
             for col in self.criteria[i + 1 :]:
                 dd = widgets.Dropdown(
-                    options=VERBAL_SCALE,
+                    options=verbal_scale(),
                     value=1.0,
                     tooltip=f"How much more important is {self.names[row]} than {self.names[col]}?",
                     layout=widgets.Layout(width="330px"),
@@ -135,11 +145,11 @@ class AHPGrid(widgets.VBox):
             row, col, suggested, _ = self.worst
             if (row, col) in self.cells:
                 self.cells[(row, col)].value = min(
-                    (v for _, v in VERBAL_SCALE), key=lambda v: abs(v - suggested)
+                    (v for _, v in verbal_scale()), key=lambda v: abs(v - suggested)
                 )
             else:  # the hint names the pair the other way round
                 self.cells[(col, row)].value = min(
-                    (v for _, v in VERBAL_SCALE), key=lambda v: abs(v - 1.0 / suggested)
+                    (v for _, v in verbal_scale()), key=lambda v: abs(v - 1.0 / suggested)
                 )
 
     def _refresh(self, *_: Any) -> None:

@@ -6,13 +6,21 @@ the roadmap): each entry builds its view from the workspace and the shared
 every tab. Switching workspace keeps the settings that do not belong to one workspace (weights,
 method, objective, thresholds) and the tab shown; "Reset to the workspace's settings" is the one
 way back. While a workspace loads, the old one is taken off the screen at once.
+
+Tabs are lazy (issue 15): only the tab shown is built when a workspace opens, and a settings
+change recomputes only the tab shown (and the tab whose control made it). Every other tab is
+marked stale: its content is hidden at once behind "Updating…" and it catches up when it is shown
+(the Tab's ``selected_index``) or when code asks for it (``app.portfolio``, ``app.view(...)``,
+``app.views[...]``), from the settings current then. So no tab ever shows stale content under
+new settings, and a tab that reads another's result through the state (the weights in the
+portfolio's score objective, the review's exits in the plan) reads the current one.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +34,7 @@ from alliancekit.widgets.portfolio import PortfolioExplorer
 from alliancekit.widgets.review import ReviewExplorer
 from alliancekit.widgets.scenarios import scenario_bar
 from alliancekit.widgets.scoring import ScoringExplorer
-from alliancekit.widgets.state import SessionState
+from alliancekit.widgets.state import SessionState, Settings
 from alliancekit.widgets.upload import UploadFolders, public_error, upload_items
 
 __all__ = [
@@ -78,6 +86,63 @@ def register_tab(tab: Tab) -> None:
     TABS[:] = [t for t in TABS if t.attribute != tab.attribute] + [tab]
 
 
+#: What a stale or not yet built tab shows while it is brought up to date: "Updating…", only
+#: when that takes more than 0.3 s (a CSS animation delay, as the explorers' busy line).
+UPDATING = (
+    "<style>@keyframes ak-appear {to {opacity: 1;}}"
+    ".ak-tab-updating {opacity: 0; animation: ak-appear 0s 0.3s forwards;}</style>"
+    '<div class="ak-busy ak-tab-updating" role="status">⏳ Updating…</div>'
+)
+
+
+@dataclass(eq=False)
+class _Slot:
+    """One tab of the workspace shown: its pane, its view once built, and what it missed.
+
+    Attributes
+    ----------
+    tab : Tab
+    pane : Box
+        The Tab's child: ``(view, updating)`` once built, ``(updating,)`` before.
+    updating : HTML
+        "Updating…", shown instead of the view while it is stale.
+    view : Widget or None
+        None until the tab is first shown or asked for.
+    listener : callable or None
+        The view's own state listener (taken off the state: the app calls it when due).
+    old : Settings or None
+        The settings the view last computed with, while it is stale.
+    changed : frozenset of str
+        Settings fields changed since then (empty: up to date).
+    """
+
+    tab: Tab
+    pane: widgets.Box
+    updating: widgets.HTML
+    view: widgets.Widget | None = None
+    listener: Callable[[Settings, Settings, frozenset[str]], None] | None = None
+    old: Settings | None = None
+    changed: frozenset[str] = field(default_factory=frozenset)
+
+
+class _Views(Mapping):
+    """``Dashboard.views``: attribute -> view, each built or brought up to date when read."""
+
+    def __init__(self, app: Dashboard) -> None:
+        self._app = app
+
+    def __getitem__(self, attribute: str) -> widgets.Widget:
+        if attribute not in self._app._slots:
+            raise KeyError(attribute)
+        return self._app.view(attribute)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._app._slots))
+
+    def __len__(self) -> int:
+        return len(self._app._slots)
+
+
 def workspace_sources(data_dir: Path) -> list[tuple[str, str]]:
     """(label, path) for every workspace folder (with organization.yaml) or .xlsx in data_dir."""
     out: list[tuple[str, str]] = []
@@ -111,12 +176,21 @@ class Dashboard(widgets.VBox):
     reset_button : Button
         "Reset to the workspace's settings".
     tabs : Tab
-    views : dict attribute -> widget
+    views : mapping attribute -> widget
         The current workspace's tab views (``scoring``, ``portfolio``, ``review`` and any
-        registered later); each is also an attribute (``app.scoring``).
+        registered later); each is also an attribute (``app.scoring``). Reading one builds it
+        or brings it up to date (tabs are lazy, see the module's docstring).
+    built : tuple of str
+        The tabs built so far for the workspace shown (attributes, in order).
+    stale : tuple of str
+        The built tabs whose settings changed since they last computed.
     workspace : Workspace or None
     message : MessageArea
     """
+
+    scoring: ScoringExplorer
+    portfolio: PortfolioExplorer
+    review: ReviewExplorer
 
     def __init__(self, data_dir: str | Path | None = None, *, debounce: float = DEBOUNCE) -> None:
         from alliancekit.workspace import data_dir as default_data_dir
@@ -128,12 +202,10 @@ class Dashboard(widgets.VBox):
         self._uploads: dict[str, Workspace] = {}
         self._folders = UploadFolders()
         self.workspace: Workspace | None = None
-        self.views: dict[str, widgets.Widget] = {}
+        self._slots: dict[str, _Slot] = {}
         self._tab_index: int | None = None
         self._panes: list[widgets.Box] = []
-        self.scoring: ScoringExplorer | None = None
-        self.portfolio: PortfolioExplorer | None = None
-        self.review: ReviewExplorer | None = None
+        self.state.observe(self._on_state)
         sources = workspace_sources(self.data_dir)
         self.picker = widgets.Dropdown(
             options=sources,
@@ -163,6 +235,7 @@ class Dashboard(widgets.VBox):
         self.message = MessageArea()
         self.message.add_class("ak-app-message")
         self.tabs = widgets.Tab()
+        self.tabs.observe(self._on_tab, names="selected_index")
         self.picker.observe(lambda ch: self.open_workspace(ch["new"]), names="value")
         self.upload.observe(self._on_upload, names="value")
         self.children = [
@@ -221,33 +294,134 @@ class Dashboard(widgets.VBox):
             self.message.error(public_error(exc, {str(self.data_dir.resolve()): "data"}))
 
     def show(self, ws: Workspace) -> None:
-        """Build every tab for ``ws`` over the session state (settings carried over)."""
+        """Show ``ws`` over the session state (settings carried over): its tab shown is built
+        now, the others when first shown or asked for."""
         self.state.switch(ws)
         self._build(ws)
         self.scenario_bar.show(ws)
 
+    # the lazy tabs -------------------------------------------------------------------------
+    @property
+    def views(self) -> _Views:
+        """attribute -> view of the workspace shown (each built or brought up to date when
+        read)."""
+        return _Views(self)
+
+    @property
+    def built(self) -> tuple[str, ...]:
+        """The tabs built so far for the workspace shown."""
+        return tuple(a for a, slot in self._slots.items() if slot.view is not None)
+
+    @property
+    def stale(self) -> tuple[str, ...]:
+        """The built tabs whose settings changed since they last computed."""
+        return tuple(a for a, slot in self._slots.items() if slot.view is not None and slot.changed)
+
+    def __getattr__(self, name: str) -> Any:
+        """A tab's view by its attribute (``app.roadmap``), brought up to date."""
+        slots = self.__dict__.get("_slots")
+        if name.startswith("_") or slots is None:
+            raise AttributeError(name)
+        if name in slots:
+            return self.view(name)
+        if any(t.attribute == name for t in TABS):  # a tab, but no workspace shown
+            return None
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def view(self, attribute: str) -> widgets.Widget:
+        """The view of the tab ``attribute``: built if it was not, recomputed if it is stale.
+
+        Raises
+        ------
+        KeyError
+            No such tab, or no workspace shown.
+        """
+        slot = self._slots[attribute]
+        self._bring_up_to_date(slot)
+        assert slot.view is not None
+        return slot.view
+
+    def _shown(self) -> _Slot | None:
+        """The slot of the tab shown (None without a workspace)."""
+        index = self.tabs.selected_index or 0
+        slots = list(self._slots.values())
+        return slots[index] if index < len(slots) else None
+
+    def _on_tab(self, change: dict) -> None:
+        """A tab is shown: bring it up to date (it says "Updating…" meanwhile)."""
+        slot = self._shown()
+        if slot is not None:
+            self._bring_up_to_date(slot)
+
+    def _bring_up_to_date(self, slot: _Slot) -> None:
+        if slot.view is None:
+            self._construct(slot)
+        elif slot.changed:
+            old, changed = slot.old, slot.changed
+            slot.old, slot.changed = None, frozenset()
+            catch_up = getattr(slot.view, "catch_up", None) or slot.listener
+            if catch_up is not None and old is not None:
+                catch_up(old, self.state.settings, changed)
+            slot.view.layout.display = None
+            slot.updating.layout.display = "none"
+
+    def _construct(self, slot: _Slot) -> None:
+        """Build the tab's view for the workspace shown and put it in its pane."""
+        assert self.workspace is not None
+        view = slot.tab.build(self.workspace, self.state, self.debounce)
+        listener = getattr(view, "_on_state", None)
+        if listener is not None:  # the app tells it of changes when due (``_on_state``)
+            self.state.unobserve(listener)
+        slot.view, slot.listener = view, listener
+        slot.updating.layout.display = "none"
+        slot.pane.children = (view, slot.updating)
+
+    def _on_state(self, old: Settings, new: Settings, changed: frozenset[str]) -> None:
+        """A setting changed: the tab shown, and the tab whose control changed it, follow now;
+        every other built tab is marked stale and hides its content until it is shown."""
+        shown = self._shown()
+        for slot in list(self._slots.values()):
+            if slot.view is None or slot.listener is None:  # not built, or not following
+                continue
+            listens = getattr(slot.view, "listens", None)
+            if not slot.changed and listens is not None and not changed & listens:
+                slot.listener(old, new, changed)  # its controls follow; nothing to recompute
+                continue
+            if slot is shown or getattr(slot.view, "writing", False):
+                if slot.changed:  # it missed earlier changes too
+                    slot.changed |= changed
+                    self._bring_up_to_date(slot)
+                elif slot.listener is not None:
+                    slot.listener(old, new, changed)
+                continue
+            if not slot.changed:
+                slot.old = old
+                slot.view.layout.display = "none"
+                slot.updating.layout.display = None
+            slot.changed |= changed
+
     def _build(self, ws: Workspace) -> None:
         selected = self.tabs.selected_index if self._tab_index is None else self._tab_index
         self._tab_index = None
-        for old in self.views.values():  # the old tabs stop listening to the state
-            listener = getattr(old, "_on_state", None)
-            if listener is not None:
-                self.state.unobserve(listener)
         self.workspace = ws
-        self.views = {}
-        for tab in TABS:
-            self.views[tab.attribute] = tab.build(ws, self.state, self.debounce)
-            setattr(self, tab.attribute, self.views[tab.attribute])
         # the tabs keep their panes; only what a pane shows changes, so the browser keeps the
         # tab shown (a Tab whose children change goes back to its first tab)
         if len(self._panes) != len(TABS):
             self._panes = [widgets.Box(layout=widgets.Layout(display="block")) for _ in TABS]
+            self._slots = {}
             self.tabs.children = self._panes
             self.tabs.titles = tuple(t.title for t in TABS)
             if selected is not None and selected < len(TABS):
                 self.tabs.selected_index = selected
-        for pane, view in zip(self._panes, self.views.values(), strict=True):
-            pane.children = (view,)
+        slots = {}
+        for tab, pane in zip(TABS, self._panes, strict=True):
+            updating = widgets.HTML(UPDATING)
+            pane.children = (updating,)
+            slots[tab.attribute] = _Slot(tab, pane, updating)
+        self._slots = slots  # the old views are dropped (they no longer hear the state)
+        shown = self._shown()
+        if shown is not None:
+            self._construct(shown)
         self.tabs.layout.display = None
         org = ws.organization
         self.title.value = _title_html(org.name)

@@ -114,6 +114,8 @@ class EditPanel(widgets.Accordion):
     session : EditSession or None
     cells : dict (table, row id, column) -> Text
         The grid's cells (``("organization", None, "budget_annual")`` for the organization).
+        The grid is built when the panel is first opened or ``cells`` is first read (it is a
+        quarter of the first page's widgets, and the panel starts closed).
     """
 
     def __init__(self, bar: Any) -> None:
@@ -121,7 +123,8 @@ class EditPanel(widgets.Accordion):
         self.add_class("ak-edit-panel")
         self.bar = bar
         self.session: EditSession | None = None
-        self.cells: dict[tuple[str, str | None, str], widgets.Text] = {}
+        self._cells: dict[tuple[str, str | None, str], widgets.Text] = {}
+        self._grid_pending = False
         self._quiet = False
         self.rating = widgets.Dropdown(
             options=[(_rating(c), c) for c in RATINGS],
@@ -174,6 +177,14 @@ class EditPanel(widgets.Accordion):
         ]
         self.set_title(0, "Edit the data: costs, values, ratings, budgets and caps")
         self.selected_index = None
+        self.observe(lambda _: self._draw_if_open(), names="selected_index")
+
+    @property
+    def cells(self) -> dict[tuple[str, str | None, str], widgets.Text]:
+        """The grid's cells (the grid is built now if it was not yet)."""
+        if self._grid_pending:
+            self._draw_grid()
+        return self._cells
 
     # the session -------------------------------------------------------------------------------
     def start(self, ws: Workspace) -> None:
@@ -284,7 +295,7 @@ class EditPanel(widgets.Accordion):
         cell.add_class("ak-edit-cell")
         cell.add_class(f"ak-cell-{key[1] or 'org'}-{key[2].replace('.', '-')}")
         cell.observe(lambda ch, key=key: self._changed(key, ch["new"]), names="value")
-        self.cells[key] = cell
+        self._cells[key] = cell
         return cell
 
     def _changed(self, key: tuple[str, str | None, str], text: str) -> None:
@@ -294,8 +305,22 @@ class EditPanel(widgets.Accordion):
         self.set(table, row_id, column, text.strip() or None)
 
     def _draw(self) -> None:
+        """Build the grid for the session's workspace now if the panel is open, else when it is
+        opened or its cells are read (buttons and the bar's name follow at once)."""
+        self._cells = {}
+        self.grid.children = []
+        self._grid_pending = self.session is not None
+        self._draw_if_open()
+        self._draw_values()
+
+    def _draw_if_open(self) -> None:
+        if self._grid_pending and self.selected_index is not None:
+            self._draw_grid()
+
+    def _draw_grid(self) -> None:
         """Build the grid for the session's workspace."""
-        self.cells = {}
+        self._grid_pending = False
+        self._cells = {}
         if self.session is None:
             self.grid.children = []
             return
@@ -343,7 +368,7 @@ class EditPanel(widgets.Accordion):
         org, cells = _texts(self.session.workspace)
         self._quiet = True
         try:
-            for (table, row_id, column), cell in self.cells.items():
+            for (table, row_id, column), cell in self._cells.items():
                 if table == "organization":
                     cell.value = _org_text(org, column)
                 else:

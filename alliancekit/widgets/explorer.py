@@ -116,6 +116,9 @@ class Explorer(widgets.VBox):
         The error of the last update, if any.
     update_count, render_count : int
         How many times the numbers / the charts were recomputed.
+    writing : bool
+        True while one of its own controls writes a change into the state (the app recomputes
+        the tab a change comes from even when it is not the tab shown).
     """
 
     title = "Explorer"
@@ -136,6 +139,8 @@ class Explorer(widgets.VBox):
         self.busy = widgets.HTML("")
         self.busy.add_class("ak-busy-line")
         self._syncing = False
+        #: True while one of this explorer's own controls writes into the state (``_set``).
+        self.writing = False
         self.message = MessageArea(value="")
         self.error: BaseException | None = None
         self.update_count = 0
@@ -150,25 +155,43 @@ class Explorer(widgets.VBox):
         """Write ``changes`` into the session state; a refused change is shown and undone."""
         if self._syncing:
             return False
+        self.writing = True
         try:
             self.state.update(**changes)
         except SettingConflictError as exc:
             self.message.error(exc)
             self._sync(self.state.settings, frozenset(changes))
             return False
+        finally:
+            self.writing = False
         return True
 
     def _on_state(self, old: Settings, new: Settings, changed: frozenset[str]) -> None:
         if self.state.generation != self.generation:  # an explorer of an earlier workspace
             self.state.unobserve(self._on_state)
             return
-        self._syncing = True
-        try:
-            self._sync(new, changed)
-        finally:
-            self._syncing = False
+        self._show_settings(new, changed)
         if changed & self.listens:
             self._schedule()
+
+    def _show_settings(self, settings: Settings, changed: frozenset[str]) -> None:
+        self._syncing = True
+        try:
+            self._sync(settings, changed)
+        finally:
+            self._syncing = False
+
+    def catch_up(self, old: Settings, new: Settings, changed: frozenset[str]) -> None:
+        """Show settings changed while nobody asked for this view, recomputing now if needed.
+
+        The app calls it instead of the state's notifications for a tab that is not shown
+        (``Dashboard``): ``changed`` are the fields changed since it last computed, ``old`` the
+        settings it computed with. The controls show ``new``; if any of ``changed`` is one the
+        explorer ``listens`` to, it recomputes at once (no debounce: the tab is being shown).
+        """
+        self._show_settings(new, changed)
+        if changed & self.listens:
+            self.update()
 
     def _sync(self, settings: Settings, changed: frozenset[str]) -> None:
         """Show ``settings`` on the controls (override; called without writing back)."""

@@ -16,7 +16,6 @@ import ipywidgets as widgets
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import SolveStatus, Workspace, glossary
-from alliancekit.roadmap.years import year_table
 from alliancekit.widgets.chartview import ChartView
 from alliancekit.widgets.controls import fixed, flex
 from alliancekit.widgets.dashboard import Tab, register_tab
@@ -152,6 +151,7 @@ class RoadmapExplorer(Explorer):
 
     def _compute(self) -> None:
         from alliancekit.roadmap import plan_roadmap
+        from alliancekit.roadmap.years import year_table
 
         self.result = None
         try:

@@ -339,9 +339,8 @@ class ScenarioBar(widgets.VBox):
             self.choice.value = self.active.name
         elif self.choice.value is None and saved:
             self.choice.value = saved[0].name
-        compare = getattr(self.app, "views", {}).get("compare")
-        if compare is not None:
-            compare.refresh()
+        if "compare" in getattr(self.app, "built", ()):  # a compare tab not built lists afresh
+            self.app.views["compare"].refresh()
 
     def _name_html(self) -> str:
         name = BASE_LABEL if self.active is None else html.escape(self.active.name)

@@ -51,6 +51,8 @@ class ScoringExplorer(Explorer):
     method : Dropdown
         ``weighted_sum`` | ``topsis`` | ``promethee_ii`` (shown by name and scale).
     ahp : AHPGrid
+        Built when its accordion section is first opened or ``ahp`` is first read (it is
+        about half the widgets of the first page, and most people never open it).
     ahp_confirm : HBox
         "CR is above 0.10: use these weights anyway?" with Use / Cancel (hidden otherwise).
     smaa_space : ToggleButtons
@@ -113,8 +115,9 @@ class ScoringExplorer(Explorer):
             layout=widgets.Layout(width="430px"),
         )
         self._bind(self.method, "method", str)
-        self.ahp = AHPGrid(self.criteria, names)
-        self.ahp.apply_button.on_click(lambda _: self.apply_ahp())
+        self._names = names
+        self._ahp: AHPGrid | None = None
+        self._ahp_slot = widgets.VBox([])
         self._ahp_use = widgets.Button(description="Use them anyway", button_style="warning")
         self._ahp_use.on_click(lambda _: self.apply_ahp(confirmed=True))
         self._ahp_cancel = widgets.Button(description="Cancel")
@@ -147,12 +150,13 @@ class ScoringExplorer(Explorer):
     def _layout(self) -> list[widgets.Widget]:
         """Controls on the left, message and rankings on the right, AHP and SMAA below."""
         controls = widgets.VBox([self.preset, self.method, self._weight_box], layout=fixed("420px"))
-        ahp_box = widgets.VBox([self.ahp, self.ahp_confirm])
+        ahp_box = widgets.VBox([self._ahp_slot, self.ahp_confirm])
         accordion = widgets.Accordion(
             children=[ahp_box, self.help_panel],
             titles=("Set the weights by comparing criteria (AHP)", "What the criteria mean"),
         )
         accordion.selected_index = None
+        accordion.observe(lambda ch: self.ahp if ch["new"] == 0 else None, names="selected_index")
         smaa_help = help_html("method", "smaa")
         return [
             self._header(),
@@ -191,6 +195,15 @@ class ScoringExplorer(Explorer):
             f"{glossary.DOCS}, section 2.</p><ul>{rows}</ul><b>Knockouts</b><ul>{kos}</ul>"
             f"<b>Methods</b><ul>{methods}</ul></div>"
         )
+
+    @property
+    def ahp(self) -> AHPGrid:
+        """The AHP grid (built on first use: its section opened, or read from code)."""
+        if self._ahp is None:
+            self._ahp = AHPGrid(self.criteria, self._names)
+            self._ahp.apply_button.on_click(lambda _: self.apply_ahp())
+            self._ahp_slot.children = (self._ahp,)
+        return self._ahp
 
     # weights ---------------------------------------------------------------------------------
     def _weights_of(self, settings: Settings) -> pd.Series:
