@@ -15,6 +15,7 @@ from typing import TypeVar
 import numpy as np
 
 from alliancekit.errors import InfeasiblePortfolioError, Relaxation
+from alliancekit.model.glossary import knockout_words
 from alliancekit.portfolio.constraints import Constraint, ConstraintKind, Sense, join_ids
 from alliancekit.portfolio.evaluate import column, offset, partner, screened
 from alliancekit.portfolio.milp import feasible, optimise
@@ -235,7 +236,9 @@ def _coverage_findings(p: PortfolioProblem, active: list[Constraint]) -> list[st
         open_ = [i for i in p.ids if level[i] > 0 and i not in removed]
         need = describe(c)
         if blocked:
-            reasons = ", ".join(f"{partner(p, i)} ({'; '.join(removed[i])})" for i in blocked)
+            reasons = ", ".join(
+                f"{partner(p, i)} ({knockout_words('; '.join(removed[i]))})" for i in blocked
+            )
             who = "the only remaining partners" if not open_ else "partners"
             out.append(f"{need} but {who} covering {c.target} are screened out: {reasons}")
         elif open_:

@@ -17,10 +17,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from alliancekit.portfolio.constraints import Constraint, ConstraintKind, Sense
 from alliancekit.portfolio.evaluate import counted, group_mask
@@ -28,6 +27,9 @@ from alliancekit.portfolio.milp import MatrixModel
 from alliancekit.portfolio.options import Objective, PlanOptions
 from alliancekit.portfolio.plan import Plan
 from alliancekit.roadmap.timing import Calendar, ExistingTerms, Stage, StageKind, discount_factors
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = ["MEASURED", "RATIO", "RoadmapInputs", "RoadmapProblem", "YearConstraint", "assemble"]
 
@@ -159,6 +161,8 @@ class _Rows:
         return n
 
     def matrix(self, n_cols: int) -> sp.csr_matrix:
+        import scipy.sparse as sp  # when a roadmap is built: a report without one skips it
+
         if not self.sense:
             return sp.csr_matrix((0, n_cols))
         rows, cols, vals = (np.concatenate(a) for a in (self.r, self.c, self.v))
@@ -321,6 +325,8 @@ class _Builder:
                 a.append(1.0)
                 cost.append(s.annual * f * s.cost_share(k, self.cal))
         shape = (len(self.V.kind), self.P)
+        import scipy.sparse as sp
+
         self.act = sp.csc_matrix((a, (r, c)), shape=shape)
         self.cost = sp.csc_matrix((cost, (r, c)), shape=shape)
 
