@@ -240,3 +240,34 @@ def test_model_package_exports_every_name_it_lists() -> None:
     import alliancekit.model as model
 
     assert [n for n in model.__all__ if not hasattr(model, n)] == []
+
+
+def test_a_workspace_keeps_its_derived_tables_only_while_their_inputs_hold() -> None:
+    """Budgets, caps and required coverage leave the risk table and the criteria as they were
+    (kept, not rebuilt); a discount rate or a gap's importance does not."""
+    import dataclasses
+
+    import pandas as pd
+
+    import alliancekit as ak
+    from alliancekit.criteria import criteria_matrix
+    from alliancekit.risk import risk_table
+
+    ws = ak.sample_workspace("greenscape")
+    table, matrix = risk_table(ws), criteria_matrix(ws)
+    org = ws.organization
+    gaps = tuple(dataclasses.replace(g, required_coverage=0.2) for g in org.capability_gaps)
+    limits = ws.replace(
+        organization=dataclasses.replace(
+            org, budget_annual=1.0, max_alliances=2, capability_gaps=gaps
+        )
+    )
+    assert limits.__dict__["_derived"] is ws.__dict__["_derived"]
+    pd.testing.assert_frame_equal(risk_table(limits), table)
+    rate = ws.replace(organization=dataclasses.replace(org, discount_rate=0.2))
+    assert "_derived" not in rate.__dict__
+    assert not risk_table(rate)["pv_benefit"].equals(table["pv_benefit"])
+    first = org.capability_gaps[0]
+    heavier = (dataclasses.replace(first, importance=first.importance + 1), *gaps[1:])
+    weighted = ws.replace(organization=dataclasses.replace(org, capability_gaps=heavier))
+    assert not criteria_matrix(weighted)["C1"].equals(matrix["C1"])

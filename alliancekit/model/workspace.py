@@ -167,8 +167,21 @@ class Workspace:
         return p[-1] if p else None
 
     def replace(self, **changes: Any) -> Workspace:
-        """A copy with some fields replaced (the original is never mutated)."""
-        return replace(self, **changes)
+        """A copy with some fields replaced (the original is never mutated).
+
+        A copy whose organization differs only in what no derived table reads (budgets, caps,
+        counts, appetite, required coverage: the plan's limits) keeps the tables already built
+        (:meth:`derived`, the candidates frame): a budget slider re-plans without rebuilding
+        the risk table and the criteria.
+        """
+        new = replace(self, **changes)
+        if set(changes) == {"organization"} and _table_inputs(changes["organization"]) == (
+            _table_inputs(self.organization)
+        ):
+            for name in ("_derived", "_candidates_frame"):
+                if name in self.__dict__:
+                    object.__setattr__(new, name, self.__dict__[name])
+        return new
 
     def without_candidates(self, *ids: str) -> Workspace:
         """A copy without the given candidates (references to them are dropped)."""
@@ -185,6 +198,12 @@ class Workspace:
                 )
             )
         return self.replace(candidates=tuple(kept))
+
+
+def _table_inputs(org: Organization) -> tuple:
+    """What of an organization the derived tables read: gaps (ids, importance), horizon, rate."""
+    gaps = tuple((g.gap_id, g.importance) for g in org.capability_gaps)
+    return gaps, org.planning_horizon_years, org.discount_rate
 
 
 def _coverage(items: tuple, key: str, gap_ids: tuple[str, ...]) -> pd.DataFrame:

@@ -193,9 +193,11 @@ class Dashboard(widgets.VBox):
     review: ReviewExplorer
 
     def __init__(self, data_dir: str | Path | None = None, *, debounce: float = DEBOUNCE) -> None:
+        from alliancekit.charts.render import skip_eager_validation
         from alliancekit.workspace import data_dir as default_data_dir
 
         super().__init__()
+        skip_eager_validation()  # the app's charts: specs validated by the tests
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.debounce = debounce
         self.state = SessionState()

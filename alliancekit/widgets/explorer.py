@@ -25,7 +25,7 @@ from alliancekit.widgets.state import SessionState, SettingConflictError, Settin
 __all__ = ["BUSY", "DEBOUNCE", "Debounced", "Explorer", "Snapshot"]
 
 #: Seconds a control must be still before the explorer recomputes (in a running kernel).
-DEBOUNCE = 0.05
+DEBOUNCE = 0.02
 
 
 class Debounced:

@@ -344,7 +344,7 @@ class SessionState:
             budget_annual=float(self.settings.budget_annual),
             capability_gaps=gaps,
         )
-        return dataclasses.replace(ws, organization=org)
+        return ws.replace(organization=org)  # keeps the tables built from the workspace
 
     def headroom(self, plan: Any = None) -> Any:
         """``budget_headroom`` at the session's annual budget, review and (optional) plan."""

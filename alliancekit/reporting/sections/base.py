@@ -105,7 +105,10 @@ def charts_module() -> ModuleType:
         finally:
             del sys.modules["rfc3987_syntax"]
     from alliancekit import charts
+    from alliancekit.reporting.deferred import charts_deferred
 
+    if charts_deferred():  # a report kernel run by alliancekit: specs validated by the tests
+        charts.render.skip_eager_validation()
     return charts
 
 
