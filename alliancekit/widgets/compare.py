@@ -9,4 +9,4 @@ from alliancekit.widgets.scenarios import CompareView
 
 __all__ = ["CompareView"]
 
-register_tab(Tab("Compare scenarios", "compare", lambda ws, st, d: CompareView(ws, st)))
+register_tab(Tab("5 Compare scenarios", "compare", lambda ws, st, d: CompareView(ws, st)))

@@ -44,6 +44,7 @@ CSS = """
 .ak-busy {color: #1a4f8b; font-weight: bold;}
 .lm-TabBar-tab {color: #333 !important;}
 .lm-TabBar-tab.lm-mod-current {color: #000 !important;}
+.widget-tab > .lm-TabBar .lm-TabBar-tab {flex: 0 1 auto !important;}
 .widget-label, .widget-label-basic {color: #222;}
 .jp-OutputArea-output, .widget-output {max-width: 100%;}
 </style>

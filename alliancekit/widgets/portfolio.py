@@ -389,8 +389,8 @@ class PortfolioExplorer(Explorer):
         term = glossary.term("objective", st.objective)
         money = self.workspace.organization.money_label
         unit = money if term.unit == "money" else ("points" if st.objective == "score" else "")
-        kept = ", ".join(pp.kept) if pp.kept else "none"
-        exited = ", ".join(pp.exited) if pp.exited else "none"
+        kept = self._alliances(pp.kept)
+        exited = self._alliances(pp.exited)
         binding = [c.label for c in pp.binding_constraints]
         text = (
             f"Best portfolio for “{term.name}”: {len(pp.selected)} new partner(s), objective "
@@ -400,6 +400,11 @@ class PortfolioExplorer(Explorer):
         if binding:
             text += f"\nLimits reached: {'; '.join(binding)}."
         return text
+
+    def _alliances(self, ids: Any) -> str:
+        """Existing alliances by their partners' names, the id beside each ("none" if empty)."""
+        names = {a.alliance_id: a.partner_name for a in self.workspace.alliances}
+        return ", ".join(f"{names.get(i, i)} ({i})" for i in ids) or "none"
 
     def partner_frame(self, pp: Any) -> pd.DataFrame:
         """The selected partners: name, costs, value, E[NPV], total risk (units in the headers)."""
