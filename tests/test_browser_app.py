@@ -166,7 +166,8 @@ def test_a_review_threshold_changes_which_alliance_the_plan_exits(page, tmp_path
     _wait_text(page, ".ak-explorer", "EXIT 2")
     _tab(page, "Select portfolio")
     _wait_text(page, ".ak-exits", "AL-A3")
-    _wait_text(page, ".ak-app-message, .ak-explorer", "exited: AL-A3, AL-A4")
+    exited = "exited: Indus Retail Chain (AL-A3), QuickLend (AL-A4)"  # partners' names
+    _wait_text(page, ".ak-app-message, .ak-explorer", exited)
     _shot(page, tmp_path / "threshold-changes-exits.png")
     _record(page, "threshold")
 
