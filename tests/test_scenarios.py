@@ -258,6 +258,11 @@ def test_comparison_matches_each_scenario_run_alone(sample_name: str, tmp_path: 
     )
     # the JSON of the comparison is plain data
     json.dumps(c.to_dict())
+    # shown to people: limits by label with their unit, no internal keys
+    page = c._repr_html_()
+    money = ws.organization.money_label
+    assert f"Annual budget [{money}/yr]" in page and f"One-off budget [{money}]" in page
+    assert not any(k in page for k in ("limit[", "count.", "coverage[", "each[", "average["))
 
 
 def test_comparison_thresholds_and_infeasible_scenario(tmp_path: Path) -> None:

@@ -129,16 +129,15 @@ def _print_comparison(c: Any) -> None:
     if not c.totals.empty:
         print("\ntotals against limits (used / limit):")
         for label, group in c.totals.groupby("label", sort=False):
-            key = str(group["key"].iloc[0])
+            first = group.iloc[0]
             # partners are counted in whole numbers; budgets, risks and coverage to 2 decimals
-            fmt = "{:,.0f}" if "count" in key else "{:,.2f}"
+            fmt = "{:,.0f}" if first["kind"] in ("count", "group_count") else "{:,.2f}"
             by = {
                 r["scenario"]: f"{fmt.format(r['used'])} / {fmt.format(r['cap'])}"
                 for _, r in group.iterrows()
             }
             cells = "".join(f"{by.get(n, '-'):>{max(width, 18)}}" for n in c.names)
-            unit = {"limit[cost_one_off]": "", "limit[cost_annual]": "/yr"}.get(key)
-            text = f"{label} [{c.money_label}{unit}]" if unit is not None else str(label)
+            text = f"{label} [{first['unit']}]" if first["unit"] else str(label)
             short = text if len(text) <= 58 else text[:57].rstrip() + "…"
             print(f"{short:<60}{cells}")
 

@@ -295,23 +295,11 @@ def _comparison(c: ScenarioComparison) -> list[Table]:
             for col in d.columns
         ],
     )
-    t = c.totals
+    t = c.totals_table()
     totals = Table(
         "Totals against limits",
-        ["Scenario", "Limit", "Used", "Limit value", "Slack", "Binding"],
-        [
-            [
-                r["scenario"],
-                r["label"],
-                r["used"],
-                r["cap"],
-                r["slack"],
-                "yes" if r["binding"] else "no",
-            ]
-            for _, r in t.iterrows()
-        ]
-        if not t.empty
-        else [],
+        list(t.columns),
+        t.values.tolist(),
         [None, None, _MONEY, _MONEY, _MONEY, None],
     )
     return [overview, diff, totals]

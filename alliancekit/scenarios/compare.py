@@ -101,7 +101,8 @@ class ScenarioComparison(Result):
         Partner (index ``partner_id``; ``name``) × scenario: selected (bool).
     totals : DataFrame
         One row per scenario and constraint group: ``scenario``, ``key``, ``label`` (the group
-        in words), ``used``, ``cap``, ``slack``, ``binding``.
+        in words), ``kind`` (its ``ConstraintKind``), ``unit`` (money for budgets, "" else),
+        ``used``, ``cap``, ``slack``, ``binding``.
     coverage : DataFrame
         Gap (index ``gap_id``; ``name``) × scenario: coverage [share of required, 0–1].
     scores : DataFrame
@@ -158,17 +159,31 @@ class ScenarioComparison(Result):
             )
         return "\n".join(lines)
 
+    def totals_table(self) -> pd.DataFrame:
+        """The totals against limits in words: scenario, limit (with its unit), used, limit
+        value, slack, binding ("yes"/"no"); no internal keys."""
+        t = self.totals
+        if t.empty:
+            return pd.DataFrame(columns=list(_TOTALS_COLUMNS))
+        limit = [f"{r.label} [{r.unit}]" if r.unit else r.label for r in t.itertuples()]
+        binding = ["yes" if b else "no" for b in t["binding"]]
+        values = (t["scenario"], limit, t["used"], t["cap"], t["slack"], binding)
+        return pd.DataFrame(dict(zip(_TOTALS_COLUMNS, values, strict=True)))
+
     def html_tables(self) -> list[tuple[str, str]]:
         """Overview, differences, selection, totals against limits, coverage, thresholds."""
         return [
             ("Scenarios", html_table(self.overview)),
             ("Differences from the first scenario", html_table(self.differences)),
             ("Partners selected", html_table(self.selection)),
-            ("Totals against limits", html_table(self.totals)),
+            ("Totals against limits", html_table(self.totals_table(), index=False)),
             ("Capability-gap coverage [share of required]", html_table(self.coverage)),
             ("Why in / why out", html_table(self.thresholds)),
         ]
 
+
+#: The columns of ``ScenarioComparison.totals_table`` (the workbook's too).
+_TOTALS_COLUMNS = ("Scenario", "Limit", "Used", "Limit value", "Slack", "Binding")
 
 #: Figures whose change from the baseline ``differences`` shows.
 _CHANGED = ("cost_one_off", "cost_annual", "value_e_npv", "mean_risk", "coverage", "objective")
@@ -262,12 +277,16 @@ def _comparison(ws: Workspace, runs: tuple[ScenarioRun, ...]) -> ScenarioCompari
         if r.plan is None:
             continue
         t = r.plan.totals
+        constraints = {c.key: c for c in r.plan.problem.constraints}
         for key, row in t.iterrows():
+            con = constraints.get(key)
             totals.append(
                 {
                     "scenario": r.name,
                     "key": key,
                     "label": row["label"],
+                    "kind": con.kind.value if con is not None else "",
+                    "unit": con.unit if con is not None else "",
                     "used": float(row["used"]),
                     "cap": float(row["cap"]),
                     "slack": float(row["slack"]),
