@@ -104,6 +104,13 @@ def launch_chromium(chromium_path: str) -> Callable[[], contextlib.AbstractConte
     return launch
 
 
+@pytest.fixture(scope="module")
+def browser(launch_chromium: Callable[[], contextlib.AbstractContextManager[Any]]) -> Iterator[Any]:
+    """One headless Chromium per test module (the browser journeys share it)."""
+    with launch_chromium() as b:
+        yield b
+
+
 #: Node ids of the slowest tests of the quick loop (tests/slow_tests.txt, from --durations).
 _SLOW_IDS = frozenset(
     line.strip()

@@ -62,12 +62,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser(launch_chromium) -> Iterator[object]:
-    with launch_chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def page(browser, app_url: str) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

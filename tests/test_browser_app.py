@@ -56,12 +56,6 @@ def app(chromium_path: str) -> Iterator[object]:
         yield server
 
 
-@pytest.fixture(scope="module")
-def browser(launch_chromium) -> Iterator[object]:
-    with launch_chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def page(browser, app, tmp_path: Path) -> Iterator[object]:
     context = browser.new_context(viewport=VIEWPORT)

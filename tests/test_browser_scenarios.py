@@ -51,12 +51,6 @@ def app(chromium_path: str, data: Path) -> Iterator[object]:
         yield server
 
 
-@pytest.fixture(scope="module")
-def browser(launch_chromium) -> Iterator[object]:
-    with launch_chromium() as b:
-        yield b
-
-
 def _open(page, url: str) -> None:
     page.goto(url, timeout=TIMEOUT_MS)
     page.wait_for_selector(".ak-explorer table", timeout=TIMEOUT_MS)
