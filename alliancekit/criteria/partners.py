@@ -21,13 +21,13 @@ from alliancekit.criteria.knockouts import (
     knockout_codes,
     knockouts,
 )
-from alliancekit.criteria.values import normalized_criteria, raw_criteria, weighted_sum_score
+from alliancekit.criteria.values import criteria_matrix, criteria_values, weighted_sum_score
 from alliancekit.criteria.weights import resolve_weights
 from alliancekit.model import Direction, RiskCaps, Workspace
 from alliancekit.risk import RiskPolicy, risk_table
 from alliancekit.scoring import Method, ScoreResult, score
 
-__all__ = ["score_partners"]
+__all__ = ["score_partners", "weighted_scores"]
 
 #: risk and money columns of :func:`~alliancekit.risk.risk_table` shown per candidate
 _RISK_DETAILS = ("R_rel", "R_perf", "R", "p_fail", "npv", "e_npv", "expected_loss")
@@ -89,13 +89,9 @@ def score_partners(
     policy = policy or RiskPolicy()
     w, origin = resolve_weights(ws, weights, preset)
     risk = risk_table(ws, policy)
-    values = raw_criteria(ws, risk)
-    matrix = normalized_criteria(values)
-    wsm = pd.Series(
-        weighted_sum_score(matrix.to_numpy(), w.loc[matrix.columns].to_numpy()),
-        index=matrix.index,
-        name="S",
-    )
+    values = criteria_values(ws, policy)
+    matrix = criteria_matrix(ws, policy)
+    wsm = _weighted_sum(matrix, w)
     result = score(
         matrix,
         w,
@@ -114,6 +110,40 @@ def score_partners(
     return dataclasses.replace(
         result, knockouts=MappingProxyType(ko), details=details, notes=tuple(notes)
     )
+
+
+def weighted_scores(
+    ws: Workspace,
+    weights: Mapping[str, float] | pd.Series | str | None = None,
+    policy: RiskPolicy | None = None,
+) -> pd.Series:
+    """The weighted-sum score ``S_i`` [0–100] of every candidate, without screening or details.
+
+    The ``S`` of :func:`score_partners` (same weights, same criteria matrix), for callers that
+    score the same workspace under many weights (a group's views, a sweep): the criteria are
+    built once per workspace and each further set of weights costs one matrix product.
+
+    Parameters
+    ----------
+    ws : Workspace
+    weights : Mapping, Series or str, optional
+        As for :func:`score_partners` (missing codes weigh 0; renormalised; a preset name).
+    policy : RiskPolicy, optional
+        Risk coefficients of C8 and C9.
+
+    Returns
+    -------
+    Series
+        ``S`` by ``partner_id`` [0–100].
+    """
+    w, _origin = resolve_weights(ws, weights)
+    return _weighted_sum(criteria_matrix(ws, policy), w)
+
+
+def _weighted_sum(matrix: pd.DataFrame, w: pd.Series) -> pd.Series:
+    """``S = 100·matrix·w`` by candidate (weights by criterion code, missing ones 0)."""
+    weights = w.reindex(matrix.columns).fillna(0.0).to_numpy()
+    return pd.Series(weighted_sum_score(matrix.to_numpy(), weights), matrix.index, name="S")
 
 
 def _details(

@@ -118,7 +118,10 @@ def criteria_values(ws: Workspace, policy: RiskPolicy | None = None) -> pd.DataF
     C10, C11 the Likert item [1–5]; C6 the trust value [0–1]; C7 ``PV_cost`` [money]; C8
     ``R_rel`` and C9 ``R_perf`` [0–1] (risks, not yet ``1 − risk``).
     """
-    return raw_criteria(ws, risk_table(ws, policy))
+    return ws.derived(
+        ("criteria_values", repr(policy or RiskPolicy())),
+        lambda: raw_criteria(ws, risk_table(ws, policy)),
+    )
 
 
 def criteria_matrix(ws: Workspace, policy: RiskPolicy | None = None) -> pd.DataFrame:

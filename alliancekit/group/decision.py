@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancekit.criteria import CRITERION_CODES, criteria_matrix, score_partners
+from alliancekit.criteria import CRITERION_CODES, criteria_matrix, weighted_scores
 from alliancekit.errors import AllianceKitError, DataValidationError
 from alliancekit.group.ahp import GroupAHPResult
 from alliancekit.group.concordance import ConcordanceResult, kendall_w
@@ -267,9 +267,8 @@ def group_decision(
         _view_plan, [views[v] for v in views], common=(ws, dict(portfolio_options or {}))
     )
     for view, (chosen, status[view]) in zip(views, plans, strict=True):
-        result = score_partners(ws, weights=views[view].to_dict())
-        scores[view] = result.details["S"]
-        portfolios[view] = pd.Series(result.details.index.isin(chosen), index=result.details.index)
+        scores[view] = weighted_scores(ws, views[view].to_dict())  # score_partners' S
+        portfolios[view] = pd.Series(scores[view].index.isin(chosen), index=scores[view].index)
     scores_frame = pd.DataFrame(scores).rename_axis("partner_id")
     ranks = scores_frame.rank(ascending=False, method="min").astype(int)
     portfolio_frame = pd.DataFrame(portfolios).rename_axis("partner_id")

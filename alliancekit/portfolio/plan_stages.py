@@ -103,15 +103,14 @@ def scored_candidates(
 
     Risk: R, R_rel, R_perf, p_fail, e_npv … (``risk_table``); score: the weighted sum [0–100].
     """
-    from alliancekit.criteria import criteria_matrix, resolve_weights, weighted_sum_score
-    from alliancekit.risk import risk_table
+    from alliancekit.criteria import weighted_scores
+    from alliancekit.risk import RiskPolicy, risk_table
 
     risk = risk_table(ws, o.policy)
-    matrix = criteria_matrix(ws, o.policy)
-    w, _origin = resolve_weights(ws, o.weights)
-    weights = w.reindex(matrix.columns).fillna(0).to_numpy()
-    scores = pd.Series(weighted_sum_score(matrix.to_numpy(), weights), matrix.index, name="score")
-    return ws.candidates_frame().join(risk).join(scores), risk, scores
+    scores = weighted_scores(ws, o.weights, o.policy).rename("score")
+    key = ("candidates_with_risk", repr(o.policy or RiskPolicy()))
+    table = ws.derived(key, lambda: ws.candidates_frame().join(risk))
+    return table.join(scores), risk, scores
 
 
 @dataclass
