@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from alliancekit.reporting.printing import HEADLESS_FLAGS
+from alliancekit.reporting.printing import HEADLESS_FLAGS, chromium_env
 
 # CI is derandomised (the same examples every run, so a red build is reproducible); a developer's
 # ``make test`` explores new examples each run. HYPOTHESIS_PROFILE overrides either.
@@ -92,9 +93,12 @@ def launch_chromium(chromium_path: str) -> Callable[[], contextlib.AbstractConte
     def launch() -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
 
-        with sync_playwright() as pw:
+        with tempfile.TemporaryDirectory(prefix="ak-chromium-") as fonts, sync_playwright() as pw:
             browser = pw.chromium.launch(
-                executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+                executable_path=chromium_path,
+                args=CHROMIUM_ARGS,
+                headless=True,
+                env=chromium_env(Path(fonts)),  # the fonts reports' charts are drawn with
             )
             try:
                 yield browser

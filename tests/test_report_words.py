@@ -142,6 +142,12 @@ def test_the_pdf_holds_every_section_heading_and_the_brief_is_one_page(
     period = folder.name
     assert all(period in (p.extract_text() or "") for p in reader.pages)  # on every page
     assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
+    # the charts' labels print in the font they were measured with (the bundled Liberation
+    # Sans), installed on this machine or not
+    fonts = set(
+        re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([A-Za-z-]+)", (folder / "review.pdf").read_bytes())
+    )
+    assert {b"LiberationSans", b"LiberationSans-Bold"} <= fonts, fonts
     brief = pypdf.PdfReader(folder / "brief.pdf")
     assert len(brief.pages) == 1, f"{sample}: the brief takes {len(brief.pages)} pages"
     brief_text = brief.pages[0].extract_text()

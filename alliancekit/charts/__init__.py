@@ -39,6 +39,7 @@ from alliancekit.charts.portfolio import (
 from alliancekit.charts.radar import health_radar
 from alliancekit.charts.render import (
     VEGALITE_MIMETYPE,
+    chart_spec,
     chart_title,
     mimebundle,
     static_spec,
@@ -70,6 +71,7 @@ __all__ = [
     "alliance_names",
     "attainment_sparklines",
     "budget_bars",
+    "chart_spec",
     "chart_title",
     "constraint_labels",
     "contribution_bars",

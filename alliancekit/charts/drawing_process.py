@@ -1,6 +1,6 @@
 """A drawing process: Vega-Lite specs in on standard input, static SVG out on standard output.
 
-Run by path (``python -P drawing_process.py FONT_DIR VL_VERSION``), not as a module, so that it
+Run by path (``python -P drawing_process.py VL_VERSION``), not as a module, so that it
 imports vl-convert only — not pandas, not alliancekit — and is drawing within ≈ 0.5 s. Used by
 ``alliancekit.reporting.deferred``; it imports nothing of the package, on purpose (and
 ``charts.render`` uses its :func:`draw`, so both draw alike).
@@ -56,12 +56,8 @@ def _read(stream: BinaryIO, size: int) -> bytes | None:
     return data if len(data) == size else None
 
 
-def serve(font_dir: str, vl_version: str, stdin: BinaryIO, stdout: BinaryIO) -> None:
+def serve(vl_version: str, stdin: BinaryIO, stdout: BinaryIO) -> None:
     """Answer drawing requests from ``stdin`` on ``stdout`` until ``stdin`` ends."""
-    import vl_convert
-
-    if font_dir:
-        vl_convert.register_font_directory(font_dir)
     draw({"mark": "point", "data": {"values": [{}]}}, vl_version)
     while (head := _read(stdin, _LENGTH.size)) is not None:
         body = _read(stdin, _LENGTH.unpack(head)[0])
@@ -77,4 +73,4 @@ def serve(font_dir: str, vl_version: str, stdin: BinaryIO, stdout: BinaryIO) -> 
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2], sys.stdin.buffer, sys.stdout.buffer)
+    serve(sys.argv[1], sys.stdin.buffer, sys.stdout.buffer)

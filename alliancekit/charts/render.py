@@ -1,12 +1,10 @@
 """Static SVG of a chart for reports: drawn by vl-convert (no browser, no script in the page).
 
 vl-convert runs Vega in an embedded JavaScript engine; the first drawing in a process starts it
-(≈ 0.4 s), later ones take about 0.1 s. Text stays text (``<text>`` elements) and workspace text
-is escaped by Vega's SVG writer. Labels are measured with "alliancekit Sans", DejaVu Sans cut
-down to the scripts names use and shipped in ``alliancekit/data/fonts`` (vl-convert measures
-text about twice as fast with a small file); the SVG names the font stack
-:data:`~alliancekit.charts.theme.SVG_FONT`, so a viewer draws DejaVu Sans, whose widths are the
-ones measured.
+(≈ 0.4 s), later ones take 30–90 ms. Text stays text (``<text>`` elements) and workspace text
+is escaped by Vega's SVG writer. Labels are measured with Liberation Sans, which vl-convert
+carries in memory, and the SVG names the stack :data:`~alliancekit.charts.theme.SVG_FONT`
+(Liberation Sans, then Arial and Helvetica, which have the same widths).
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from alliancekit.charts.theme import SVG_FONT
 __all__ = [
     "VEGALITE_MIMETYPE",
     "VEGALITE_VERSION",
-    "chart_font_dir",
+    "chart_spec",
     "chart_title",
     "mimebundle",
     "skip_eager_validation",
@@ -45,27 +43,83 @@ def vegalite_version() -> str:
     return VEGALITE_VERSION
 
 
-def _spec(chart: Any) -> dict:
-    return chart if isinstance(chart, dict) else chart.to_dict()
+def chart_spec(chart: Any) -> dict:
+    """The chart's Vega-Lite spec, as ``chart.to_dict(validate=False)`` writes it, faster.
+
+    Altair's ``to_dict`` re-creates every layered or concatenated chart to serialise it, and
+    each re-created chart deep-copies its sub-charts again: most of the time a report or the
+    app spends on a chart of ``alliancekit.charts``. Here the chart objects are walked as they
+    are, and every other part (encodings, axes, scales, titles) is written by Altair itself.
+    A chart carrying inline data (a DataFrame, not a named dataset) is left to ``to_dict``.
+    The tests check the two give the same spec for every chart of the package.
+
+    Parameters
+    ----------
+    chart : altair chart or dict
+        A chart from ``alliancekit.charts`` (a dict is returned as it is).
+    """
+    if isinstance(chart, dict):
+        return chart
+    import altair as alt
+    from altair.utils import update_nested
+
+    try:
+        spec = _walk(chart, {"datasets": {}, "top_level": False}, *_chart_types())
+    except _InlineDataError:
+        return chart.to_dict(validate=False)
+    spec.setdefault("$schema", alt.SCHEMA_URL)
+    theme = alt.theme.get()
+    return update_nested(theme(), spec, copy=True) if theme else spec
+
+
+class _InlineDataError(Exception):
+    """A chart with data of its own, which only Altair's ``to_dict`` knows how to prepare."""
+
+
+@functools.cache
+def _chart_types() -> tuple[type, tuple[type, ...]]:
+    """Altair's single-view chart class, and every chart class (views and compositions)."""
+    import altair as alt
+
+    return alt.Chart, (alt.Chart, alt.LayerChart, alt.ConcatChart, alt.HConcatChart,
+                       alt.VConcatChart, alt.FacetChart, alt.RepeatChart)  # fmt: skip
+
+
+def _walk(obj: Any, context: dict[str, Any], view: type, charts: tuple[type, ...]) -> Any:
+    """``obj`` as JSON-ready values; chart objects by their properties, without copies."""
+    from altair.utils.schemapi import SchemaBase, Undefined, _todict
+
+    if isinstance(obj, charts):
+        props = {k: v for k, v in obj._kwds.items() if v is not Undefined}
+        data = props.get("data")
+        if data is not None and not isinstance(data, SchemaBase):
+            raise _InlineDataError
+        if data is not None:
+            context = {**context, "data": data}
+        elif isinstance(obj, view) and "data" not in context:
+            props["data"] = {"values": [{}]}  # as Altair: empty data for datum encodings
+        if isinstance(props.get("mark"), str):
+            props["mark"] = {"type": props["mark"]}
+        return {k: _walk(v, context, view, charts) for k, v in props.items()}
+    if isinstance(obj, SchemaBase):
+        return obj.to_dict(validate=False, context=context)
+    if isinstance(obj, list | tuple):
+        return [_walk(v, context, view, charts) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _walk(v, context, view, charts) for k, v in obj.items() if v is not Undefined}
+    return _todict(obj, context, None, None)
 
 
 def static_spec(chart: Any) -> dict:
-    """The chart's spec as static SVG draws it: text measured with the bundled chart font.
+    """The chart's spec as static SVG draws it: text in the font stack ``SVG_FONT``.
 
     Parameters
     ----------
     chart : altair chart or dict
         A chart from ``alliancekit.charts`` or a Vega-Lite spec (not changed).
     """
-    spec = _spec(chart)
+    spec = chart_spec(chart)
     return {**spec, "config": {**spec.get("config", {}), "font": SVG_FONT}}
-
-
-def chart_font_dir() -> str:
-    """The folder of the font static charts are measured with ("alliancekit Sans")."""
-    from alliancekit.resources import packaged
-
-    return str(packaged("fonts"))
 
 
 def to_svg(chart: Any) -> str:
@@ -79,16 +133,7 @@ def to_svg(chart: Any) -> str:
     """
     from alliancekit.charts.drawing_process import draw
 
-    _use_chart_font()
     return draw(static_spec(chart), VEGALITE_VERSION)
-
-
-@functools.cache
-def _use_chart_font() -> None:
-    """Let vl-convert measure text with the bundled chart font (once per process)."""
-    import vl_convert
-
-    vl_convert.register_font_directory(chart_font_dir())
 
 
 def skip_eager_validation() -> None:
@@ -124,13 +169,14 @@ def mimebundle(chart: Any, *, validate: bool = False) -> dict[str, Any]:
     ``ipywidgets.Output`` draws the chart offline without re-validating a spec the tests
     validate already (about half of Altair's serialising time); ``display(chart)`` works too.
     """
-    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=validate)
+    spec = chart.to_dict(validate=True) if validate and not isinstance(chart, dict) else None
+    spec = spec or chart_spec(chart)
     return {VEGALITE_MIMETYPE: spec, "text/plain": chart_title(spec) or "chart"}
 
 
 def chart_title(chart: Any) -> str:
     """The chart's title text (e.g. for an ``<img alt>`` in a report); "" when it has none."""
-    title = _spec(chart).get("title", "")
+    title = chart_spec(chart).get("title", "")
     if isinstance(title, dict):
         title = title.get("text", "")
     return " ".join(title) if isinstance(title, list) else str(title)

@@ -57,9 +57,12 @@ DECISION_COLOURS: Mapping[str, str] = {
 DECISION_ORDER: tuple[str, ...] = ("GROW", "MAINTAIN", "RESTRUCTURE", "EXIT")
 #: The report page's font stack starts with DejaVu Sans, which exists offline everywhere.
 FONT = "DejaVu Sans, Arial, sans-serif"
-#: The font stack of static SVG charts: measured with the bundled "alliancekit Sans" (DejaVu
-#: Sans's metrics in a small file, see charts/render.py); viewers draw DejaVu Sans.
-SVG_FONT = "alliancekit Sans, " + FONT
+#: The font stack of static SVG charts. vl-convert measures their labels with the copy of
+#: Liberation Sans it carries in memory (about twice as fast as any font read from a file); its
+#: widths are Arial's and Helvetica's, so Windows and macOS viewers draw the labels exactly where
+#: they were measured, Linux viewers with Liberation Sans too, and PDFs print with the copy in
+#: ``alliancekit/data/fonts`` (see ``reporting.printing``).
+SVG_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 #: Altair renderers that draw without fetching JavaScript from a CDN.
 _OFFLINE_RENDERERS = frozenset({"mimetype", "jupyterlab", "nteract", "json", "png", "svg"})
 

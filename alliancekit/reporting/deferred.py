@@ -108,13 +108,13 @@ class _DrawingProcess:
 
     def __init__(self) -> None:
         from alliancekit.charts import drawing_process
-        from alliancekit.charts.render import VEGALITE_VERSION, chart_font_dir
+        from alliancekit.charts.render import VEGALITE_VERSION
 
         # its error output, quoted if it stops; open as long as the process runs
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
         self._proc = subprocess.Popen(
             # -P: the script's folder (alliancekit/charts) is not put on sys.path
-            [sys.executable, "-P", drawing_process.__file__, chart_font_dir(), VEGALITE_VERSION],
+            [sys.executable, "-P", drawing_process.__file__, VEGALITE_VERSION],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
@@ -305,9 +305,9 @@ def draw_static(chart: Any) -> str:
     """
     import json
 
-    from alliancekit.charts.render import static_spec, to_svg
+    from alliancekit.charts.render import chart_spec, static_spec, to_svg
 
-    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    spec = chart_spec(chart)
     try:
         future = _drawing_process().submit(json.dumps(static_spec(spec)).encode("utf-8"))
         return future.result(timeout=DRAW_TIMEOUT)

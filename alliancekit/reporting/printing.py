@@ -7,6 +7,10 @@ page that carries the print header and footer as CSS page-margin boxes (``@top-r
 given header/footer text. Nothing is fetched from the internet: the page is self-contained and
 Chromium runs with background networking disabled and a throw-away profile.
 
+Chromium finds fonts through fontconfig. It is given the system's configuration plus the fonts
+in ``alliancekit/data/fonts`` (``chromium_env``), so the charts' labels print in Liberation
+Sans, the font they were measured with, whether or not the machine has it installed.
+
 The PDF is written to a temporary file beside the target and renamed into place, so a failed
 print never leaves a half-written PDF. A missing Chromium, a timeout or a failed print raise
 ``ReportError`` (the command line exits 4) with what to install or check.
@@ -23,7 +27,13 @@ from pathlib import Path
 
 from alliancekit.errors import ReportError
 
-__all__ = ["CHROMIUM_FLAGS", "HEADLESS_FLAGS", "chromium_executable", "print_pdf"]
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "HEADLESS_FLAGS",
+    "chromium_env",
+    "chromium_executable",
+    "print_pdf",
+]
 
 #: Headless Chromium that talks to nothing outside this machine (also what the browser tests
 #: and benchmarks launch Debian's chromium with).
@@ -63,6 +73,37 @@ def chromium_executable() -> Path:
         f"cannot print the PDF: {where}; install it (Debian: apt-get install chromium) or set "
         "ALLIANCEKIT_CHROMIUM to its path, or run the report without --pdf"
     )
+
+
+def chromium_env(folder: Path) -> dict[str, str]:
+    """The environment to start Chromium with so it has the fonts reports are drawn with.
+
+    Writes ``folder/fonts.conf``: the system's fontconfig configuration (when there is one)
+    plus ``alliancekit/data/fonts`` (Liberation Sans regular and bold, the static charts'
+    measuring font); fontconfig writes the cache of that folder in ``folder`` (the system's
+    caches are read where they are). Returns this process's environment
+    with ``FONTCONFIG_FILE`` pointing at it.
+
+    Parameters
+    ----------
+    folder : Path
+        A private folder that lives as long as the browser (e.g. its profile's parent).
+    """
+    from xml.sax.saxutils import escape
+
+    from alliancekit.resources import packaged
+
+    system = Path("/etc/fonts/fonts.conf")
+    include = f'<include ignore_missing="yes">{escape(str(system))}</include>' if (
+        system.is_file()) else ""  # fmt: skip
+    conf = Path(folder) / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig><cachedir>{escape(str(Path(folder) / 'fontconfig-cache'))}</cachedir>"
+        f"{include}<dir>{escape(str(packaged('fonts')))}</dir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 
 def _css_text(text: str) -> str:
@@ -136,7 +177,13 @@ def print_pdf(html: Path, pdf: Path, *, header: str = "", footer: str = "") -> P
             page.resolve().as_uri(),
         ]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S)
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=_TIMEOUT_S,
+                env=chromium_env(Path(tmp)),
+            )
         except subprocess.TimeoutExpired as exc:
             raise ReportError(
                 f"cannot print the PDF: chromium took longer than {_TIMEOUT_S} s for {html}"

@@ -137,7 +137,7 @@ def as_figure(fig: Any, title: str | None = None) -> ReportFigure:
         charts = charts_module()
         # the chart tests validate every chart's spec against the Vega-Lite schema; doing it
         # again here would cost a report 30–70 ms per chart
-        spec = fig if isinstance(fig, dict) else fig.to_dict(validate=False)
+        spec = charts.chart_spec(fig)
         title = charts.chart_title(spec) if title is None else title
         from alliancekit.reporting.deferred import charts_deferred
 
