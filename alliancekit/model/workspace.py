@@ -153,7 +153,10 @@ class Workspace:
 
     def alliance_coverage_frame(self) -> pd.DataFrame:
         """Existing alliance × gap coverage [0–1]."""
-        return _coverage(self.alliances, "alliance_id", self.organization.gap_ids)
+        return self.derived(
+            ("alliance_coverage",),
+            lambda: _coverage(self.alliances, "alliance_id", self.organization.gap_ids),
+        )
 
     def periods(self) -> list[str]:
         """Sorted distinct periods with KPI data."""

@@ -18,7 +18,7 @@ import pandas as pd
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import SolveStatus, Workspace
-from alliancekit.parallel import Executor, get_executor
+from alliancekit.parallel import Executor, get_executor, progress_bar
 from alliancekit.portfolio.constraints import Constraint, ConstraintKind
 from alliancekit.portfolio.evaluate import column, measure, offset, screened
 from alliancekit.portfolio.inputs import bad
@@ -133,7 +133,6 @@ def _walk(
     serial decisions over those results (a solve is deterministic), so every executor returns
     exactly what the serial walk returns, at the price of some solves the walk did not need.
     """
-    from tqdm.auto import tqdm
 
     def usage(r: PortfolioResult) -> float:
         return measure(p, c, np.array([i in set(r.selected) for i in p.ids], dtype=float))
@@ -149,9 +148,7 @@ def _walk(
     last = free if free is not None and free.status is SolveStatus.OPTIMAL else None
     last_use = usage(free) if free is not None else math.nan
     width = executor.parallelism()
-    with tqdm(
-        total=len(order), desc=f"frontier over {vary}", disable=not progress, leave=False
-    ) as bar:
+    with progress_bar(len(order), f"frontier over {vary}", show=progress) as bar:
         for at, k in enumerate(order):
             if settled(k):
                 found[k] = None if free is None or values[k] <= infeasible_at else last

@@ -90,20 +90,31 @@ class ReportFigure:
         return f"<ReportFigure {self.title!r}>"
 
 
-def charts_module() -> ModuleType:
-    """``alliancekit.charts``, imported without jsonschema's optional IRI-syntax checker.
+#: Libraries of jsonschema's optional format checkers (jupyter's dependencies install them).
+#: Altair validates Vega-Lite specs without a format checker, so a report kernel needs none.
+_FORMAT_CHECKERS = ("rfc3987_syntax", "rfc3987", "isoduration", "rfc3986_validator",
+                    "rfc3339_validator", "webcolors", "uri_template", "fqdn", "idna",
+                    "jsonpointer")  # fmt: skip
 
-    Altair validates specs with jsonschema, whose first import loads ``rfc3987_syntax`` when it
-    is installed (jupyter-events brings it) and builds its grammar: about 1.3 s of every report
-    kernel, for the "iri" formats no Vega-Lite spec uses. It is hidden while jsonschema is first
-    imported (jsonschema then skips that one checker) and importable again afterwards.
+
+def charts_module() -> ModuleType:
+    """``alliancekit.charts``, imported without jsonschema's optional format checkers.
+
+    Altair validates specs with jsonschema, whose first import loads every format checker
+    whose library is installed (jupyter-events brings them all). Altair checks no formats, and
+    some are slow: the IRI syntax (``rfc3987_syntax`` builds a grammar: ≈ 1.3 s), ISO 8601
+    durations (``isoduration`` with ``arrow``: ≈ 50 ms), URIs, colours, host names (≈ 25 ms
+    together). They are hidden while jsonschema is first imported (it then skips those
+    checkers) and importable again afterwards.
     """
-    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
+    hidden = [m for m in _FORMAT_CHECKERS if m not in sys.modules]
+    if "jsonschema" not in sys.modules:
+        sys.modules.update(dict.fromkeys(hidden))  # type: ignore[arg-type]  # -> ImportError
         try:
             import jsonschema  # noqa: F401
         finally:
-            del sys.modules["rfc3987_syntax"]
+            for name in hidden:
+                del sys.modules[name]
     from alliancekit import charts
     from alliancekit.reporting.deferred import charts_deferred
 
