@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliancekit.errors import DataValidationError
+from alliancekit.errors import DataValidationError, InfeasiblePortfolioError
 from alliancekit.group import (
     ConsensusLevel,
     JointMilestone,
@@ -147,6 +147,33 @@ def test_partners_are_core_borderline_or_exterior(decision) -> None:
         "partner side",
     ]
     np.testing.assert_allclose(decision.weights.sum(), 1.0)
+
+
+def test_every_views_portfolio_is_what_plan_portfolio_selects(decision) -> None:
+    """The views are planned by the lighter ``plan_selection``: same problem, same solve."""
+    from alliancekit.portfolio import plan_portfolio
+
+    ws = sample_workspace("greenscape")
+    for view in decision.weights.columns:
+        weights = decision.weights[view].to_dict()
+        expected = plan_portfolio(ws, objective="score", weights=weights).selected
+        chosen = decision.portfolios[view]
+        assert sorted(chosen.index[chosen]) == sorted(expected), view
+
+
+def test_an_infeasible_view_and_an_unknown_setting(responses) -> None:
+    from alliancekit.portfolio import plan_portfolio
+
+    ws = sample_workspace("greenscape")
+    tight = {"budget_one_off": 1.0, "min_count": 3}
+    decision = group_decision(ws, responses, portfolio_options=tight)
+    status = decision.portfolio_status["group"]
+    with pytest.raises(InfeasiblePortfolioError) as caught:  # the diagnosis plan_portfolio raises
+        plan_portfolio(ws, objective="score", weights=decision.weights["group"].to_dict(), **tight)
+    assert status == f"{caught.value.kind}: {caught.value.headline}"
+    assert not decision.portfolios["group"].any()
+    with pytest.raises(DataValidationError, match="unknown plan_portfolio setting"):
+        group_decision(ws, responses, portfolio_options={"budget": 5})
 
 
 @pytest.mark.slow

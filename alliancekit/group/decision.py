@@ -181,13 +181,18 @@ def _views(analysis: DisagreementResult) -> pd.DataFrame:
 
 
 def _portfolio(ws: Workspace, weights: pd.Series, options: Mapping[str, Any]) -> tuple[list, str]:
-    from alliancekit.portfolio import plan_portfolio
+    """The partners ``plan_portfolio(objective="score", weights=...)`` selects, and its status."""
+    from alliancekit.portfolio import PlanOptions
+    from alliancekit.portfolio.plan import plan_selection
 
+    settings = PlanOptions.from_kwargs(
+        {**options, "objective": "score", "weights": weights.to_dict()}
+    )  # an unknown setting is the caller's error, raised, not a view's status
     try:
-        plan = plan_portfolio(ws, objective="score", weights=weights.to_dict(), **options)
+        selected, status = plan_selection(ws, settings)
     except AllianceKitError as exc:
         return [], f"{exc.kind}: {exc.headline}"
-    return list(plan.selected), str(plan.status)
+    return selected, str(status)
 
 
 def _view_plan(weights: pd.Series, ws: Workspace, options: Mapping[str, Any]) -> tuple[list, str]:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from alliancekit.model import Decision, Workspace
+from alliancekit.model import Decision, SolveStatus, Workspace
 from alliancekit.portfolio import plan_stages as stages
 from alliancekit.portfolio.constraints import ConstraintKind, GroupLimit
 from alliancekit.portfolio.evaluate import screened_by
@@ -26,9 +27,9 @@ from alliancekit.portfolio.inputs import bad, make_problem
 from alliancekit.portfolio.options import Objective, PlanOptions
 from alliancekit.portfolio.problem import PortfolioProblem
 from alliancekit.portfolio.results import PortfolioResult
-from alliancekit.portfolio.solve import solve_problem
+from alliancekit.portfolio.solve import solve_problem, solve_selection
 
-__all__ = ["Plan", "finish", "plan_portfolio", "plan_problem"]
+__all__ = ["Plan", "finish", "plan_portfolio", "plan_problem", "plan_selection"]
 
 _TOL = 1e-6
 
@@ -368,3 +369,17 @@ def plan_portfolio(
     )
     plan = plan_problem(ws, options)
     return finish(plan, solve_problem(plan.problem, diagnose=diagnose))
+
+
+def plan_selection(ws: Workspace, options: PlanOptions) -> tuple[list[str], SolveStatus]:
+    """The new partners ``plan_portfolio`` selects under ``options``, and the solve status.
+
+    The same problem and the same solve as :func:`plan_portfolio` (infeasibility diagnosed
+    and raised alike), without the totals, wording and flags of its result: for callers
+    that only compare selections over many settings (a group's views of the weights).
+    """
+    plan = plan_problem(ws, options)
+    chosen, outcome = solve_selection(plan.problem)
+    free = set(plan.free)
+    ids = plan.problem.ids
+    return [ids[k] for k in np.flatnonzero(chosen) if ids[k] not in free], outcome.status

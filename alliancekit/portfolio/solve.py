@@ -21,11 +21,11 @@ from alliancekit.portfolio.constraints import GroupLimit, Wording
 from alliancekit.portfolio.diagnose import diagnose_infeasibility
 from alliancekit.portfolio.evaluate import binding, objective_at, screened, totals
 from alliancekit.portfolio.inputs import make_problem
-from alliancekit.portfolio.milp import build, solve
+from alliancekit.portfolio.milp import Outcome, build, solve
 from alliancekit.portfolio.problem import PortfolioProblem, Solver
 from alliancekit.portfolio.results import PortfolioResult
 
-__all__ = ["select_portfolio", "solve_problem"]
+__all__ = ["select_portfolio", "solve_problem", "solve_selection"]
 
 
 def select_portfolio(
@@ -194,6 +194,42 @@ def solve_problem(
         or the solver failed.
     """
     t0 = time.perf_counter()
+    chosen, res = solve_selection(problem, diagnose=diagnose, fix=fix, start=start)
+    table = totals(problem, chosen)
+    return PortfolioResult(
+        selected=[problem.ids[k] for k in np.flatnonzero(chosen)],
+        objective_value=objective_at(problem, chosen),
+        status=res.status,
+        totals=table,
+        binding=tuple(c.key for c in binding(problem, table)),
+        mip_gap=float(res.gap) if math.isfinite(res.gap) else math.nan,
+        solver=Solver.parse(res.solver) if res.solver else problem.solver,  # a race's winner
+        solve_time=time.perf_counter() - t0,
+        screened=MappingProxyType({i: "; ".join(r) for i, r in screened(problem).items()}),
+        problem=problem,
+        objective_name=problem.objective_name,
+    )
+
+
+def solve_selection(
+    problem: PortfolioProblem,
+    *,
+    diagnose: bool = True,
+    fix: Mapping[str, int] | None = None,
+    start: Iterable[str] | None = None,
+) -> tuple[np.ndarray, Outcome]:
+    """Which partners the solver selects, without the totals and wording of a result.
+
+    The solving part of :func:`solve_problem` (same parameters and errors), for callers that
+    need only the selection of many problems (a group's views).
+
+    Returns
+    -------
+    chosen : ndarray of bool
+        One flag per ``problem.ids``.
+    outcome : Outcome
+        The solver's answer (``status``, ``gap``, ``solver``).
+    """
     model = build(problem, fix=fix)
     pos = problem.position
     warm = None if start is None else [pos[i] for i in start if i in pos]
@@ -214,17 +250,4 @@ def solve_problem(
     chosen = np.zeros(problem.n, dtype=bool)
     for k, v in res.values.items():
         chosen[k] = v > 0.5
-    table = totals(problem, chosen)
-    return PortfolioResult(
-        selected=[problem.ids[k] for k in np.flatnonzero(chosen)],
-        objective_value=objective_at(problem, chosen),
-        status=res.status,
-        totals=table,
-        binding=tuple(c.key for c in binding(problem, table)),
-        mip_gap=float(res.gap) if math.isfinite(res.gap) else math.nan,
-        solver=Solver.parse(res.solver) if res.solver else problem.solver,  # a race's winner
-        solve_time=time.perf_counter() - t0,
-        screened=MappingProxyType({i: "; ".join(r) for i, r in screened(problem).items()}),
-        problem=problem,
-        objective_name=problem.objective_name,
-    )
+    return chosen, res
