@@ -14,26 +14,40 @@ roadmap as a source of near-optimal alternatives and limit values,
 
 from __future__ import annotations
 
-from alliancekit.roadmap.explain import explain_roadmap, why_not
-from alliancekit.roadmap.plan import plan_roadmap, roadmap_problem
-from alliancekit.roadmap.problem import RoadmapProblem, YearConstraint
-from alliancekit.roadmap.results import RoadmapResult
-from alliancekit.roadmap.solve import solve_roadmap
-from alliancekit.roadmap.timing import Calendar, Stage, StageKind
-from alliancekit.roadmap.years import has_roadmap_data, year_table
+import importlib
+from typing import Any
 
-__all__ = [
-    "Calendar",
-    "RoadmapProblem",
-    "RoadmapResult",
-    "Stage",
-    "StageKind",
-    "YearConstraint",
-    "explain_roadmap",
-    "has_roadmap_data",
-    "plan_roadmap",
-    "roadmap_problem",
-    "solve_roadmap",
-    "why_not",
-    "year_table",
-]
+#: Public name -> the module of this package that defines it. The modules are imported when a
+#: name is first used: a review report asks whether a workspace has roadmap data
+#: (``has_roadmap_data``) without loading the roadmap's MILP, explanations and diagnosis.
+_HOMES = {
+    "Calendar": "timing",
+    "RoadmapProblem": "problem",
+    "RoadmapResult": "results",
+    "Stage": "timing",
+    "StageKind": "timing",
+    "YearConstraint": "problem",
+    "explain_roadmap": "explain",
+    "has_roadmap_data": "years",
+    "plan_roadmap": "plan",
+    "roadmap_problem": "plan",
+    "solve_roadmap": "solve",
+    "why_not": "explain",
+    "year_table": "years",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    """A public name of the package, imported from its module on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

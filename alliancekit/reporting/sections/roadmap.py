@@ -77,10 +77,12 @@ def roadmap_part(ws: Workspace, review: ReviewResult | None) -> str:
         table (money in the workspace's unit [money], [money/yr]; capacity [FTE]) and the ids
         in the ``ak-ids`` small print; or the infeasibility as a finding.
     """
-    from alliancekit.roadmap import has_roadmap_data, plan_roadmap, year_table
+    from alliancekit.roadmap.years import has_roadmap_data
 
     if not has_roadmap_data(ws):
         return ""
+    from alliancekit.roadmap import plan_roadmap, year_table
+
     try:
         result = plan_roadmap(ws, review=review)
     except InfeasiblePortfolioError as exc:
