@@ -639,6 +639,35 @@ def test_charts_render_offline_through_the_vegalite_mimetype() -> None:
         assert "text/html" not in bundle  # Altair's HTML output loads JavaScript from a CDN
 
 
+def _other_charts() -> dict[str, Any]:
+    """Charts built the ways ``alliancekit.charts`` does not (a user's own, in a notebook)."""
+    import altair as alt
+
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    named = alt.Chart(alt.NamedData("n")).mark_point().encode(x="a:Q")
+    lookup = alt.LookupData(data=frame, key="b", fields=["a"])
+    return {
+        "lookup of a DataFrame": named.transform_lookup(lookup="b", from_=lookup),
+        "datum without data": alt.Chart().mark_rule().encode(y=alt.datum(3)),
+        "inline values": alt.Chart(alt.InlineData(values=[{"a": 1}])).mark_point(),
+        "a DataFrame": alt.Chart(frame).mark_point().encode(x="a:Q"),
+        "a DataFrame in a layer": alt.layer(alt.Chart(frame).mark_point(), named.mark_line()),
+        "facet": named.facet(column="b:N"),
+        "repeat": alt.Chart(alt.NamedData("n"))
+        .mark_point()
+        .encode(x=alt.X(alt.repeat("column"), type="quantitative"))
+        .repeat(column=["a"]),
+        "selection": named.add_params(alt.selection_point()),
+        "URL": alt.Chart(alt.UrlData("data.csv")).mark_point().encode(x="a:Q"),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_other_charts()))
+def test_chart_spec_writes_any_chart_as_altair_does(kind: str) -> None:
+    chart = _other_charts()[kind]
+    assert charts.chart_spec(chart) == chart.to_dict(validate=False)
+
+
 def test_mimebundle_is_the_validated_spec_for_the_app() -> None:
     chart = charts.decision_counts({"A": "GROW"})
     bundle = charts.mimebundle(chart)

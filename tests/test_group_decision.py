@@ -174,6 +174,26 @@ def test_an_infeasible_view_and_an_unknown_setting(responses) -> None:
     assert not decision.portfolios["group"].any()
     with pytest.raises(DataValidationError, match="unknown plan_portfolio setting"):
         group_decision(ws, responses, portfolio_options={"budget": 5})
+    with pytest.raises(DataValidationError, match="cannot set objective"):
+        group_decision(ws, responses, portfolio_options={"objective": "expected_npv"})
+    quick = group_decision(ws, responses, portfolio_options={**tight, "diagnose": False})
+    assert quick.portfolio_status["group"].endswith("no portfolio satisfies every constraint")
+
+
+@pytest.mark.parametrize(
+    "options", [{"reoptimise_existing": True}, {"budget_annual": 500.0, "risk_appetite": "high"}]
+)
+def test_views_planned_with_options_are_what_plan_portfolio_selects(responses, options) -> None:
+    """Existing alliances the plan keeps are not new partners (``plan_selection`` drops them)."""
+    from alliancekit.portfolio import plan_portfolio
+
+    ws = sample_workspace("greenscape")
+    decision = group_decision(ws, responses, portfolio_options=options)
+    for view in ("group", "P01", "cluster 2"):
+        weights = decision.weights[view].to_dict()
+        plan = plan_portfolio(ws, objective="score", weights=weights, **options)
+        chosen = decision.portfolios[view]
+        assert sorted(chosen.index[chosen]) == sorted(plan.selected), view
 
 
 @pytest.mark.slow

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -153,6 +155,23 @@ def test_the_pdf_holds_every_section_heading_and_the_brief_is_one_page(
     brief_text = brief.pages[0].extract_text()
     for heading in ("Summary", "Decisions needed", "Top risks"):
         assert heading in brief_text
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="needs fontconfig's fc-list")
+def test_chromium_is_given_the_bundled_chart_font(tmp_path: Path) -> None:
+    """Whatever the machine has, the printing Chromium's fontconfig lists the bundled
+    Liberation Sans (regular and bold), and still the system's fonts."""
+    from alliancekit.reporting.printing import chromium_env
+    from alliancekit.resources import packaged
+
+    env = chromium_env(tmp_path)
+    listed = subprocess.run(
+        ["fc-list", ":", "file", "family", "style"], env=env, capture_output=True, text=True,
+        timeout=120, check=True,
+    ).stdout  # fmt: skip
+    ours = [line for line in listed.splitlines() if str(packaged("fonts")) in line]
+    assert len(ours) == 2 and all("Liberation Sans" in line for line in ours), ours
+    assert len(listed.splitlines()) > 2  # the system's fonts are kept
 
 
 def test_print_pdf_fails_clearly_without_chromium(

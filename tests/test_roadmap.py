@@ -247,3 +247,23 @@ def test_per_year_budget_overrides_apply_to_every_year(samples) -> None:
     r = plan_roadmap(ws, review=review, budgets_annual=[600, 700])
     caps = r.usage[r.usage["constraint"] == "limit[cost_annual]"]["cap"].to_numpy()
     assert np.allclose(caps, [600.0, 700.0, 700.0])
+
+
+def test_the_roadmap_package_loads_its_modules_on_first_use() -> None:
+    """A review asks ``has_roadmap_data`` without loading the MILP; every export resolves."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from alliancekit.roadmap.years import has_roadmap_data\n"
+        "print(sorted(m for m in sys.modules if m.startswith('alliancekit.roadmap')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['alliancekit.roadmap', 'alliancekit.roadmap.years']"
+    import alliancekit.roadmap as roadmap
+
+    assert roadmap.__all__ == sorted(roadmap._HOMES)
+    for name in roadmap.__all__:
+        value = getattr(roadmap, name)
+        assert value.__module__ == f"alliancekit.roadmap.{roadmap._HOMES[name]}", name

@@ -11,8 +11,8 @@ distribution (SMAA-2 on a given weight sample).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,9 @@ from alliancekit.group.vocab import AggregationMethod, SelectionClass, for_peopl
 from alliancekit.model import Workspace
 from alliancekit.parallel import get_executor
 from alliancekit.results import Result, html_table
+
+if TYPE_CHECKING:
+    from alliancekit.portfolio import PlanOptions
 
 __all__ = ["GroupDecisionResult", "group_decision", "rank_acceptability"]
 
@@ -180,24 +183,40 @@ def _views(analysis: DisagreementResult) -> pd.DataFrame:
     return frame.fillna(0.0).rename_axis("criterion")
 
 
-def _portfolio(ws: Workspace, weights: pd.Series, options: Mapping[str, Any]) -> tuple[list, str]:
-    """The partners ``plan_portfolio(objective="score", weights=...)`` selects, and its status."""
+def _plan_settings(options: Mapping[str, Any] | None) -> tuple[PlanOptions, bool]:
+    """``portfolio_options`` as the score-objective plan every view shares, and ``diagnose``.
+
+    Checked once, before any view is planned: an unknown setting, or an ``objective`` or
+    ``weights`` (each view sets its own), is the caller's error, raised.
+    """
     from alliancekit.portfolio import PlanOptions
+
+    given = dict(options or {})
+    fixed = sorted({"objective", "weights"} & set(given))
+    if fixed:
+        raise DataValidationError.single(
+            f"portfolio_options cannot set {' or '.join(fixed)}: every view is planned with the "
+            "score objective under its own weights",
+            column="portfolio_options",
+        )
+    diagnose = bool(given.pop("diagnose", True))
+    return PlanOptions.from_kwargs({**given, "objective": "score"}), diagnose
+
+
+def _view_plan(
+    weights: pd.Series, ws: Workspace, settings: PlanOptions, diagnose: bool
+) -> tuple[list, str]:
+    """Task of the executor: the new partners ``plan_portfolio(objective="score", weights=…)``
+    selects for one view's weights, and the plan's status (or why there is no plan)."""
     from alliancekit.portfolio.plan import plan_selection
 
-    settings = PlanOptions.from_kwargs(
-        {**options, "objective": "score", "weights": weights.to_dict()}
-    )  # an unknown setting is the caller's error, raised, not a view's status
     try:
-        selected, status = plan_selection(ws, settings)
+        selected, status = plan_selection(
+            ws, replace(settings, weights=weights.to_dict()), diagnose=diagnose
+        )
     except AllianceKitError as exc:
         return [], f"{exc.kind}: {exc.headline}"
     return selected, str(status)
-
-
-def _view_plan(weights: pd.Series, ws: Workspace, options: Mapping[str, Any]) -> tuple[list, str]:
-    """Task of the executor: the portfolio of one view's weights."""
-    return _portfolio(ws, weights, options)
 
 
 def _selection(ws: Workspace, portfolios: pd.DataFrame, people: list[str]) -> pd.DataFrame:
@@ -243,7 +262,8 @@ def group_decision(
         Replace the candidates' Likert items by the group's ratings first
         (:func:`~alliancekit.group.ratings.apply_ratings`).
     portfolio_options : Mapping, optional
-        Extra keyword arguments of ``plan_portfolio`` (e.g. ``budget_annual``, ``solver``).
+        Extra keyword arguments of ``plan_portfolio`` (e.g. ``budget_annual``, ``solver``,
+        ``diagnose``); not ``objective`` or ``weights``, which each view sets (score objective).
     jobs : int
         Local worker processes planning the views' portfolios (1: this process).
     scheduler : str, optional
@@ -260,6 +280,7 @@ def group_decision(
             "score_partners",
             column="criteria",
         )
+    settings, diagnose = _plan_settings(portfolio_options)
     analysis = analyse_disagreement(responses, method, participant_weights=participant_weights)
     notes = []
     if use_ratings:
@@ -269,7 +290,7 @@ def group_decision(
     views = _views(analysis)
     scores, portfolios, status = {}, {}, {}
     plans = get_executor(jobs, scheduler).map(  # one plan per view: independent solves
-        _view_plan, [views[v] for v in views], common=(ws, dict(portfolio_options or {}))
+        _view_plan, [views[v] for v in views], common=(ws, settings, diagnose)
     )
     for view, (chosen, status[view]) in zip(views, plans, strict=True):
         scores[view] = weighted_scores(ws, views[view].to_dict())  # score_partners' S

@@ -371,15 +371,37 @@ def plan_portfolio(
     return finish(plan, solve_problem(plan.problem, diagnose=diagnose))
 
 
-def plan_selection(ws: Workspace, options: PlanOptions) -> tuple[list[str], SolveStatus]:
+def plan_selection(
+    ws: Workspace, options: PlanOptions, *, diagnose: bool = True
+) -> tuple[list[str], SolveStatus]:
     """The new partners ``plan_portfolio`` selects under ``options``, and the solve status.
 
-    The same problem and the same solve as :func:`plan_portfolio` (infeasibility diagnosed
-    and raised alike), without the totals, wording and flags of its result: for callers
-    that only compare selections over many settings (a group's views of the weights).
+    The same problem and the same solve as :func:`plan_portfolio` (infeasibility raised alike),
+    without the totals, wording and flags of its result: for callers that only compare
+    selections over many settings (a group's views of the weights).
+
+    Parameters
+    ----------
+    ws : Workspace
+    options : PlanOptions
+        Every setting of ``plan_portfolio`` but the workspace.
+    diagnose : bool
+        As for ``plan_portfolio``: name the conflicting constraints of an infeasible plan.
+
+    Returns
+    -------
+    selected : list of str
+        The new partners (existing alliances kept by the plan are not listed, as in
+        ``PortfolioResult.selected``).
+    status : SolveStatus
+
+    Raises
+    ------
+    InfeasiblePortfolioError
+        As ``plan_portfolio``.
     """
     plan = plan_problem(ws, options)
-    chosen, outcome = solve_selection(plan.problem)
+    chosen, outcome = solve_selection(plan.problem, diagnose=diagnose)
     free = set(plan.free)
     ids = plan.problem.ids
     return [ids[k] for k in np.flatnonzero(chosen) if ids[k] not in free], outcome.status

@@ -220,8 +220,23 @@ def solve_selection(
 ) -> tuple[np.ndarray, Outcome]:
     """Which partners the solver selects, without the totals and wording of a result.
 
-    The solving part of :func:`solve_problem` (same parameters and errors), for callers that
-    need only the selection of many problems (a group's views).
+    The solving part of :func:`solve_problem`, for callers that need only the selection of
+    many problems (a group's views).
+
+    Parameters
+    ----------
+    problem : PortfolioProblem
+    diagnose : bool
+        On infeasibility, search for the conflicting constraint groups (else raise at once).
+    fix : Mapping id -> 0/1, optional
+        Partners fixed out (0) or in (1).
+    start : iterable of ids, optional
+        A selection to offer the solver as a first incumbent (warm start).
+
+    Raises
+    ------
+    InfeasiblePortfolioError
+        As :func:`solve_problem`.
 
     Returns
     -------

@@ -78,11 +78,11 @@ def chromium_executable() -> Path:
 def chromium_env(folder: Path) -> dict[str, str]:
     """The environment to start Chromium with so it has the fonts reports are drawn with.
 
-    Writes ``folder/fonts.conf``: the system's fontconfig configuration (when there is one)
-    plus ``alliancekit/data/fonts`` (Liberation Sans regular and bold, the static charts'
-    measuring font); fontconfig writes the cache of that folder in ``folder`` (the system's
-    caches are read where they are). Returns this process's environment
-    with ``FONTCONFIG_FILE`` pointing at it.
+    Writes ``folder/fonts.conf``: the fontconfig configuration in use (``$FONTCONFIG_FILE``,
+    else the system's ``/etc/fonts/fonts.conf``, when there is one) plus the folder
+    ``alliancekit/data/fonts`` (Liberation Sans regular and bold, the static charts' measuring
+    font), whose cache fontconfig writes in ``folder``. Returns this process's environment with
+    ``FONTCONFIG_FILE`` pointing at that file.
 
     Parameters
     ----------
@@ -93,7 +93,7 @@ def chromium_env(folder: Path) -> dict[str, str]:
 
     from alliancekit.resources import packaged
 
-    system = Path("/etc/fonts/fonts.conf")
+    system = Path(os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf")
     include = f'<include ignore_missing="yes">{escape(str(system))}</include>' if (
         system.is_file()) else ""  # fmt: skip
     conf = Path(folder) / "fonts.conf"

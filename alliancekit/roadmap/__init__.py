@@ -15,7 +15,16 @@ roadmap as a source of near-optimal alternatives and limit values,
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the names below are, for type checkers and editors
+    from alliancekit.roadmap.explain import explain_roadmap, why_not
+    from alliancekit.roadmap.plan import plan_roadmap, roadmap_problem
+    from alliancekit.roadmap.problem import RoadmapProblem, YearConstraint
+    from alliancekit.roadmap.results import RoadmapResult
+    from alliancekit.roadmap.solve import solve_roadmap
+    from alliancekit.roadmap.timing import Calendar, Stage, StageKind
+    from alliancekit.roadmap.years import has_roadmap_data, year_table
 
 #: Public name -> the module of this package that defines it. The modules are imported when a
 #: name is first used: a review report asks whether a workspace has roadmap data
@@ -36,7 +45,21 @@ _HOMES = {
     "year_table": "years",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Calendar",
+    "RoadmapProblem",
+    "RoadmapResult",
+    "Stage",
+    "StageKind",
+    "YearConstraint",
+    "explain_roadmap",
+    "has_roadmap_data",
+    "plan_roadmap",
+    "roadmap_problem",
+    "solve_roadmap",
+    "why_not",
+    "year_table",
+]  # the keys of _HOMES
 
 
 def __getattr__(name: str) -> Any:

@@ -229,7 +229,7 @@ def group_view(ws: Workspace, method: str = "aij") -> ReportSection:
     names = {p: names.get(p, p) for p in answers.ids}
     decision = group_decision(ws, answers, method)
     analysis = decision.disagreement
-    charts_module()  # the chart layer, without jsonschema's IRI checker (see there)
+    charts_module()  # the chart layer, without jsonschema's slowest format checkers (see there)
     from alliancekit.charts import group as group_charts
 
     weights_fig = group_charts.participant_weights(analysis, names=names, show_ids=False)
