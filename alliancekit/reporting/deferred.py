@@ -136,6 +136,11 @@ class _DrawingProcess:
                 future.set_exception(self._stopped())
         return future
 
+    @property
+    def running(self) -> bool:
+        """Whether it can still draw: not ended, nor killed (even before the reader noticed)."""
+        return self.alive and self._proc.poll() is None
+
     def close(self) -> None:
         """End the process (its input closes once the queued requests are written)."""
         self._outbox.put(None)
@@ -212,7 +217,7 @@ def _drawing_process() -> _DrawingProcess:
     """This process's drawing process, started on first use and kept warm for the next report."""
     global _PROCESS
     with _PROCESS_LOCK:
-        if _PROCESS is None or not _PROCESS.alive:
+        if _PROCESS is None or not _PROCESS.running:
             _PROCESS = _DrawingProcess()
             atexit.register(_PROCESS.close)
         return _PROCESS
