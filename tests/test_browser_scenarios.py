@@ -157,6 +157,10 @@ def test_edit_a_cost_in_the_grid(page, tmp_path: Path) -> None:
     ).first.click()
     cell = page.locator(".ak-cell-B01-cost_annual input")
     cell.wait_for()
+    # the cell shows the workspace's value from the start (B01 has an annual cost)
+    page.wait_for_function(
+        "() => document.querySelector('.ak-cell-B01-cost_annual input').value !== ''"
+    )
     old = cell.input_value()
     cell.fill("-5")
     cell.press("Enter")

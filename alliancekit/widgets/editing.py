@@ -353,13 +353,13 @@ class EditPanel(widgets.Accordion):
             ),
         )
         grid.add_class("ak-edit-grid")
+        self._draw_values()  # before the cells are shown: the page never draws them empty
         self.grid.children = [
             widgets.HTML("<h4>The organization</h4>"),
             widgets.VBox(org_rows),
             widgets.HTML(f"<h4>Candidates (money in {html.escape(money)})</h4>"),
             grid,
         ]
-        self._draw_values()
 
     def _draw_values(self) -> None:
         """Show the session's values in the cells (without treating them as changes)."""
