@@ -143,7 +143,11 @@ def test_compare_two_scenarios(page, tmp_path: Path) -> None:
 
 
 def _annual_budget_row(page) -> str:
-    """The lines of the portfolio tab about the annual budget (its limit row: used, allowed)."""
+    """The lines of the portfolio tab about the annual budget (its limit row: used, allowed).
+
+    Waits for the row first: a tab shown a moment ago may still be drawing its plan.
+    """
+    _wait_text(page, ".ak-explorer", "Annual budget")
     text = _visible(page, ".ak-explorer")
     return "\n".join(re.findall(r"Annual budget[^\n]*", text))
 
