@@ -8,10 +8,10 @@ pulp, altair, ipywidgets and papermill load only when needed.
 
 from __future__ import annotations
 
-import importlib
 import re
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+
+from alliancekit.lazy import lazy_exports
 
 try:
     __version__ = version("alliancekit")
@@ -61,14 +61,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'alliancekit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"alliancekit.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)

@@ -225,13 +225,8 @@ def solve_selection(
 
     Parameters
     ----------
-    problem : PortfolioProblem
-    diagnose : bool
-        On infeasibility, search for the conflicting constraint groups (else raise at once).
-    fix : Mapping id -> 0/1, optional
-        Partners fixed out (0) or in (1).
-    start : iterable of ids, optional
-        A selection to offer the solver as a first incumbent (warm start).
+    problem, diagnose, fix, start
+        As for :func:`solve_problem`.
 
     Raises
     ------

@@ -14,8 +14,9 @@ roadmap as a source of near-optimal alternatives and limit values,
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from alliancekit.lazy import lazy_exports
 
 if TYPE_CHECKING:  # what the names below are, for type checkers and editors
     from alliancekit.roadmap.explain import explain_roadmap, why_not
@@ -62,15 +63,4 @@ __all__ = [
 ]  # the keys of _HOMES
 
 
-def __getattr__(name: str) -> Any:
-    """A public name of the package, imported from its module on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
