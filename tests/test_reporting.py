@@ -618,8 +618,9 @@ def _visible_markup(page: str) -> tuple[str, list[str]]:
 @pytest.mark.slow
 def test_report_run_imports_no_matplotlib_and_no_javascript(tmp_path: Path) -> None:
     """``alliancekit report`` in a subprocess: neither the runner nor the kernel imports
-    matplotlib; the kernel skips jsonschema's slow IRI checker and leaves the drawing to a
-    drawing process that imports vl-convert alone; review.html and every chart in it
+    matplotlib; the kernel hands its charts over as calls and imports no Altair (nor
+    jsonschema's slow format checkers), the runner builds them and a drawing process that
+    imports vl-convert alone draws them; review.html and every chart in it
     (static SVG in ``<img>``) hold no script, no CDN and no inline ``<svg>``; the executed
     notebook holds no Vega-Lite or JavaScript output (nbconvert would add CDN scripts)."""
     import os
@@ -641,8 +642,10 @@ def test_report_run_imports_no_matplotlib_and_no_javascript(tmp_path: Path) -> N
     assert done.returncode == 0, done.stdout + done.stderr
     rows = [line.split("\t") for line in log.read_text("utf-8").splitlines()]
     kernel = {name for _, name, argv in rows if "ipykernel_launcher" in argv}
-    assert {"alliancekit", "altair"} <= kernel  # the hook reached the kernel
-    assert "vl_convert" not in kernel  # the runner's drawing process draws the charts
+    assert {"alliancekit", "pandas"} <= kernel  # the hook reached the kernel
+    assert not {"altair", "vl_convert"} & kernel  # the runner builds and draws the charts
+    runner = {name for _, name, argv in rows if "__main__.py report" in argv}
+    assert "altair" in runner  # where the charts are built
     drawer = {name for _, name, argv in rows if "drawing_process.py" in argv}
     assert "vl_convert" in drawer and not {"pandas", "alliancekit", "altair"} & drawer
     assert not [r for r in rows if r[1] in {"matplotlib", "matplotlib_inline", "PIL"}], sorted(
@@ -815,6 +818,143 @@ def test_the_drawing_process_answers_in_order_and_is_replaced_when_it_dies() -> 
     assert not process.alive
     fresh = deferred._drawing_process()
     assert fresh is not process and fresh.submit(good.encode("utf-8")).result(timeout=60)
+
+
+_CALL_CELL = """
+import sys
+import alliancekit as ak
+from alliancekit import reporting
+ws = ak.load_workspace({folder!r})
+review = ak.review_alliances(ws)
+display(reporting.spend_chart(ws, review))
+display(reporting.kpi_charts(review, ws))
+print("kernel built:", "altair" in sys.modules)
+"""
+
+
+@pytest.mark.notebook
+def test_report_charts_are_built_by_the_runner_from_the_kernels_calls(tmp_path: Path) -> None:
+    """A report kernel hands its charts over as calls and never imports Altair; the runner
+    builds them with the same function on the same inputs: the same images and titles as
+    the charts built in this process."""
+    from alliancekit.reporting.sections import charts as views
+
+    code = _CALL_CELL.format(folder=str(DATA / "greenscape"))
+    out = reporting.execute_notebook(_chart_notebook(tmp_path, code), tmp_path / "o.ipynb")
+    outputs = nbformat.read(out, as_version=4).cells[0].outputs
+    assert "kernel built: False" in "".join(o.get("text", "") for o in outputs)
+    page = "".join(o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {}))
+    assert "data-ak-chart" not in page
+    drawn = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)"', page)
+    ws = ak.load_workspace(DATA / "greenscape")
+    review = ak.review_alliances(ws)
+    here = [reporting.spend_chart(ws, review)] + [
+        reporting.as_figure(views.kpi_view(review, aid, ws)) for aid in review.table.index
+    ]
+    assert len(drawn) == len(here) == 1 + len(review.table)
+    for (alt, data), figure in zip(drawn, here, strict=True):
+        assert alt == html_escape(figure.title) and figure.title.strip()
+        assert base64.b64decode(data) == base64.b64decode(figure.data_base64)
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _signed_placeholder(payload: object, *, key: bytes | None = None) -> nbformat.NotebookNode:
+    """A notebook whose output holds a chart call pickled from ``payload``, signed with
+    ``key`` (default: this process's key, as a report kernel started here would)."""
+    import hmac
+
+    from alliancekit.reporting import deferred
+
+    body = deferred._pickled(payload)
+    signature = hmac.digest(deferred._KEY if key is None else key, body, "sha256")
+    packed = deferred._CALL_TAG + signature + body
+    encoded = base64.b64encode(packed).decode("ascii")
+    html = f'<figure class="ak-figure">{deferred.placeholder_html(encoded, "A chart")}</figure>'
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+class _Trap:
+    """Unpickling it writes a file: what a forged chart call would do."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple:
+        return (Path.write_text, (self.path, "unpickled"))
+
+
+def test_a_chart_call_not_signed_by_this_run_is_refused_unopened(tmp_path: Path) -> None:
+    """A placeholder that was not made by a kernel this process started (text smuggled into
+    the page, a notebook from elsewhere) fails by its title and is never unpickled."""
+    from alliancekit.reporting.deferred import ChartDrawer
+
+    trap = tmp_path / "trap.txt"
+    nb = _signed_placeholder((_Trap(trap), None), key=b"someone else's key")
+    failed = ChartDrawer().finish(nb)
+    assert failed == ["“A chart” (its chart data did not come from this report's kernel)"]
+    assert not trap.exists()
+
+
+def _broken_view() -> object:
+    """Partner scores by month."""
+    raise ValueError("no month column in the scores")
+
+
+def test_a_chart_call_that_fails_fails_the_report_by_what_it_shows() -> None:
+    from alliancekit.reporting.deferred import ChartDrawer
+    from alliancekit.reporting.sections.base import chart_call
+
+    failed = ChartDrawer().finish(_signed_placeholder((chart_call(_broken_view), None)))
+    assert failed == ["“A chart” (no month column in the scores)"]
+
+
+def test_chart_calls_fall_back_to_the_kernel_outside_a_report_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the report runner's key, or with inputs pickle cannot copy, the chart is built
+    and drawn where it is asked for, as in a notebook."""
+    from alliancekit.reporting import deferred
+    from alliancekit.reporting.sections.base import ChartCall, chart_call
+    from alliancekit.reporting.sections.charts import spend_view
+
+    ws = ak.load_workspace(DATA / "greenscape")
+    review = ak.review_alliances(ws)
+    call = chart_call(spend_view, ws, review)
+    assert isinstance(call, ChartCall) and call.label.startswith("Annual cost")
+    monkeypatch.setenv(deferred.DEFER_ENV, "1")
+    monkeypatch.delenv(deferred.KEY_ENV, raising=False)
+    assert deferred.pack_call(call) is None
+    assert reporting.as_figure(call).mime == "application/vnd.vegalite.v5+json"
+    monkeypatch.setenv(deferred.KEY_ENV, deferred._KEY.hex())
+    assert reporting.as_figure(call).mime == "application/vnd.alliancekit.chart-call"
+    assert deferred.pack_call(chart_call(spend_view, ws, lambda: 1)) is None
+
+
+def test_a_pickled_workspace_leaves_its_built_tables_behind() -> None:
+    """What a report kernel hands over with a chart call: the workspace's data, not the
+    tables it built from them (rebuilt where they are needed)."""
+    import pickle
+
+    from alliancekit.reporting.deferred import _pickled, pack_call
+    from alliancekit.reporting.sections.base import chart_call
+    from alliancekit.reporting.sections.charts import coverage_view
+
+    ws = ak.load_workspace(DATA / "greenscape")
+    ws.candidates_frame()
+    ws.coverage_frame()
+    assert {"_candidates_frame", "_derived"} <= set(vars(ws))
+    copy = pickle.loads(_pickled(ws))
+    assert not {"_candidates_frame", "_derived"} & set(vars(copy))
+    assert copy.candidates == ws.candidates and copy.kpis.equals(ws.kpis)
+    assert copy.coverage_frame().equals(ws.coverage_frame())
+    assert pack_call(chart_call(coverage_view, ws)) is None  # not a report kernel
 
 
 def _placeholder_notebook(*titles: str) -> nbformat.NotebookNode:

@@ -183,18 +183,20 @@ def _spread(responses: GroupResponses, ids: list[str], top: int) -> pd.DataFrame
     if responses.mode is SurveyMode.PAIRWISE:
         mats = responses.matrices()
         crit = list(responses.criteria)
+        # person × criterion × criterion, in the criteria's order
+        cube = np.stack([mats[p].loc[crit, crit].to_numpy(dtype=float) for p in ids])
         for i, a in enumerate(crit):
-            for b in crit[i + 1 :]:
-                v = pd.Series({p: float(mats[p].at[a, b]) for p in ids})
-                lo, hi = v.idxmin(), v.idxmax()
+            for j in range(i + 1, len(crit)):
+                b, v = crit[j], cube[:, i, j]
+                lo, hi = int(np.argmin(v)), int(np.argmax(v))  # the first, as idxmin/idxmax
                 rows[f"{a} vs {b}"] = {
                     "spread": float(np.log(v).std(ddof=1)) if len(v) > 1 else 0.0,
-                    "lowest": v[lo],
-                    "lowest_by": lo,
-                    "highest": v[hi],
-                    "highest_by": hi,
-                    "reading": f"{hi}: {judgement_text(a, b, v[hi])}; "
-                    f"{lo}: {judgement_text(a, b, v[lo])}",
+                    "lowest": float(v[lo]),
+                    "lowest_by": ids[lo],
+                    "highest": float(v[hi]),
+                    "highest_by": ids[hi],
+                    "reading": f"{ids[hi]}: {judgement_text(a, b, v[hi])}; "
+                    f"{ids[lo]}: {judgement_text(a, b, v[lo])}",
                 }
     else:
         table = responses.direct_weights().loc[ids]

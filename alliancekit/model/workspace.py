@@ -67,6 +67,13 @@ class Workspace:
     source: str | None = None
     actions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    #: Tables a workspace keeps once built (``candidates_frame``, ``derived``), not its data.
+    _CACHES = ("_candidates_frame", "_derived")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Its fields without the tables it built (a copy or a pickle rebuilds them on use)."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._CACHES}
+
     # -- lookups ---------------------------------------------------------------------------
     def candidate(self, candidate_id: str) -> Candidate:
         """The candidate with this id (KeyError if unknown)."""

@@ -52,8 +52,11 @@ class Plan:
     grow: tuple[str, ...] = ()  # existing alliances the review decided GROW
 
 
-def plan_problem(ws: Workspace, o: PlanOptions) -> Plan:
-    """The portfolio problem of a workspace under options ``o`` (stages in ``plan_stages``)."""
+def plan_problem(ws: Workspace, o: PlanOptions, *, with_details: bool = True) -> Plan:
+    """The portfolio problem of a workspace under options ``o`` (stages in ``plan_stages``).
+
+    ``with_details=False`` leaves ``Plan.details`` empty (a caller that only solves).
+    """
     ws, caps, ko_caps = stages.risk_caps(ws, o)
     org = ws.organization
     scored = stages.scored_candidates(ws, o)
@@ -66,7 +69,7 @@ def plan_problem(ws: Workspace, o: PlanOptions) -> Plan:
     notes: list[str] = []
     coef, name, reward = stages.objective_coefficients(ws, table, o, notes)
     reported = table["score"] if o.objective is Objective.SCORE else table["e_npv"]
-    details = stages.details(table, ids, ko)
+    details = stages.details(table, ids, ko) if with_details else pd.DataFrame()
     table, coef, coverage, constant = _with_keep_exit(ws, table, coef, o, existing, links, notes)
     scenario_loss, cvar_limit = _scenarios(ws, table, caps.cvar_limit, o)
     problem = make_problem(
@@ -400,7 +403,7 @@ def plan_selection(
     InfeasiblePortfolioError
         As ``plan_portfolio``.
     """
-    plan = plan_problem(ws, options)
+    plan = plan_problem(ws, options, with_details=False)
     chosen, outcome = solve_selection(plan.problem, diagnose=diagnose)
     free = set(plan.free)
     ids = plan.problem.ids

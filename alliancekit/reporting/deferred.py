@@ -10,6 +10,16 @@ the next report of a batch — and puts the SVG images in place before the execu
 written (:meth:`ChartDrawer.finish`). The written notebook and the HTML are the same as a kernel
 drawing its own charts would give: ``<img src="data:image/svg+xml;base64,…">``, no script.
 
+The report's own charts go one step further: its sections hand ``as_figure`` a
+:class:`~alliancekit.reporting.sections.base.ChartCall` (the chart's ``*_view`` function and its
+inputs), which such a kernel pickles instead of building the chart. The running process builds
+it in a thread of its own — the same function on the same inputs — and hands the spec to the
+drawing process, so the kernel never imports Altair (≈ 0.3 s) nor writes a spec. The process
+running the report gives its kernel a secret key (``ALLIANCEKIT_CHART_KEY``, new in every
+process) and unpickles only calls signed with it: an output that merely looks like a
+placeholder (text a workspace smuggled into the HTML, a notebook from elsewhere) is refused,
+never loaded.
+
 A notebook run any other way (JupyterLab, a named kernel) draws its charts in the kernel.
 """
 
@@ -19,25 +29,37 @@ import atexit
 import base64
 import collections
 import contextlib
+import copyreg
+import hashlib
+import hmac
 import html
+import io
+import json
 import os
+import pickle
 import queue
 import re
+import secrets
 import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import Future
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 __all__ = [
     "DEFER_ENV",
+    "KEY_ENV",
     "ChartDrawer",
+    "Drawn",
     "charts_deferred",
     "draw_static",
+    "kernel_env",
     "leftover_placeholders",
+    "pack_call",
     "placeholder_html",
 ]
 
@@ -46,6 +68,22 @@ _LENGTH = struct.Struct(">Q")  # the drawing process's length prefix
 DRAW_TIMEOUT = 120.0
 #: Set to "1" in the environment of a kernel whose charts the running process draws.
 DEFER_ENV = "ALLIANCEKIT_DEFER_CHARTS"
+#: The key (hex) such a kernel signs its chart calls with, given by the process running it.
+KEY_ENV = "ALLIANCEKIT_CHART_KEY"
+#: This process's key for the chart calls of the kernels it runs (never written to disk).
+_KEY = secrets.token_bytes(32)
+#: How a signed chart call starts: this tag, then its HMAC-SHA256, then the pickle.
+_CALL_TAG = b"AKCALL1"
+_SIGNATURE = hashlib.sha256().digest_size
+
+
+class Drawn(NamedTuple):
+    """A chart drawn for a placeholder: the SVG document and the chart's title ("" when the
+    placeholder's own text is its title)."""
+
+    svg: str
+    title: str
+
 
 _PLACEHOLDER = re.compile(
     r'<img alt="(?P<alt>[^"]*)" data-ak-chart="(?P<spec>[A-Za-z0-9+/=]+)" src="[^"]*">'
@@ -76,6 +114,95 @@ def placeholder_html(spec_base64: str, alt: str) -> str:
         f'<img alt="{html.escape(alt, quote=True)}" data-ak-chart="{spec_base64}" '
         f'src="data:image/svg+xml;base64,{_WAITING_SVG}">'
     )
+
+
+def kernel_env(defer_charts: bool) -> dict[str, str]:
+    """Environment of a kernel this process runs: whether it defers its charts, and the key."""
+    return {DEFER_ENV: "1", KEY_ENV: _KEY.hex()} if defer_charts else {DEFER_ENV: "0"}
+
+
+def _mapping_proxy(items: dict) -> MappingProxyType:
+    return MappingProxyType(items)
+
+
+def _reduce_proxy(proxy: MappingProxyType) -> tuple[Any, tuple[dict]]:
+    return _mapping_proxy, (dict(proxy),)
+
+
+def pack_call(call: Any, title: str | None = None) -> bytes | None:
+    """A chart call as the signed bytes of a placeholder, in a kernel that defers its charts.
+
+    Parameters
+    ----------
+    call : ChartCall
+        The chart's function and inputs.
+    title : str, optional
+        The image's alternative text (default: the built chart's title).
+
+    Returns
+    -------
+    bytes or None
+        None where the kernel draws its own charts: not a report kernel, no key, or inputs
+        that cannot be pickled (the chart is then built and drawn in the kernel, as before).
+    """
+    key = os.environ.get(KEY_ENV, "") if charts_deferred() else ""
+    try:
+        secret = bytes.fromhex(key)
+    except ValueError:
+        return None
+    if not secret:
+        return None
+    try:
+        body = _pickled((call, title))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return _CALL_TAG + hmac.digest(secret, body, "sha256") + body
+
+
+def _pickled(value: Any) -> bytes:
+    """``value`` pickled, read-only mappings (which frozen results hold) included."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _signed_call(payload: bytes) -> bytes | None:
+    """The pickle of a placeholder's chart call once its signature is this process's; None for
+    a Vega-Lite spec. Raises ``ChildProcessError`` (the chart's failure, reported by its title)
+    for a call signed otherwise: it is never unpickled."""
+    if not payload.startswith(_CALL_TAG):
+        return None
+    start = len(_CALL_TAG) + _SIGNATURE
+    signature, body = payload[len(_CALL_TAG) : start], payload[start:]
+    if not hmac.compare_digest(signature, hmac.digest(_KEY, body, "sha256")):
+        raise ChildProcessError("its chart data did not come from this report's kernel")
+    return body
+
+
+def _build(call_pickle: bytes) -> tuple[bytes, str]:
+    """A signed chart call's static spec (UTF-8 JSON) and the image's title (the chart's own
+    unless the kernel gave one)."""
+    from alliancekit.reporting.sections.base import charts_module
+
+    charts = charts_module()
+    call, title = pickle.loads(call_pickle)  # signed by this run's own kernel
+    spec = charts.chart_spec(call())
+    static = json.dumps(charts.static_spec(spec), separators=(",", ":")).encode("utf-8")
+    return static, charts.chart_title(spec) if title is None else title
+
+
+#: The thread building the charts of signed calls, one after the other (started on first use).
+_BUILDER: ThreadPoolExecutor | None = None
+
+
+def _builder() -> ThreadPoolExecutor:
+    global _BUILDER
+    with _PROCESS_LOCK:
+        if _BUILDER is None:
+            _BUILDER = ThreadPoolExecutor(1, thread_name_prefix="alliancekit-charts-build")
+        return _BUILDER
 
 
 def _reason(exc: Exception) -> str:
@@ -205,9 +332,10 @@ _PROCESS_LOCK = threading.Lock()
 
 
 def _forget_process_after_fork() -> None:
-    """A forked child has the parent's drawing process without its threads: start its own."""
-    global _PROCESS
-    _PROCESS = None
+    """A forked child has the parent's drawing process and builder without their threads:
+    it starts its own."""
+    global _PROCESS, _BUILDER
+    _PROCESS = _BUILDER = None
 
 
 os.register_at_fork(after_in_child=_forget_process_after_fork)
@@ -232,7 +360,7 @@ class ChartDrawer:
     """
 
     def __init__(self, *, start: bool = False) -> None:
-        self._futures: dict[str, Future[str]] = {}
+        self._futures: dict[str, Future[Drawn]] = {}
         self._process: _DrawingProcess | None = None
         self._start_error: str | None = None
         if start:
@@ -253,13 +381,36 @@ class ChartDrawer:
                 spec = match.group("spec")
                 if spec in self._futures:
                     continue
-                process = self._ensure_process()
-                if process is None:
-                    failed: Future[str] = Future()
-                    failed.set_exception(ChildProcessError(self._start_error))
-                    self._futures[spec] = failed
-                else:
-                    self._futures[spec] = process.submit(base64.b64decode(spec))
+                self._futures[spec] = self._draw(base64.b64decode(spec))
+
+    def _draw(self, payload: bytes) -> Future[Drawn]:
+        """A placeholder's chart, drawn: a spec at once, a signed call once it is built."""
+        drawn: Future[Drawn] = Future()
+        try:
+            call = _signed_call(payload)
+            process = self._ensure_process()
+            if process is None:
+                raise ChildProcessError(self._start_error)
+        except ChildProcessError as exc:
+            drawn.set_exception(exc)
+            return drawn
+
+        def draw(spec_json: bytes, title: str) -> None:
+            svg = process.submit(spec_json)
+            svg.add_done_callback(lambda done: _settle(drawn, done, title))
+
+        def then_draw(built: Future[tuple[bytes, str]]) -> None:
+            error = built.exception()
+            if error is not None:  # the chart's function failed: reported by the chart's name
+                drawn.set_exception(error)
+            else:
+                draw(*built.result())
+
+        if call is None:
+            draw(payload, "")
+        else:
+            _builder().submit(_build, call).add_done_callback(then_draw)
+        return drawn
 
     def finish(self, nb: Any) -> list[str]:
         """Put every drawn chart in place in ``nb``'s outputs; the charts that failed, by title.
@@ -283,8 +434,8 @@ class ChartDrawer:
         title = html.unescape(match.group("alt"))
         try:
             future = self._futures[match.group("spec")]
-            svg = future.result(timeout=max(0.0, deadline - time.monotonic()))
-            data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            drawn = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            data = base64.b64encode(drawn.svg.encode("utf-8")).decode("ascii")
         except TimeoutError:
             if self._process is not None:
                 self._process.kill()
@@ -293,7 +444,17 @@ class ChartDrawer:
         except Exception as exc:  # reported by name to the caller
             failed.append(f"“{title}” ({_reason(exc)})")
             return match.group(0)
-        return f'<img alt="{match.group("alt")}" src="data:image/svg+xml;base64,{data}">'
+        alt = html.escape(drawn.title, quote=True) if drawn.title else match.group("alt")
+        return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+
+
+def _settle(drawn: Future[Drawn], svg: Future[str], title: str) -> None:
+    """Give ``drawn`` the drawing process's answer (or its failure)."""
+    error = svg.exception()
+    if error is not None:
+        drawn.set_exception(error)
+    else:
+        drawn.set_result(Drawn(svg.result(), title))
 
 
 def draw_static(chart: Any) -> str:
@@ -308,16 +469,15 @@ def draw_static(chart: Any) -> str:
     chart : altair chart or dict
         A chart of ``alliancekit.charts`` or a Vega-Lite spec.
     """
-    import json
+    from alliancekit.reporting.sections.base import charts_module
 
-    from alliancekit.charts.render import chart_spec, static_spec, to_svg
-
-    spec = chart_spec(chart)
+    charts = charts_module()  # without jsonschema's slowest format checkers (≈ 1.3 s)
+    spec = charts.chart_spec(chart)
     try:
-        future = _drawing_process().submit(json.dumps(static_spec(spec)).encode("utf-8"))
+        future = _drawing_process().submit(json.dumps(charts.static_spec(spec)).encode("utf-8"))
         return future.result(timeout=DRAW_TIMEOUT)
     except (OSError, ChildProcessError, TimeoutError):
-        return to_svg(spec)
+        return charts.to_svg(spec)
 
 
 def leftover_placeholders(nb: Any) -> int:

@@ -9,7 +9,7 @@ import tempfile
 from functools import cache
 
 from alliancekit.errors import ReportError
-from alliancekit.reporting.deferred import DEFER_ENV
+from alliancekit.reporting.deferred import kernel_env
 
 __all__ = ["check_ipykernel", "project_kernel_manager"]
 
@@ -78,7 +78,7 @@ def project_kernel_manager(*, defer_charts: bool = False) -> type:
                     language="python",
                     resource_dir="",
                     # explicit either way: a kernel started from a report kernel inherits "1"
-                    env={DEFER_ENV: "1" if defer_charts else "0"},
+                    env=kernel_env(defer_charts),
                 )
             return super().kernel_spec
 

@@ -2,7 +2,10 @@
 
 Each chart is built by a ``*_view`` function (the chart as a notebook or the app shows it, from
 the same call) and embedded by ``as_figure`` as a ``data:`` image: no script, no inline SVG
-markup, nothing fetched. Altair and the SVG engine load when the first chart is drawn.
+markup, nothing fetched. The ``*_chart`` functions hand ``as_figure`` the call
+(:class:`~alliancekit.reporting.sections.base.ChartCall`), not the chart: in a notebook it is
+built at once, and in a report kernel the process running the report builds and draws it
+meanwhile, so the kernel needs neither Altair nor the SVG engine.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from alliancekit.reporting.sections.base import (
     ReportFigure,
     ReportSection,
     as_figure,
+    chart_call,
     charts_module,
     escape,
     section,
@@ -36,6 +40,7 @@ __all__ = [
     "kpi_charts",
     "kpi_view",
     "perception_chart",
+    "perception_view",
     "spend_chart",
     "spend_view",
 ]
@@ -62,7 +67,7 @@ def spend_view(ws: Workspace, review: ReviewResult) -> Any:
 
 def spend_chart(ws: Workspace, review: ReviewResult) -> ReportFigure:
     """Annual cost of each existing alliance, coloured by decision, against the annual budget."""
-    return as_figure(spend_view(ws, review))
+    return as_figure(chart_call(spend_view, ws, review))
 
 
 def coverage_view(ws: Workspace) -> Any:
@@ -81,7 +86,7 @@ def coverage_view(ws: Workspace) -> Any:
 
 def coverage_chart(ws: Workspace) -> ReportFigure:
     """Existing alliances (not closed) × capability gaps coverage [0–1], total vs required."""
-    return as_figure(coverage_view(ws))
+    return as_figure(chart_call(coverage_view, ws))
 
 
 def attainment_view(review: ReviewResult) -> Any:
@@ -91,7 +96,7 @@ def attainment_view(review: ReviewResult) -> Any:
 
 def attainment_chart(review: ReviewResult) -> ReportFigure:
     """Sparklines of A_t per alliance with the EXIT / RESTRUCTURE / GROW thresholds."""
-    return as_figure(attainment_view(review))
+    return as_figure(chart_call(attainment_view, review))
 
 
 def kpi_view(review: ReviewResult, alliance_id: str, workspace: Workspace | None = None) -> Any:
@@ -108,7 +113,7 @@ def kpi_charts(review: ReviewResult, workspace: Workspace | None = None) -> Repo
     for aid in review.table.index:
         partner = review.table.loc[aid, "partner_name"]
         parts.append(f"<h4>{escape(aid)}: {escape(partner)}</h4>")
-        parts.append(as_figure(kpi_view(review, aid, workspace))._repr_html_())
+        parts.append(as_figure(chart_call(kpi_view, review, aid, workspace))._repr_html_())
     return section("KPI charts", *parts)
 
 
@@ -120,7 +125,12 @@ def health_view(review: ReviewResult, alliance_ids: Sequence[str] | None = None)
 
 def health_chart(review: ReviewResult) -> ReportFigure:
     """Radar of D1–D6 for every alliance."""
-    return as_figure(health_view(review))
+    return as_figure(chart_call(health_view, review))
+
+
+def perception_view(review: ReviewResult) -> Any:
+    """Own vs partner trust [1–5] per alliance (the perception gap)."""
+    return charts_module().perception_gap(review)
 
 
 def perception_chart(review: ReviewResult) -> ReportFigure | ReportSection:
@@ -129,4 +139,4 @@ def perception_chart(review: ReviewResult) -> ReportFigure | ReportSection:
     both = t[["trust_own", "trust_partner"]].astype(float).dropna()
     if not len(both):
         return section("perception gap", "<p>No two-sided survey data: no perception gap.</p>")
-    return as_figure(charts_module().perception_gap(review))
+    return as_figure(chart_call(perception_view, review))

@@ -12,7 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from alliancekit.errors import DataValidationError
-from alliancekit.reporting.sections.base import ReportSection, as_figure, charts_module, escape
+from alliancekit.reporting.sections.base import (
+    ReportSection,
+    as_figure,
+    chart_call,
+    charts_module,
+    escape,
+)
 from alliancekit.reporting.sections.base import section as _section
 
 if TYPE_CHECKING:
@@ -174,6 +180,22 @@ def _small_print(analysis: Any, decision: Any, names: dict[str, str]) -> str:
     )
 
 
+def _weights_view(analysis: Any, names: dict[str, str]) -> Any:
+    """Each participant's weight of each criterion [%], and the group's (by name)."""
+    charts_module()  # the chart layer, without jsonschema's slowest format checkers (see there)
+    from alliancekit.charts import group as group_charts
+
+    return group_charts.participant_weights(analysis, names=names, show_ids=False)
+
+
+def _support_view(decision: Any, names: dict[str, str]) -> Any:
+    """Share of the participants [%] whose portfolio holds each partner."""
+    charts_module()
+    from alliancekit.charts import group as group_charts
+
+    return group_charts.partner_support(decision, names=names, show_ids=False)
+
+
 #: What the section says when nobody has answered the criteria survey.
 _NO_ANSWERS = (
     "<p>Nobody has answered the criteria survey for this workspace yet. When people from both "
@@ -229,20 +251,17 @@ def group_view(ws: Workspace, method: str = "aij") -> ReportSection:
     names = {p: names.get(p, p) for p in answers.ids}
     decision = group_decision(ws, answers, method)
     analysis = decision.disagreement
-    charts_module()  # the chart layer, without jsonschema's slowest format checkers (see there)
-    from alliancekit.charts import group as group_charts
-
-    weights_fig = group_charts.participant_weights(analysis, names=names, show_ids=False)
-    support_fig = group_charts.partner_support(decision, names=names, show_ids=False)
+    weights_fig = as_figure(chart_call(_weights_view, analysis, names))
+    support_fig = as_figure(chart_call(_support_view, decision, names))
     return _section(
         "group view",
         heading,
         _who_answered(answers, names, ws.organization.name),
         _consensus(analysis, names),
-        as_figure(weights_fig)._repr_html_(),
+        weights_fig._repr_html_(),
         _differences(analysis, answers, names),
         _partners(decision),
-        as_figure(support_fig)._repr_html_(),
+        support_fig._repr_html_(),
         _consistency(analysis, names),
         _small_print(analysis, decision, names),
     )

@@ -8,11 +8,18 @@ short table year by year in names and units; ids only in the analysts' small pri
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from alliancekit.errors import InfeasiblePortfolioError
 from alliancekit.model import SolveStatus
-from alliancekit.reporting.sections.base import as_figure, charts_module, escape, ids_note, table
+from alliancekit.reporting.sections.base import (
+    as_figure,
+    chart_call,
+    charts_module,
+    escape,
+    ids_note,
+    table,
+)
 
 if TYPE_CHECKING:
     from alliancekit.model import Workspace
@@ -61,6 +68,16 @@ def _summary(ws: Workspace, result: RoadmapResult) -> str:
     )
 
 
+def _gantt_view(result: RoadmapResult) -> Any:
+    """Who runs when: one row per partner and existing alliance, one cell per period."""
+    return charts_module().roadmap_gantt(result)
+
+
+def _limits_view(result: RoadmapResult) -> Any:
+    """Spend and capacity per period against their limits, one panel per budget or capacity."""
+    return charts_module().roadmap_limits(result)
+
+
 def roadmap_part(ws: Workspace, review: ReviewResult | None) -> str:
     """HTML of the roadmap for the re-planning section ("" without roadmap data).
 
@@ -87,7 +104,6 @@ def roadmap_part(ws: Workspace, review: ReviewResult | None) -> str:
         result = plan_roadmap(ws, review=review)
     except InfeasiblePortfolioError as exc:
         return _infeasible(exc)
-    charts = charts_module()
     years = year_table(result)
     names = {str(r["name"]): str(i) for i, r in result.starts[result.starts["selected"]].iterrows()}
     names |= {
@@ -97,8 +113,8 @@ def roadmap_part(ws: Workspace, review: ReviewResult | None) -> str:
         (
             _HEADING,
             _summary(ws, result),
-            as_figure(charts.roadmap_gantt(result))._repr_html_(),
-            as_figure(charts.roadmap_limits(result))._repr_html_(),
+            as_figure(chart_call(_gantt_view, result))._repr_html_(),
+            as_figure(chart_call(_limits_view, result))._repr_html_(),
             table(years, floats=",.1f"),
             ids_note(sorted(names.items())),
         )
