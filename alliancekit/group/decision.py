@@ -11,7 +11,7 @@ distribution (SMAA-2 on a given weight sample).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -203,20 +203,19 @@ def _plan_settings(options: Mapping[str, Any] | None) -> tuple[PlanOptions, bool
     return PlanOptions.from_kwargs({**given, "objective": "score"}), diagnose
 
 
-def _view_plan(
-    weights: pd.Series, ws: Workspace, settings: PlanOptions, diagnose: bool
-) -> tuple[list, str]:
-    """Task of the executor: the new partners ``plan_portfolio(objective="score", weights=…)``
-    selects for one view's weights, and the plan's status (or why there is no plan)."""
-    from alliancekit.portfolio.plan import plan_selection
+def _view_plans(
+    weights: list[pd.Series], ws: Workspace, settings: PlanOptions, diagnose: bool
+) -> list[tuple[list, str]]:
+    """Task of the executor: for each view's weights, the new partners
+    ``plan_portfolio(objective="score", weights=…)`` selects and the plan's status (or why
+    there is no plan). The views of one task share the work (``plan_selections``)."""
+    from alliancekit.portfolio.plan import plan_selections
 
-    try:
-        selected, status = plan_selection(
-            ws, replace(settings, weights=weights.to_dict()), diagnose=diagnose
-        )
-    except AllianceKitError as exc:
-        return [], f"{exc.kind}: {exc.headline}"
-    return selected, str(status)
+    plans = plan_selections(ws, settings, [w.to_dict() for w in weights], diagnose=diagnose)
+    return [
+        ([], f"{p.kind}: {p.headline}") if isinstance(p, AllianceKitError) else (p[0], str(p[1]))
+        for p in plans
+    ]
 
 
 def _selection(ws: Workspace, portfolios: pd.DataFrame, people: list[str]) -> pd.DataFrame:
@@ -289,9 +288,16 @@ def group_decision(
         notes.append(f"group ratings used for {len(rated)} candidate(s)")
     views = _views(analysis)
     scores, portfolios, status = {}, {}, {}
-    plans = get_executor(jobs, scheduler).map(  # one plan per view: independent solves
-        _view_plan, [views[v] for v in views], common=(ws, settings, diagnose)
+    # one task per worker, each planning its share of the views (one after another in this
+    # process: every view after the first re-uses its problem when only the scores differ)
+    executor = get_executor(jobs, scheduler)
+    names = list(views)
+    shares = len(names) if executor.kind == "dask" else executor.workers
+    chunks = [c for c in np.array_split(np.arange(len(names)), max(1, shares)) if len(c)]
+    found = executor.map(
+        _view_plans, [[views[names[k]] for k in c] for c in chunks], common=(ws, settings, diagnose)
     )
+    plans = [plan for chunk in found for plan in chunk]
     for view, (chosen, status[view]) in zip(views, plans, strict=True):
         scores[view] = weighted_scores(ws, views[view].to_dict())  # score_partners' S
         portfolios[view] = pd.Series(scores[view].index.isin(chosen), index=scores[view].index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -20,7 +21,7 @@ from alliancekit.portfolio.constraints import GroupLimit, Wording
 from alliancekit.portfolio.problem import SOLVERS, PortfolioProblem, Solver
 from alliancekit.workspace.limits import MAX_MAGNITUDE
 
-__all__ = ["make_problem"]
+__all__ = ["make_problem", "with_objective"]
 
 Fields = dict[str, Any]
 
@@ -391,3 +392,16 @@ def make_problem(
         objective_constant=float(objective_constant),
         wording=wording or Wording(),
     )
+
+
+def with_objective(problem: PortfolioProblem, objective: pd.Series) -> PortfolioProblem:
+    """``problem``, every constraint the same, with another objective.
+
+    Parameters
+    ----------
+    problem : PortfolioProblem
+    objective : Series
+        One finite coefficient per partner of ``problem.ids`` (named by the Series' name),
+        checked as ``make_problem`` checks an objective.
+    """
+    return replace(problem, **_objective_fields(problem.table, objective))

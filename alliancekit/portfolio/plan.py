@@ -18,18 +18,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alliancekit.errors import AllianceKitError
 from alliancekit.model import Decision, SolveStatus, Workspace
 from alliancekit.portfolio import plan_stages as stages
 from alliancekit.portfolio.constraints import ConstraintKind, GroupLimit
 from alliancekit.portfolio.evaluate import screened_by
 from alliancekit.portfolio.headroom import limit_headroom
-from alliancekit.portfolio.inputs import bad, make_problem
+from alliancekit.portfolio.inputs import bad, make_problem, with_objective
 from alliancekit.portfolio.options import Objective, PlanOptions
 from alliancekit.portfolio.problem import PortfolioProblem
 from alliancekit.portfolio.results import PortfolioResult
 from alliancekit.portfolio.solve import solve_problem, solve_selection
 
-__all__ = ["Plan", "finish", "plan_portfolio", "plan_problem", "plan_selection"]
+__all__ = [
+    "Plan",
+    "finish",
+    "plan_portfolio",
+    "plan_problem",
+    "plan_selection",
+    "plan_selections",
+]
 
 _TOL = 1e-6
 
@@ -403,7 +411,77 @@ def plan_selection(
     InfeasiblePortfolioError
         As ``plan_portfolio``.
     """
-    plan = plan_problem(ws, options, with_details=False)
+    return _selected(plan_problem(ws, options, with_details=False), diagnose)
+
+
+def plan_selections(
+    ws: Workspace,
+    options: PlanOptions,
+    weights: Iterable[Mapping[str, float]],
+    *,
+    diagnose: bool = True,
+) -> list[tuple[list[str], SolveStatus] | AllianceKitError]:
+    """:func:`plan_selection` under each of several criterion weightings, sharing the work.
+
+    Weightings differ only in the partners' scores. Under the score objective, a weighting
+    whose knockouts are those of the last problem built gets that problem with its scores as
+    the objective (``inputs.with_objective``: every constraint, screen and
+    wording the same); any other is planned afresh. The selections and statuses are those of
+    ``plan_selection`` called once per weighting (the tests compare them).
+
+    Parameters
+    ----------
+    ws : Workspace
+    options : PlanOptions
+        Every setting but ``weights``.
+    weights : iterable of Mapping
+        Criterion code -> weight, one mapping per plan.
+    diagnose : bool
+        As for ``plan_portfolio``.
+
+    Returns
+    -------
+    list
+        Per weighting, ``(selected, status)`` as ``plan_selection`` returns it, or the
+        ``AllianceKitError`` it raised (an infeasible plan, a bad weight).
+    """
+    out: list[tuple[list[str], SolveStatus] | AllianceKitError] = []
+    last: Plan | None = None
+    for given in weights:
+        o = replace(options, weights=dict(given))
+        try:
+            plan = _with_scores(ws, o, last)
+            if plan is None:
+                plan = last = plan_problem(ws, o, with_details=False)
+            out.append(_selected(plan, diagnose))
+        except AllianceKitError as exc:
+            out.append(exc)
+    return out
+
+
+def _with_scores(ws: Workspace, o: PlanOptions, last: Plan | None) -> Plan | None:
+    """``last`` with the scores under ``o``'s weights as its objective, when only the objective
+    would differ (score objective, the same knockouts); None otherwise."""
+    if last is None or o.objective is not Objective.SCORE:
+        return None
+    if last.problem.objective_name != Objective.SCORE.value:
+        return None
+    from alliancekit.criteria import knockouts, weighted_scores
+    from alliancekit.risk import risk_table
+
+    ws, _caps, ko_caps = stages.risk_caps(ws, o)
+    scores = weighted_scores(ws, o.weights, o.policy)
+    ko = knockouts(ws, scores, risk_table(ws, o.policy), ko_caps) if o.apply_knockouts else {}
+    if ko != dict(last.knockouts):
+        return None
+    # keep/exit rows of re-optimised alliances have coefficient 0 under the score objective
+    objective = scores.reindex(list(last.problem.ids), fill_value=0.0).astype(float)
+    problem = with_objective(last.problem, objective.rename(Objective.SCORE.value))
+    return replace(last, problem=problem, reported=scores.astype(float))
+
+
+def _selected(plan: Plan, diagnose: bool) -> tuple[list[str], SolveStatus]:
+    """The new partners the solver selects in ``plan`` (kept alliances left out), and how."""
     chosen, outcome = solve_selection(plan.problem, diagnose=diagnose)
     free = set(plan.free)
     ids = plan.problem.ids
