@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import re
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -902,6 +903,16 @@ def test_a_chart_call_not_signed_by_this_run_is_refused_unopened(tmp_path: Path)
     assert not trap.exists()
 
 
+#: What a stuck chart waits for (this process builds the test's charts: the same object).
+_RELEASE = threading.Event()
+
+
+def _waits_for() -> object:
+    """Waits until it is told to go."""
+    _RELEASE.wait(60)
+    raise RuntimeError("released")
+
+
 def _broken_view() -> object:
     """Partner scores by month."""
     raise ValueError("no month column in the scores")
@@ -918,12 +929,16 @@ def test_a_chart_call_that_fails_fails_the_report_by_what_it_shows() -> None:
 def test_chart_calls_fall_back_to_the_kernel_outside_a_report_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Without the report runner's key, or with inputs pickle cannot copy, the chart is built
-    and drawn where it is asked for, as in a notebook."""
+    """Without the report runner's key, with inputs pickle cannot copy, or with a function a
+    notebook defined itself (its ``__main__`` is not the runner's), the chart is built and
+    drawn where it is asked for, as in a notebook."""
+    from altair.utils import schemapi
+
     from alliancekit.reporting import deferred
     from alliancekit.reporting.sections.base import ChartCall, chart_call
     from alliancekit.reporting.sections.charts import spend_view
 
+    monkeypatch.setattr(schemapi, "DEBUG_MODE", schemapi.DEBUG_MODE)  # a report kernel's skip
     ws = ak.load_workspace(DATA / "greenscape")
     review = ak.review_alliances(ws)
     call = chart_call(spend_view, ws, review)
@@ -935,6 +950,41 @@ def test_chart_calls_fall_back_to_the_kernel_outside_a_report_run(
     monkeypatch.setenv(deferred.KEY_ENV, deferred._KEY.hex())
     assert reporting.as_figure(call).mime == "application/vnd.alliancekit.chart-call"
     assert deferred.pack_call(chart_call(spend_view, ws, lambda: 1)) is None
+
+    def notebook_view(ws: object, review: object) -> object:
+        return spend_view(ws, review)
+
+    notebook_view.__module__ = "__main__"  # as a function defined in a notebook cell is
+    assert deferred.pack_call(chart_call(notebook_view, ws, review)) is None
+    figure = reporting.as_figure(chart_call(notebook_view, ws, review), title="Own chart")
+    assert figure.mime == "application/vnd.vegalite.v5+json" and figure.title == "Own chart"
+
+
+def test_a_chart_calls_own_title_and_a_stuck_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title given to ``as_figure`` is the image's alt text; a chart whose function never
+    returns fails by name within the time limit, leaves the drawing process alone and the
+    next report gets a new builder."""
+    from alliancekit.reporting import deferred
+    from alliancekit.reporting.sections.base import chart_call
+    from alliancekit.reporting.sections.charts import coverage_view
+
+    ws = ak.load_workspace(DATA / "greenscape")
+    nb = _signed_placeholder((chart_call(coverage_view, ws), "Who covers which gap"))
+    assert deferred.ChartDrawer().finish(nb) == []
+    assert 'alt="Who covers which gap"' in nb.cells[0].outputs[0]["data"]["text/html"]
+
+    _RELEASE.clear()
+    stuck = _signed_placeholder((chart_call(_waits_for), None))
+    drawer = deferred.ChartDrawer(start=True)
+    process, builder = drawer._process, deferred._builder()
+    monkeypatch.setattr(deferred, "DRAW_TIMEOUT", 1.0)
+    try:
+        failed = drawer.finish(stuck)
+        assert failed == ["“A chart” (not drawn in 1 s)"]
+        assert process is not None and process.running  # the drawing process was fine
+        assert deferred._builder() is not builder
+    finally:
+        _RELEASE.set()
 
 
 def test_a_pickled_workspace_leaves_its_built_tables_behind() -> None:

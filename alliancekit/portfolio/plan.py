@@ -49,7 +49,7 @@ class Plan:
     problem: PortfolioProblem
     kept: tuple[str, ...]
     exited: tuple[str, ...]
-    details: pd.DataFrame
+    details: pd.DataFrame | None  # None from plan_problem(with_details=False)
     notes: tuple[str, ...]
     money_label: str
     reported: pd.Series  # per-candidate coefficient of the reported objective
@@ -63,7 +63,8 @@ class Plan:
 def plan_problem(ws: Workspace, o: PlanOptions, *, with_details: bool = True) -> Plan:
     """The portfolio problem of a workspace under options ``o`` (stages in ``plan_stages``).
 
-    ``with_details=False`` leaves ``Plan.details`` empty (a caller that only solves).
+    ``with_details=False`` leaves ``Plan.details`` None (a caller that only solves; not for
+    ``finish``).
     """
     ws, caps, ko_caps = stages.risk_caps(ws, o)
     org = ws.organization
@@ -77,7 +78,7 @@ def plan_problem(ws: Workspace, o: PlanOptions, *, with_details: bool = True) ->
     notes: list[str] = []
     coef, name, reward = stages.objective_coefficients(ws, table, o, notes)
     reported = table["score"] if o.objective is Objective.SCORE else table["e_npv"]
-    details = stages.details(table, ids, ko) if with_details else pd.DataFrame()
+    details = stages.details(table, ids, ko) if with_details else None
     table, coef, coverage, constant = _with_keep_exit(ws, table, coef, o, existing, links, notes)
     scenario_loss, cvar_limit = _scenarios(ws, table, caps.cvar_limit, o)
     problem = make_problem(

@@ -16,9 +16,11 @@ inputs), which such a kernel pickles instead of building the chart. The running 
 it in a thread of its own — the same function on the same inputs — and hands the spec to the
 drawing process, so the kernel never imports Altair (≈ 0.3 s) nor writes a spec. The process
 running the report gives its kernel a secret key (``ALLIANCEKIT_CHART_KEY``, new in every
-process) and unpickles only calls signed with it: an output that merely looks like a
-placeholder (text a workspace smuggled into the HTML, a notebook from elsewhere) is refused,
-never loaded.
+process) and unpickles only calls signed with it: a call in an output that merely looks like
+a placeholder (text a workspace smuggled into the HTML, a notebook from elsewhere) is refused,
+never loaded. (A plain Vega-Lite spec in a placeholder is only drawn, by an engine that fetches
+nothing.) A call whose inputs cannot be handed over — a function or class a notebook defined in
+``__main__``, an object pickle cannot copy — is built and drawn in the kernel.
 
 A notebook run any other way (JupyterLab, a named kernel) draws its charts in the kernel.
 """
@@ -46,9 +48,9 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from types import MappingProxyType
-from typing import Any, NamedTuple
+from concurrent.futures import Future
+from types import FunctionType, MappingProxyType
+from typing import Any, ClassVar, NamedTuple
 
 __all__ = [
     "DEFER_ENV",
@@ -106,7 +108,8 @@ def placeholder_html(spec_base64: str, alt: str) -> str:
     Parameters
     ----------
     spec_base64 : str
-        The chart's Vega-Lite spec as JSON, base64-encoded (``ReportFigure.data_base64``).
+        The chart's Vega-Lite spec as JSON, or its signed call (``pack_call``), base64-encoded
+        (``ReportFigure.data_base64``).
     alt : str
         The image's alternative text (escaped here).
     """
@@ -154,17 +157,29 @@ def pack_call(call: Any, title: str | None = None) -> bytes | None:
         return None
     try:
         body = _pickled((call, title))
-    except (pickle.PicklingError, TypeError, AttributeError):
+    except Exception:  # whatever cannot be handed over is built in the kernel instead
         return None
     return _CALL_TAG + hmac.digest(secret, body, "sha256") + body
 
 
+class _Pickler(pickle.Pickler):
+    """Read-only mappings (which frozen results hold) pickled as copies; nothing defined in
+    ``__main__`` (a notebook's own function or class), which the running process, whose
+    ``__main__`` is another module, could not find — or would find under another meaning."""
+
+    dispatch_table: ClassVar[dict] = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+
+    def reducer_override(self, obj: Any) -> Any:
+        owner = obj if isinstance(obj, (type, FunctionType)) else type(obj)
+        if getattr(owner, "__module__", None) == "__main__":
+            raise pickle.PicklingError(f"{owner.__qualname__} is defined in __main__")
+        return NotImplemented
+
+
 def _pickled(value: Any) -> bytes:
-    """``value`` pickled, read-only mappings (which frozen results hold) included."""
+    """``value`` pickled as a report kernel hands it over (see ``_Pickler``)."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
-    pickler.dump(value)
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buffer.getvalue()
 
 
@@ -182,32 +197,61 @@ def _signed_call(payload: bytes) -> bytes | None:
 
 
 def _build(call_pickle: bytes) -> tuple[bytes, str]:
-    """A signed chart call's static spec (UTF-8 JSON) and the image's title (the chart's own
-    unless the kernel gave one)."""
-    from altair.utils.schemapi import debug_mode
-
+    """A signed chart call's static spec (UTF-8 JSON) and the image's title: the one the
+    kernel gave, else the chart's own, else "figure" (as ``as_figure`` names it)."""
     from alliancekit.reporting.sections.base import charts_module
 
     charts = charts_module()
     call, title = pickle.loads(call_pickle)  # signed by this run's own kernel
-    # as in a report kernel, no validation of each object as it is built (a third of the
-    # time): the tests validate every chart's spec; only while this chart is built
-    with debug_mode(False):
-        spec = charts.chart_spec(call())
+    spec = charts.chart_spec(call())
     static = json.dumps(charts.static_spec(spec), separators=(",", ":")).encode("utf-8")
-    return static, charts.chart_title(spec) if title is None else title
+    return static, (charts.chart_title(spec) if title is None else title) or "figure"
 
 
-#: The thread building the charts of signed calls, one after the other (started on first use).
-_BUILDER: ThreadPoolExecutor | None = None
+class _Builder:
+    """One daemon thread building the charts of signed calls, one after the other.
+
+    A daemon, so a build that never ends cannot keep the interpreter from exiting; such a
+    builder is abandoned (:func:`_abandon_builder`) and the next chart gets a new one.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Future[tuple[bytes, str]], bytes]] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="alliancekit-charts-build", daemon=True).start()
+
+    def submit(self, call_pickle: bytes) -> Future[tuple[bytes, str]]:
+        """Queue one build; the future gives ``_build``'s answer (or its error)."""
+        future: Future[tuple[bytes, str]] = Future()
+        self._jobs.put((future, call_pickle))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            future, call_pickle = self._jobs.get()
+            try:
+                future.set_result(_build(call_pickle))
+            except Exception as exc:  # the chart's failure, reported by its name
+                future.set_exception(exc)
 
 
-def _builder() -> ThreadPoolExecutor:
+#: This process's chart builder (started on first use).
+_BUILDER: _Builder | None = None
+
+
+def _builder() -> _Builder:
     global _BUILDER
     with _PROCESS_LOCK:
         if _BUILDER is None:
-            _BUILDER = ThreadPoolExecutor(1, thread_name_prefix="alliancekit-charts-build")
+            _BUILDER = _Builder()
         return _BUILDER
+
+
+def _abandon_builder(builder: _Builder) -> None:
+    """Leave a builder stuck in a build to itself: the next chart starts a new one."""
+    global _BUILDER
+    with _PROCESS_LOCK:
+        if _BUILDER is builder:
+            _BUILDER = None
 
 
 def _reason(exc: Exception) -> str:
@@ -366,6 +410,7 @@ class ChartDrawer:
 
     def __init__(self, *, start: bool = False) -> None:
         self._futures: dict[str, Future[Drawn]] = {}
+        self._building: dict[str, _Builder] = {}  # calls whose chart is not built yet
         self._process: _DrawingProcess | None = None
         self._start_error: str | None = None
         if start:
@@ -386,9 +431,9 @@ class ChartDrawer:
                 spec = match.group("spec")
                 if spec in self._futures:
                     continue
-                self._futures[spec] = self._draw(base64.b64decode(spec))
+                self._futures[spec] = self._draw(spec, base64.b64decode(spec))
 
-    def _draw(self, payload: bytes) -> Future[Drawn]:
+    def _draw(self, key: str, payload: bytes) -> Future[Drawn]:
         """A placeholder's chart, drawn: a spec at once, a signed call once it is built."""
         drawn: Future[Drawn] = Future()
         try:
@@ -405,6 +450,7 @@ class ChartDrawer:
             svg.add_done_callback(lambda done: _settle(drawn, done, title))
 
         def then_draw(built: Future[tuple[bytes, str]]) -> None:
+            self._building.pop(key, None)
             error = built.exception()
             if error is not None:  # the chart's function failed: reported by the chart's name
                 drawn.set_exception(error)
@@ -414,15 +460,17 @@ class ChartDrawer:
         if call is None:
             draw(payload, "")
         else:
-            _builder().submit(_build, call).add_done_callback(then_draw)
+            builder = self._building[key] = _builder()
+            builder.submit(call).add_done_callback(then_draw)
         return drawn
 
     def finish(self, nb: Any) -> list[str]:
         """Put every drawn chart in place in ``nb``'s outputs; the charts that failed, by title.
 
-        Waits for the charts still being drawn, at most :data:`DRAW_TIMEOUT` seconds in all (a
-        drawing process that does not answer by then is stopped, so the next report gets a new
-        one). A chart that could not be drawn keeps its placeholder and is named in the list.
+        Waits for the charts still being built or drawn, at most :data:`DRAW_TIMEOUT` seconds in
+        all (a drawing process that does not answer by then is stopped, a builder stuck in a
+        chart's function is left behind: the next report gets new ones). A chart that could
+        not be drawn keeps its placeholder and is named in the list.
         """
         failed: list[str] = []
         deadline = time.monotonic() + DRAW_TIMEOUT
@@ -442,7 +490,10 @@ class ChartDrawer:
             drawn = future.result(timeout=max(0.0, deadline - time.monotonic()))
             data = base64.b64encode(drawn.svg.encode("utf-8")).decode("ascii")
         except TimeoutError:
-            if self._process is not None:
+            stuck = self._building.get(match.group("spec"))
+            if stuck is not None:  # its chart's function never returned: a new builder next
+                _abandon_builder(stuck)
+            elif self._process is not None:
                 self._process.kill()
             failed.append(f"“{title}” (not drawn in {DRAW_TIMEOUT:.0f} s)")
             return match.group(0)
@@ -476,7 +527,7 @@ def draw_static(chart: Any) -> str:
     """
     from alliancekit.reporting.sections.base import charts_module
 
-    charts = charts_module()  # without jsonschema's slowest format checkers (≈ 1.3 s)
+    charts = charts_module()
     spec = charts.chart_spec(chart)
     try:
         future = _drawing_process().submit(json.dumps(charts.static_spec(spec)).encode("utf-8"))

@@ -132,9 +132,11 @@ class ChartCall:
     """A chart of the report not built yet: ``build(*args, **kwargs)`` gives it.
 
     ``as_figure`` calls it in a notebook or the app. In a report kernel whose charts the running
-    process draws, it is handed over as it is (pickled and signed), and the running process's
-    drawing process builds the chart, with the same function and the same inputs, while the
-    kernel goes on: the kernel then never imports the chart layer (Altair, ≈ 0.3 s).
+    process draws, it is handed over as it is (pickled and signed): the running process builds
+    the chart, with the same function on the same inputs, and has it drawn while the kernel
+    goes on, so the kernel never imports the chart layer (Altair, ≈ 0.3 s). A function or
+    input a notebook defined itself (in ``__main__``) cannot be handed over: such a chart is
+    built in the kernel.
 
     Parameters
     ----------
@@ -157,7 +159,8 @@ class ChartCall:
         """What the chart shows, in words (its function's first docstring line), until it is
         built and has its title."""
         doc = (self.build.__doc__ or "").strip().splitlines()
-        return doc[0].strip() if doc else self.build.__name__.replace("_", " ")
+        line = doc[0].strip().replace("``", "") if doc else ""
+        return line or self.build.__name__.replace("_", " ")
 
 
 def chart_call(build: Callable[..., Any], *args: Any, **kwargs: Any) -> ChartCall:
