@@ -5,12 +5,14 @@
    One sample report (``run_report``: real notebook, HTML, JSON, CSV, decision log, index) is
    timed in the same process, interleaved with the floor; the ratio of medians is the figure
    (target ≤ 3.0 since the charts are Vega-Lite specs drawn as SVG by vl-convert). The report's
-   charts are drawn by the runner's drawing process while the kernel computes
-   (``reporting/deferred.py``); the time the runner still waits for them is printed too.
-2. What the charts cost, in fresh interpreters: importing the chart layer in a report kernel
-   (Altair; with and without jsonschema's IRI checker, which the report skips), starting the
-   vl-convert engine, and drawing the report's charts one after the other (as the drawing
-   process does).
+   kernel hands its charts over as signed calls; the runner builds them and its drawing process
+   draws them while the kernel computes (``reporting/deferred.py``); the time the runner still
+   waits for them is printed too. ``--compare-specs`` adds a third arm, interleaved: the same
+   report with a kernel that builds its charts' specs itself (no key), as before the calls.
+2. What the charts cost, in fresh interpreters: importing the chart layer (Altair; with and
+   without jsonschema's IRI checker, which the report skips) — what a report kernel that built
+   its own charts paid, and what the runner pays once per process now — starting the
+   vl-convert engine, and building and drawing the report's charts one after the other.
 3. The three samples with ``run_reports(jobs=1)`` vs ``run_reports(jobs=2)``.
 
 Run: ``.venv/bin/python benchmarks/bench_reports.py [--repeats 3] [--sample greenscape]``.
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from alliancekit import reporting
@@ -71,6 +74,17 @@ def _time_chart_waits() -> None:
     deferred.ChartDrawer.finish = timed  # type: ignore[method-assign]
 
 
+def _with_kernel_specs(run: Callable[[], float]) -> float:
+    """``run()`` with report kernels given no key: they build their charts' specs themselves."""
+    from alliancekit.reporting import deferred, kernel
+
+    kernel.kernel_env = lambda defer: {deferred.DEFER_ENV: "1" if defer else "0"}
+    try:
+        return run()
+    finally:
+        kernel.kernel_env = deferred.kernel_env
+
+
 def report_once(sample: str, out: Path) -> float:
     """Wall time of one complete ``run_report`` [s]."""
     start = time.perf_counter()
@@ -101,7 +115,8 @@ _PLAIN_ALTAIR = (
 
 
 def chart_costs(sample: str, repeats: int) -> None:
-    """Median over ``repeats`` fresh interpreters of each chart cost of a report kernel."""
+    """Median over ``repeats`` fresh interpreters of each chart cost (built and drawn in one
+    process, as a notebook kernel does)."""
     runs, plain = [], []
     for _ in range(repeats):
         code = _CHART_COSTS.format(sample=sample)
@@ -110,12 +125,12 @@ def chart_costs(sample: str, repeats: int) -> None:
         out = subprocess.run([sys.executable, "-c", _PLAIN_ALTAIR], capture_output=True, text=True)
         plain.append(float(out.stdout))
     med = [statistics.median(col) for col in zip(*runs, strict=True)]
-    print(f"| import the chart layer (Altair) in a report kernel, median of {repeats} | "
+    print(f"| import the chart layer (Altair), where the charts are built, median of {repeats} | "
           f"{med[0]:.2f} s | plain `import altair` {statistics.median(plain):.2f} s: jsonschema "
           "loads rfc3987_syntax's grammar, which the report skips |")  # fmt: skip
-    print(f"| start the vl-convert engine (first SVG) | {med[1]:.2f} s | once per kernel |")
+    print(f"| start the vl-convert engine (first SVG) | {med[1]:.2f} s | once per process |")
     print(
-        f"| draw the report's {int(med[3])} charts as SVG images | {med[2]:.2f} s | "
+        f"| build and draw the report's {int(med[3])} charts, one process | {med[2]:.2f} s | "
         f"{1e3 * med[2] / max(med[3], 1):.0f} ms per chart |"
     )
 
@@ -125,17 +140,20 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sample", default="greenscape", choices=SAMPLES)
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--compare-specs", action="store_true")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmpdir:
         tmp = Path(tmpdir)
         floor_once(tmp)  # warm-up: imports (papermill, nbconvert) and disk caches
         report_once(args.sample, tmp / "warm")
-        floors, reports = [], []
+        floors, reports, specs = [], [], []
         _time_chart_waits()
         for _ in range(args.repeats):
             floors.append(floor_once(tmp))
             reports.append(report_once(args.sample, tmp / "reports"))
+            if args.compare_specs:
+                specs.append(_with_kernel_specs(lambda: report_once(args.sample, tmp / "specs")))
         f_med, r_med = statistics.median(floors), statistics.median(reports)
         ratio = r_med / f_med
         print(f"nproc = {os.cpu_count()}, load average {os.getloadavg()[0]:.2f} at start of batch")
@@ -151,6 +169,13 @@ def main() -> None:
         )
         verdict = "OK" if ratio <= 3.0 else "MISSED"
         print(f"| ratio report / floor | {ratio:.2f} | target ≤ 3.0: {verdict} |")
+        if specs:
+            s_med = statistics.median(specs)
+            print(
+                f"| same report, kernel building its charts' specs, median of {args.repeats} | "
+                f"{s_med:.2f} s | runs {', '.join(f'{x:.2f}' for x in specs)}; ratio "
+                f"{s_med / f_med:.2f} |"
+            )
         waits = ", ".join(f"{1e3 * w:.0f}" for w in CHART_WAITS)
         print(
             "| the runner's wait for its drawing process after the kernel finished | "
