@@ -158,9 +158,10 @@ class ChartCall:
     def label(self) -> str:
         """What the chart shows, in words (its function's first docstring line), until it is
         built and has its title."""
-        doc = (self.build.__doc__ or "").strip().splitlines()
+        build = getattr(self.build, "func", self.build)  # a functools.partial's function
+        doc = (getattr(build, "__doc__", None) or "").strip().splitlines()
         line = doc[0].strip().replace("``", "") if doc else ""
-        return line or self.build.__name__.replace("_", " ")
+        return line or str(getattr(build, "__name__", "chart")).replace("_", " ")
 
 
 def chart_call(build: Callable[..., Any], *args: Any, **kwargs: Any) -> ChartCall:
