@@ -12,9 +12,10 @@ drawing its own charts would give: ``<img src="data:image/svg+xml;base64,…">``
 
 The report's own charts go one step further: its sections hand ``as_figure`` a
 :class:`~alliancekit.reporting.sections.base.ChartCall` (the chart's ``*_view`` function and its
-inputs), which such a kernel pickles instead of building the chart. The running process builds
-it in a thread of its own — the same function on the same inputs — and hands the spec to the
-drawing process, so the kernel never imports Altair (≈ 0.3 s) nor writes a spec. The process
+inputs), which such a kernel pickles instead of building the chart. The running process checks
+the call and hands it to its drawing process, which builds the chart — the same function on
+the same inputs — and draws it, so the kernel never imports Altair (≈ 0.3 s) nor writes a spec,
+and the running process stays free to answer the kernel between cells. The process
 running the report gives its kernel a secret key (``ALLIANCEKIT_CHART_KEY``, new in every
 process) and unpickles only calls signed with it: a call in an output that merely looks like
 a placeholder (text a workspace smuggled into the HTML, a notebook from elsewhere) is refused,
@@ -196,64 +197,6 @@ def _signed_call(payload: bytes) -> bytes | None:
     return body
 
 
-def _build(call_pickle: bytes) -> tuple[bytes, str]:
-    """A signed chart call's static spec (UTF-8 JSON) and the image's title: the one the
-    kernel gave, else the chart's own, else "figure" (as ``as_figure`` names it)."""
-    from alliancekit.reporting.sections.base import charts_module
-
-    charts = charts_module()
-    call, title = pickle.loads(call_pickle)  # signed by this run's own kernel
-    spec = charts.chart_spec(call())
-    static = json.dumps(charts.static_spec(spec), separators=(",", ":")).encode("utf-8")
-    return static, (charts.chart_title(spec) if title is None else title) or "figure"
-
-
-class _Builder:
-    """One daemon thread building the charts of signed calls, one after the other.
-
-    A daemon, so a build that never ends cannot keep the interpreter from exiting; such a
-    builder is abandoned (:func:`_abandon_builder`) and the next chart gets a new one.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[tuple[Future[tuple[bytes, str]], bytes]] = queue.SimpleQueue()
-        threading.Thread(target=self._run, name="alliancekit-charts-build", daemon=True).start()
-
-    def submit(self, call_pickle: bytes) -> Future[tuple[bytes, str]]:
-        """Queue one build; the future gives ``_build``'s answer (or its error)."""
-        future: Future[tuple[bytes, str]] = Future()
-        self._jobs.put((future, call_pickle))
-        return future
-
-    def _run(self) -> None:
-        while True:
-            future, call_pickle = self._jobs.get()
-            try:
-                future.set_result(_build(call_pickle))
-            except Exception as exc:  # the chart's failure, reported by its name
-                future.set_exception(exc)
-
-
-#: This process's chart builder (started on first use).
-_BUILDER: _Builder | None = None
-
-
-def _builder() -> _Builder:
-    global _BUILDER
-    with _PROCESS_LOCK:
-        if _BUILDER is None:
-            _BUILDER = _Builder()
-        return _BUILDER
-
-
-def _abandon_builder(builder: _Builder) -> None:
-    """Leave a builder stuck in a build to itself: the next chart starts a new one."""
-    global _BUILDER
-    with _PROCESS_LOCK:
-        if _BUILDER is builder:
-            _BUILDER = None
-
-
 def _reason(exc: Exception) -> str:
     """The drawing engine's one-line reason (its JavaScript stack left out)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
@@ -290,7 +233,8 @@ class _DrawingProcess:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
         self._proc = subprocess.Popen(
             # -P: the script's folder (alliancekit/charts) is not put on sys.path
-            [sys.executable, "-P", drawing_process.__file__, VEGALITE_VERSION],
+            # --build: it builds the charts of the kernels' calls too (imports the chart layer)
+            [sys.executable, "-P", drawing_process.__file__, VEGALITE_VERSION, "--build"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
@@ -302,12 +246,13 @@ class _DrawingProcess:
         for target in (self._write, self._read):
             threading.Thread(target=target, name="alliancekit-charts", daemon=True).start()
 
-    def submit(self, spec_json: bytes) -> Future[str]:
-        """Queue one Vega-Lite spec (UTF-8 JSON); the future gives its SVG document."""
+    def submit(self, request: bytes) -> Future[str]:
+        """Queue one Vega-Lite spec (UTF-8 JSON; the future gives its SVG document) or one
+        signed chart call's pickle (already checked; the future gives JSON ``{"svg", "title"}``)."""
         future: Future[str] = Future()
         with self._lock:  # after the reader's end, nothing reads the outbox any more
             if self.alive:
-                self._outbox.put((future, spec_json))
+                self._outbox.put((future, request))
             else:
                 future.set_exception(self._stopped())
         return future
@@ -381,10 +326,9 @@ _PROCESS_LOCK = threading.Lock()
 
 
 def _forget_process_after_fork() -> None:
-    """A forked child has the parent's drawing process and builder without their threads:
-    it starts its own."""
-    global _PROCESS, _BUILDER
-    _PROCESS = _BUILDER = None
+    """A forked child has the parent's drawing process without its threads: start its own."""
+    global _PROCESS
+    _PROCESS = None
 
 
 os.register_at_fork(after_in_child=_forget_process_after_fork)
@@ -410,7 +354,6 @@ class ChartDrawer:
 
     def __init__(self, *, start: bool = False) -> None:
         self._futures: dict[str, Future[Drawn]] = {}
-        self._building: dict[str, _Builder] = {}  # calls whose chart is not built yet
         self._process: _DrawingProcess | None = None
         self._start_error: str | None = None
         if start:
@@ -431,10 +374,10 @@ class ChartDrawer:
                 spec = match.group("spec")
                 if spec in self._futures:
                     continue
-                self._futures[spec] = self._draw(spec, base64.b64decode(spec))
+                self._futures[spec] = self._draw(base64.b64decode(spec))
 
-    def _draw(self, key: str, payload: bytes) -> Future[Drawn]:
-        """A placeholder's chart, drawn: a spec at once, a signed call once it is built."""
+    def _draw(self, payload: bytes) -> Future[Drawn]:
+        """A placeholder's chart: a spec drawn, a signed call built and drawn."""
         drawn: Future[Drawn] = Future()
         try:
             call = _signed_call(payload)
@@ -444,32 +387,16 @@ class ChartDrawer:
         except ChildProcessError as exc:
             drawn.set_exception(exc)
             return drawn
-
-        def draw(spec_json: bytes, title: str) -> None:
-            svg = process.submit(spec_json)
-            svg.add_done_callback(lambda done: _settle(drawn, done, title))
-
-        def then_draw(built: Future[tuple[bytes, str]]) -> None:
-            self._building.pop(key, None)
-            error = built.exception()
-            if error is not None:  # the chart's function failed: reported by the chart's name
-                drawn.set_exception(error)
-            else:
-                draw(*built.result())
-
-        if call is None:
-            draw(payload, "")
-        else:
-            builder = self._building[key] = _builder()
-            builder.submit(call).add_done_callback(then_draw)
+        answer = process.submit(payload if call is None else call)
+        answer.add_done_callback(lambda done: _settle(drawn, done, call is not None))
         return drawn
 
     def finish(self, nb: Any) -> list[str]:
         """Put every drawn chart in place in ``nb``'s outputs; the charts that failed, by title.
 
         Waits for the charts still being built or drawn, at most :data:`DRAW_TIMEOUT` seconds in
-        all (a drawing process that does not answer by then is stopped, a builder stuck in a
-        chart's function is left behind: the next report gets new ones). A chart that could
+        all (a drawing process that does not answer by then — a chart's function that never
+        returns included — is stopped, so the next report gets a new one). A chart that could
         not be drawn keeps its placeholder and is named in the list.
         """
         failed: list[str] = []
@@ -490,10 +417,7 @@ class ChartDrawer:
             drawn = future.result(timeout=max(0.0, deadline - time.monotonic()))
             data = base64.b64encode(drawn.svg.encode("utf-8")).decode("ascii")
         except TimeoutError:
-            stuck = self._building.get(match.group("spec"))
-            if stuck is not None:  # its chart's function never returned: a new builder next
-                _abandon_builder(stuck)
-            elif self._process is not None:
+            if self._process is not None:
                 self._process.kill()
             failed.append(f"“{title}” (not drawn in {DRAW_TIMEOUT:.0f} s)")
             return match.group(0)
@@ -504,13 +428,17 @@ class ChartDrawer:
         return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}">'
 
 
-def _settle(drawn: Future[Drawn], svg: Future[str], title: str) -> None:
-    """Give ``drawn`` the drawing process's answer (or its failure)."""
-    error = svg.exception()
+def _settle(drawn: Future[Drawn], answer: Future[str], call: bool) -> None:
+    """Give ``drawn`` the drawing process's answer: an SVG document for a spec, JSON with the
+    SVG and the title for a call (or the failure)."""
+    error = answer.exception()
     if error is not None:
         drawn.set_exception(error)
+    elif call:
+        got = json.loads(answer.result())
+        drawn.set_result(Drawn(str(got["svg"]), str(got["title"])))
     else:
-        drawn.set_result(Drawn(svg.result(), title))
+        drawn.set_result(Drawn(answer.result(), ""))
 
 
 def draw_static(chart: Any) -> str:

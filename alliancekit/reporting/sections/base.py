@@ -23,7 +23,7 @@ from alliancekit.results import html_table
 
 #: The type of a figure whose spec the process running the report draws.
 _VEGALITE = "application/vnd.vegalite.v5+json"
-#: The type of a figure the process running the report builds from its call, then draws.
+#: The type of a figure the process running the report has built from its call and drawn.
 _CHART_CALL = "application/vnd.alliancekit.chart-call"
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class ReportFigure:
     document cannot run scripts or inject markup into the page, so workspace text drawn in a
     figure (partner and KPI names) stays text even if it looks like HTML. In a report kernel
     whose charts the running process draws, ``mime`` is the Vega-Lite type and the data is the
-    spec, or (for a :class:`ChartCall`) the signed call the running process builds the chart
+    spec, or (for a :class:`ChartCall`) the signed call the running process has the chart built
     from; see ``alliancekit.reporting.deferred``.
     """
 
@@ -132,11 +132,11 @@ class ChartCall:
     """A chart of the report not built yet: ``build(*args, **kwargs)`` gives it.
 
     ``as_figure`` calls it in a notebook or the app. In a report kernel whose charts the running
-    process draws, it is handed over as it is (pickled and signed): the running process builds
-    the chart, with the same function on the same inputs, and has it drawn while the kernel
-    goes on, so the kernel never imports the chart layer (Altair, ≈ 0.3 s). A function or
-    input a notebook defined itself (in ``__main__``) cannot be handed over: such a chart is
-    built in the kernel.
+    process draws, it is handed over as it is (pickled and signed): the running process's
+    drawing process builds the chart, with the same function on the same inputs, and draws it
+    while the kernel goes on, so the kernel never imports the chart layer (Altair, ≈ 0.3 s). A
+    function or input a notebook defined itself (in ``__main__``) cannot be handed over: such a
+    chart is built in the kernel.
 
     Parameters
     ----------
