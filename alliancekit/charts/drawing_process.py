@@ -57,11 +57,15 @@ def draw(spec: dict, vl_version: str) -> str:
 
 
 def prepare_building() -> None:
-    """Import the chart layer as a report kernel would; Altair's validation of each object
-    as it is built is off in this process (the tests validate every chart's spec)."""
-    from alliancekit.reporting.sections.base import charts_module
+    """Import the chart layer, jsonschema's IRI grammar deferred (``alliancekit.startup``);
+    Altair's validation of each object as it is built is off in this process (the tests
+    validate every chart's spec)."""
+    from alliancekit.startup import defer_costly_imports
 
-    charts_module().render.skip_eager_validation()
+    defer_costly_imports()
+    from alliancekit.charts import render
+
+    render.skip_eager_validation()
 
 
 def build(call_pickle: bytes) -> tuple[dict, str]:
