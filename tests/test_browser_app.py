@@ -239,7 +239,11 @@ def test_switching_workspace_never_shows_stale_content(page, tmp_path: Path) -> 
     ]
     assert not stale, stale[:3]
     assert any("Loading" in text for _, text, _ in frames) or len(frames) < 3
-    assert page.title() == "alliancekit — Sanchar Apps (Pvt) Ltd"
+    # the page copies its title from the widgets a moment after they change (a debounced
+    # observer): wait for it rather than read it at once
+    title = "alliancekit — Sanchar Apps (Pvt) Ltd"
+    page.wait_for_function("t => document.title === t", arg=title, timeout=60_000)
+    assert page.title() == title
     assert (
         page.locator(".lm-TabBar-tab.lm-mod-current")
         .first.inner_text()
