@@ -467,13 +467,12 @@ def _with_scores(ws: Workspace, o: PlanOptions, last: Plan | None) -> Plan | Non
         return None
     if last.problem.objective_name != Objective.SCORE.value:
         return None
-    from alliancekit.criteria import knockouts, weighted_scores
+    from alliancekit.criteria import weighted_scores
     from alliancekit.risk import risk_table
 
     ws, _caps, ko_caps = stages.risk_caps(ws, o)
     scores = weighted_scores(ws, o.weights, o.policy)
-    ko = knockouts(ws, scores, risk_table(ws, o.policy), ko_caps) if o.apply_knockouts else {}
-    if ko != dict(last.knockouts):
+    if stages.screened(ws, scores, risk_table(ws, o.policy), ko_caps, o) != dict(last.knockouts):
         return None
     # keep/exit rows of re-optimised alliances have coefficient 0 under the score objective
     objective = scores.reindex(list(last.problem.ids), fill_value=0.0).astype(float)

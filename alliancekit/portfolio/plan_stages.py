@@ -32,6 +32,7 @@ __all__ = [
     "objective_coefficients",
     "risk_caps",
     "scored_candidates",
+    "screened",
     "wording",
 ]
 
@@ -164,6 +165,15 @@ def existing_alliances(
     return out
 
 
+def screened(
+    ws: Workspace, scores: pd.Series, risk: pd.DataFrame, ko_caps: RiskCaps | None, o: PlanOptions
+) -> dict[str, tuple[str, ...]]:
+    """The knockouts K1–K5 of each candidate failing one (none when ``o`` turns them off)."""
+    from alliancekit.criteria import knockouts
+
+    return knockouts(ws, scores, risk, ko_caps) if o.apply_knockouts else {}
+
+
 def knockout_caps(
     ws: Workspace,
     scored: tuple[pd.DataFrame, pd.DataFrame, pd.Series],
@@ -177,10 +187,8 @@ def knockout_caps(
     Returns the knockouts by candidate, the per-partner caps (``max_each``: an infeasibility
     diagnosis can then say which cap to relax) and the average caps.
     """
-    from alliancekit.criteria import knockouts
-
     _table, risk, scores = scored
-    ko = knockouts(ws, scores, risk, ko_caps) if o.apply_knockouts else {}
+    ko = screened(ws, scores, risk, ko_caps, o)
     for cid, reasons in ko.items():
         other = [r for r in reasons if not r.startswith("K3")]
         if other:  # keep an earlier reason (a conflict with a kept alliance) as well
