@@ -20,6 +20,8 @@ from alliancekit.reporting.sections.base import (
 from alliancekit.reporting.words import flag_text, ids, rules_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from alliancekit.model import Workspace
     from alliancekit.portfolio import PortfolioResult
     from alliancekit.review import ReviewResult
@@ -101,7 +103,7 @@ def _headline(
     ]
     if plan is not None:
         new = new_partners(plan)
-        names = [_partner_name(plan, p) for p in new]
+        names = _partner_names(plan, new)
         headline.append(
             (
                 "Re-planned portfolio",
@@ -146,12 +148,14 @@ def executive_summary(
     )
 
 
-def _partner_name(plan: PortfolioResult, partner_id: str) -> str:
-    """A plan partner's name (its id when the plan has no name for it)."""
-    frame = plan.to_frame()
-    if "name" in frame.columns and partner_id in frame.index:
-        return str(frame.loc[partner_id, "name"])
-    return str(partner_id)
+def _partner_names(plan: PortfolioResult, partner_ids: Sequence[str]) -> list[str]:
+    """Plan partners' names (the id of one the plan has no name for)."""
+    if not partner_ids:
+        return []
+    frame = plan.to_frame()  # built once: it is a table of every candidate
+    if "name" not in frame.columns:
+        return [str(p) for p in partner_ids]
+    return [str(frame.loc[p, "name"]) if p in frame.index else str(p) for p in partner_ids]
 
 
 def _management_asks(
@@ -186,7 +190,7 @@ def _management_asks(
     if plan is not None:
         new = new_partners(plan)
         if new:
-            names = ", ".join(_partner_name(plan, p) for p in new)
+            names = ", ".join(_partner_names(plan, new))
             asks.append(
                 "<b>Approve negotiations</b> with the new partner(s) of the re-planned "
                 f"portfolio: {escape(names)} (section 10)."
