@@ -800,7 +800,7 @@ def test_the_drawing_process_answers_in_order_and_is_replaced_when_it_dies() -> 
     next report gets a new one."""
     from alliancekit.reporting import deferred
 
-    process = deferred._drawing_process()
+    process = deferred._drawing_pool().processes[0]
     good = json.dumps({"mark": "bar", "title": "Fine", "data": {"values": [{"a": 1}]}})
     bad = json.dumps({"mark": "bar", "encoding": {"x": {"field": "a", "type": "nonsense"}}})
     answers = [process.submit(spec.encode("utf-8")) for spec in (good, bad, good)]
@@ -814,7 +814,7 @@ def test_the_drawing_process_answers_in_order_and_is_replaced_when_it_dies() -> 
     with pytest.raises(ChildProcessError, match="stopped"):
         late.result(timeout=60)
     assert not process.alive
-    fresh = deferred._drawing_process()
+    fresh = deferred._drawing_pool().processes[0]
     assert fresh is not process and fresh.submit(good.encode("utf-8")).result(timeout=60)
 
 
@@ -959,15 +959,17 @@ def test_a_chart_calls_own_title_and_a_stuck_build(monkeypatch: pytest.MonkeyPat
     assert 'alt="Who covers which gap"' in nb.cells[0].outputs[0]["data"]["text/html"]
 
     drawer = deferred.ChartDrawer(start=True)
-    stuck = drawer._process
+    assert drawer._pool is not None
+    stuck = list(drawer._pool.processes)
     monkeypatch.setattr(deferred, "DRAW_TIMEOUT", 1.0)
     failed = drawer.finish(_signed_placeholder((chart_call(time.sleep, 600), None)))
     assert failed == ["“A chart” (not drawn in 1 s)"]
-    assert stuck is not None
-    stuck._proc.wait(timeout=30)
-    monkeypatch.undo()  # the usual time limit: a new process starts and imports the chart layer
+    for process in stuck:
+        process._proc.wait(timeout=30)
+    monkeypatch.undo()  # the usual time limit: new processes start and import the chart layer
     fresh = deferred.ChartDrawer(start=True)
-    assert fresh._process is not stuck
+    assert fresh._pool is not None
+    assert not set(map(id, fresh._pool.processes)) & set(map(id, stuck))
     assert fresh.finish(_signed_placeholder((chart_call(coverage_view, ws), None))) == []
 
 
@@ -1030,14 +1032,18 @@ def test_a_drawing_process_that_stops_answering_is_replaced(
     from alliancekit.reporting import deferred
 
     drawer = deferred.ChartDrawer(start=True)
-    stuck = drawer._process
-    assert stuck is not None and stuck.submit(b'{"mark": "point"}').result(timeout=60)
-    os.kill(stuck._proc.pid, signal.SIGSTOP)
+    assert drawer._pool is not None
+    stuck = list(drawer._pool.processes)
+    for process in stuck:
+        assert process.submit(b'{"mark": "point"}').result(timeout=60)
+        os.kill(process._proc.pid, signal.SIGSTOP)
     monkeypatch.setattr(deferred, "DRAW_TIMEOUT", 1.0)
     failed = drawer.finish(_placeholder_notebook("Stuck chart"))
     assert failed == ["“Stuck chart” (not drawn in 1 s)"]
-    stuck._proc.wait(timeout=30)
-    monkeypatch.undo()  # the usual time limit: a new process starts and imports the chart layer
+    for process in stuck:
+        process._proc.wait(timeout=30)
+    monkeypatch.undo()  # the usual time limit: new processes start and import the chart layer
     fresh = deferred.ChartDrawer(start=True)
-    assert fresh._process is not stuck
+    assert fresh._pool is not None
+    assert not set(map(id, fresh._pool.processes)) & set(map(id, stuck))
     assert fresh.finish(_placeholder_notebook("Next report")) == []

@@ -4,9 +4,10 @@ A report kernel started by :func:`~alliancekit.reporting.execute.execute_noteboo
 ``ALLIANCEKIT_DEFER_CHARTS=1``. Its figures (``as_figure``) then carry their Vega-Lite spec in a
 placeholder image instead of drawing it: drawing a chart takes the kernel ≈ 0.1 s, and the
 drawing engine ≈ 0.4 s to start. The running process reads each finished cell's outputs
-(:meth:`ChartDrawer.cell_done`), has them drawn by a drawing process of its own — on the
-machine's other core, while the kernel runs the next cells, and with an engine already warm for
-the next report of a batch — and puts the SVG images in place before the executed notebook is
+(:meth:`ChartDrawer.cell_done`), has them drawn by drawing processes of its own — on the
+machine's other core, while the kernel runs the next cells (two processes where two cores are
+free, so what is left when the kernel ends is drawn on both), and with an engine already warm
+for the next report of a batch — and puts the SVG images in place before the executed notebook is
 written (:meth:`ChartDrawer.finish`). The written notebook and the HTML are the same as a kernel
 drawing its own charts would give: ``<img src="data:image/svg+xml;base64,…">``, no script.
 
@@ -258,6 +259,11 @@ class _DrawingProcess:
         return future
 
     @property
+    def waiting(self) -> int:
+        """Requests queued or being drawn, not yet answered."""
+        return self._outbox.qsize() + len(self._pending)
+
+    @property
     def running(self) -> bool:
         """Whether it can still draw: not ended, nor killed (even before the reader noticed)."""
         return self.alive and self._proc.poll() is None
@@ -321,51 +327,108 @@ class _DrawingProcess:
             self._outbox.put(None)  # the writer fails what is still queued, then ends
 
 
-_PROCESS: _DrawingProcess | None = None
-_PROCESS_LOCK = threading.Lock()
+class _DrawingPool:
+    """This process's drawing processes; each request goes to the one with the least to do.
+
+    Two where two cores are free (the charts still queued when the kernel finishes are then
+    drawn on both); one on a single core, and in a worker process of a batch, whose sibling
+    workers use the other cores. A process that stopped is replaced when the pool is next
+    fetched (:func:`_drawing_pool`).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.processes: list[_DrawingProcess] = []
+        try:
+            for _ in range(size):
+                self.processes.append(_DrawingProcess())
+        except OSError:
+            self.close()  # the ones already started
+            raise
+
+    def replace_stopped(self) -> None:
+        """Start a new process in place of each one that stopped (killed, crashed, ended)."""
+        for i, process in enumerate(self.processes):
+            if not process.running:
+                self.processes[i] = _DrawingProcess()
+
+    def submit(self, request: bytes) -> Future[str]:
+        """Queue a request (see :meth:`_DrawingProcess.submit`) on the least busy process."""
+        live = [p for p in self.processes if p.running] or self.processes
+        return min(live, key=lambda p: p.waiting).submit(request)
+
+    def kill(self) -> None:
+        """Stop every process now (a drawing that does not end): what waits fails."""
+        for process in self.processes:
+            process.kill()
+
+    def close(self) -> None:
+        """End every process once its queued requests are written."""
+        for process in self.processes:
+            process.close()
 
 
-def _forget_process_after_fork() -> None:
-    """A forked child has the parent's drawing process without its threads: start its own."""
-    global _PROCESS
-    _PROCESS = None
+def _pool_size() -> int:
+    """How many drawing processes this process gets: two, or one on a single core or in a
+    batch's worker process (started by ``multiprocessing``, beside sibling workers)."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        return 1
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    return max(1, min(2, cores))
 
 
-os.register_at_fork(after_in_child=_forget_process_after_fork)
+_POOL: _DrawingPool | None = None
+_POOL_LOCK = threading.Lock()
 
 
-def _drawing_process() -> _DrawingProcess:
-    """This process's drawing process, started on first use and kept warm for the next report."""
-    global _PROCESS
-    with _PROCESS_LOCK:
-        if _PROCESS is None or not _PROCESS.running:
-            _PROCESS = _DrawingProcess()
-            atexit.register(_PROCESS.close)
-        return _PROCESS
+def _forget_pool_after_fork() -> None:
+    """A forked child has the parent's drawing processes without their threads: it starts its
+    own."""
+    global _POOL
+    _POOL = None
+
+
+os.register_at_fork(after_in_child=_forget_pool_after_fork)
+
+
+def _drawing_pool() -> _DrawingPool:
+    """This process's drawing processes, started on first use and kept warm for the next
+    report (any that stopped are replaced)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = _DrawingPool(_pool_size())
+            atexit.register(_POOL.close)
+        else:
+            _POOL.replace_stopped()
+        return _POOL
 
 
 class ChartDrawer:
-    """Draws the charts a report kernel left as placeholders, in a drawing process.
+    """Draws the charts a report kernel left as placeholders, in this process's drawing
+    processes.
 
     Hand it every finished cell, then call :meth:`finish` on the executed notebook. The drawing
-    process starts with the first chart (or at once with ``start=True``, e.g. while the kernel
-    starts); it stays warm for the next report this process runs.
+    processes start with the first chart (or at once with ``start=True``, e.g. while the kernel
+    starts); they stay warm for the next report this process runs.
     """
 
     def __init__(self, *, start: bool = False) -> None:
         self._futures: dict[str, Future[Drawn]] = {}
-        self._process: _DrawingProcess | None = None
+        self._pool: _DrawingPool | None = None
         self._start_error: str | None = None
         if start:
-            self._ensure_process()
+            self._ensure_pool()
 
-    def _ensure_process(self) -> _DrawingProcess | None:
-        if self._process is None and self._start_error is None:
+    def _ensure_pool(self) -> _DrawingPool | None:
+        if self._pool is None and self._start_error is None:
             try:
-                self._process = _drawing_process()
+                self._pool = _drawing_pool()
             except OSError as exc:  # the interpreter or the script could not be started
                 self._start_error = f"the drawing process could not start: {exc}"
-        return self._process
+        return self._pool
 
     def cell_done(self, cell: Any) -> None:
         """Queue the charts of a finished cell (each distinct spec once)."""
@@ -381,13 +444,13 @@ class ChartDrawer:
         drawn: Future[Drawn] = Future()
         try:
             call = _signed_call(payload)
-            process = self._ensure_process()
-            if process is None:
+            pool = self._ensure_pool()
+            if pool is None:
                 raise ChildProcessError(self._start_error)
         except ChildProcessError as exc:
             drawn.set_exception(exc)
             return drawn
-        answer = process.submit(payload if call is None else call)
+        answer = pool.submit(payload if call is None else call)
         answer.add_done_callback(lambda done: _settle(drawn, done, call is not None))
         return drawn
 
@@ -417,8 +480,8 @@ class ChartDrawer:
             drawn = future.result(timeout=max(0.0, deadline - time.monotonic()))
             data = base64.b64encode(drawn.svg.encode("utf-8")).decode("ascii")
         except TimeoutError:
-            if self._process is not None:
-                self._process.kill()
+            if self._pool is not None:
+                self._pool.kill()
             failed.append(f"“{title}” (not drawn in {DRAW_TIMEOUT:.0f} s)")
             return match.group(0)
         except Exception as exc:  # reported by name to the caller
@@ -458,7 +521,7 @@ def draw_static(chart: Any) -> str:
     charts = charts_module()
     spec = charts.chart_spec(chart)
     try:
-        future = _drawing_process().submit(json.dumps(charts.static_spec(spec)).encode("utf-8"))
+        future = _drawing_pool().submit(json.dumps(charts.static_spec(spec)).encode("utf-8"))
         return future.result(timeout=DRAW_TIMEOUT)
     except (OSError, ChildProcessError, TimeoutError):
         return charts.to_svg(spec)
