@@ -795,29 +795,6 @@ def test_a_chart_the_runner_cannot_draw_fails_the_report_by_its_title(tmp_path: 
         reporting.execute_notebook(_chart_notebook(tmp_path, code), tmp_path / "o.ipynb")
 
 
-def test_the_drawing_process_answers_in_order_and_is_replaced_when_it_dies() -> None:
-    """Good and bad specs come back in order; a killed process fails what it held, and the
-    next report gets a new one."""
-    from alliancekit.reporting import deferred
-
-    process = deferred._drawing_pool().processes[0]
-    good = json.dumps({"mark": "bar", "title": "Fine", "data": {"values": [{"a": 1}]}})
-    bad = json.dumps({"mark": "bar", "encoding": {"x": {"field": "a", "type": "nonsense"}}})
-    answers = [process.submit(spec.encode("utf-8")) for spec in (good, bad, good)]
-    assert answers[0].result(timeout=60).startswith("<svg") and "Fine" in answers[0].result()
-    with pytest.raises(ChildProcessError, match="Invalid field type"):
-        answers[1].result(timeout=60)
-    assert answers[2].result(timeout=60) == answers[0].result()
-    process._proc.kill()
-    process._proc.wait(timeout=30)
-    late = process.submit(good.encode("utf-8"))
-    with pytest.raises(ChildProcessError, match="stopped"):
-        late.result(timeout=60)
-    assert not process.alive
-    fresh = deferred._drawing_pool().processes[0]
-    assert fresh is not process and fresh.submit(good.encode("utf-8")).result(timeout=60)
-
-
 _CALL_CELL = """
 import sys
 import alliancekit as ak
@@ -991,59 +968,3 @@ def test_a_pickled_workspace_leaves_its_built_tables_behind() -> None:
     assert copy.candidates == ws.candidates and copy.kpis.equals(ws.kpis)
     assert copy.coverage_frame().equals(ws.coverage_frame())
     assert pack_call(chart_call(coverage_view, ws)) is None  # not a report kernel
-
-
-def _placeholder_notebook(*titles: str) -> nbformat.NotebookNode:
-    from alliancekit.reporting.deferred import placeholder_html
-
-    outputs = []
-    for title in titles:
-        spec = {"title": title, "mark": "bar", "data": {"values": [{"a": 1}]},
-                "encoding": {"x": {"field": "a", "type": "quantitative"}}}  # fmt: skip
-        encoded = base64.b64encode(json.dumps(spec).encode("utf-8")).decode("ascii")
-        html = f'<figure class="ak-figure">{placeholder_html(encoded, title)}</figure>'
-        outputs.append(nbformat.v4.new_output("display_data", data={"text/html": html}))
-    cell = nbformat.v4.new_code_cell("x")
-    cell.outputs = outputs
-    return nbformat.v4.new_notebook(cells=[cell])
-
-
-def test_placeholders_are_drawn_even_when_the_runner_did_not_expect_them() -> None:
-    """A kernel that defers without being asked to (a nested run) still gets its charts."""
-    from alliancekit.reporting.deferred import ChartDrawer, leftover_placeholders
-
-    nb = _placeholder_notebook("One", 'Two "quoted" <b>')
-    assert leftover_placeholders(nb) == 2
-    assert ChartDrawer().finish(nb) == []
-    assert leftover_placeholders(nb) == 0
-    page = "".join(o["data"]["text/html"] for o in nb.cells[0].outputs)
-    assert page.count("data:image/svg+xml;base64,") == 2
-    assert 'alt="Two &quot;quoted&quot; &lt;b&gt;"' in page
-
-
-def test_a_drawing_process_that_stops_answering_is_replaced(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A drawing that does not end fails the report's charts by title within the time limit;
-    the stuck process is stopped and the next report gets a new one."""
-    import os
-    import signal
-
-    from alliancekit.reporting import deferred
-
-    drawer = deferred.ChartDrawer(start=True)
-    assert drawer._pool is not None
-    stuck = list(drawer._pool.processes)
-    for process in stuck:
-        assert process.submit(b'{"mark": "point"}').result(timeout=60)
-        os.kill(process._proc.pid, signal.SIGSTOP)
-    monkeypatch.setattr(deferred, "DRAW_TIMEOUT", 1.0)
-    failed = drawer.finish(_placeholder_notebook("Stuck chart"))
-    assert failed == ["“Stuck chart” (not drawn in 1 s)"]
-    for process in stuck:
-        process._proc.wait(timeout=30)
-    monkeypatch.undo()  # the usual time limit: new processes start and import the chart layer
-    fresh = deferred.ChartDrawer(start=True)
-    assert fresh._pool is not None
-    assert not set(map(id, fresh._pool.processes)) & set(map(id, stuck))
-    assert fresh.finish(_placeholder_notebook("Next report")) == []

@@ -330,20 +330,22 @@ class _DrawingProcess:
 class _DrawingPool:
     """This process's drawing processes; each request goes to the one with the least to do.
 
-    Two where two cores are free (the charts still queued when the kernel finishes are then
-    drawn on both); one on a single core, and in a worker process of a batch, whose sibling
-    workers use the other cores. A process that stopped is replaced when the pool is next
-    fetched (:func:`_drawing_pool`).
+    It starts with one. Once a report has had to wait for its charts after its kernel ended,
+    it grows to ``size`` for the next report: :func:`_pool_size` gives two where two cores are
+    free, so what is left when a kernel ends is drawn on both. (Starting both at once would
+    make a single report slower: two engines warming up at the same time take the core the
+    kernel needs.) A process that stopped is replaced when the pool is next fetched
+    (:func:`_drawing_pool`).
     """
 
     def __init__(self, size: int) -> None:
-        self.processes: list[_DrawingProcess] = []
-        try:
-            for _ in range(size):
-                self.processes.append(_DrawingProcess())
-        except OSError:
-            self.close()  # the ones already started
-            raise
+        self.size = size
+        self.processes = [_DrawingProcess()]
+
+    def grow(self) -> None:
+        """Start the processes still missing (they warm up while this process goes on)."""
+        while len(self.processes) < self.size:
+            self.processes.append(_DrawingProcess())
 
     def replace_stopped(self) -> None:
         """Start a new process in place of each one that stopped (killed, crashed, ended)."""
@@ -466,11 +468,16 @@ class ChartDrawer:
         deadline = time.monotonic() + DRAW_TIMEOUT
         for cell in nb.cells:
             self.cell_done(cell)  # a cell whose completion was not reported (a failure)
+        waited = not all(future.done() for future in self._futures.values())
+        for cell in nb.cells:
             for data, text in _html_outputs(cell):
                 if 'data-ak-chart="' in text:
                     data["text/html"] = _PLACEHOLDER.sub(
                         lambda m: self._image(m, failed, deadline), text
                     )
+        if waited and self._pool is not None and not failed:
+            with contextlib.suppress(OSError):  # the next report then draws with what there is
+                self._pool.grow()
         return failed
 
     def _image(self, match: re.Match[str], failed: list[str], deadline: float) -> str:
