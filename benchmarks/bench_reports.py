@@ -5,10 +5,12 @@
    One sample report (``run_report``: real notebook, HTML, JSON, CSV, decision log, index) is
    timed in the same process, interleaved with the floor; the ratio of medians is the figure
    (target ≤ 3.0 since the charts are Vega-Lite specs drawn as SVG by vl-convert). The report's
-   kernel hands its charts over as signed calls; the runner builds them and its drawing process
-   draws them while the kernel computes (``reporting/deferred.py``); the time the runner still
-   waits for them is printed too. ``--compare-specs`` adds a third arm, interleaved: the same
-   report with a kernel that builds its charts' specs itself (no key), as before the calls.
+   kernel hands its charts over as signed calls; the runner's drawing processes (two once a
+   report has waited for its charts) build and draw them while the kernel computes
+   (``reporting/deferred.py``); the time the runner still waits for them is printed too.
+   Arms interleaved with the report, in alternating order: ``--compare-specs``, the same report
+   with a kernel that builds its charts' specs itself (no key), as before the calls;
+   ``--compare-one-drawer``, the same report drawn by one drawing process, as before the pool.
 2. What the charts cost, in fresh interpreters: importing the chart layer (Altair; with and
    without jsonschema's IRI checker, which the report skips) — what a report kernel that built
    its own charts paid, and what the runner pays once per process now — starting the
@@ -85,6 +87,22 @@ def _with_kernel_specs(run: Callable[[], float]) -> float:
         kernel.kernel_env = deferred.kernel_env
 
 
+_ONE_PROCESS: list[object] = []  # the --compare-one-drawer arm's pool, kept warm between runs
+
+
+def _with_one_drawing_process(run: Callable[[], float]) -> float:
+    """``run()`` with the charts drawn by one drawing process, as before the pool of two."""
+    from alliancekit.reporting import deferred
+
+    if not _ONE_PROCESS:
+        _ONE_PROCESS.append(deferred._DrawingPool(1))
+    shared, deferred._POOL = deferred._POOL, _ONE_PROCESS[0]  # type: ignore[assignment]
+    try:
+        return run()
+    finally:
+        deferred._POOL = shared
+
+
 def report_once(sample: str, out: Path) -> float:
     """Wall time of one complete ``run_report`` [s]."""
     start = time.perf_counter()
@@ -141,19 +159,34 @@ def main() -> None:
     parser.add_argument("--sample", default="greenscape", choices=SAMPLES)
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--compare-specs", action="store_true")
+    parser.add_argument("--compare-one-drawer", action="store_true")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmpdir:
         tmp = Path(tmpdir)
+        arms: dict[str, Callable[[], float]] = {
+            "report": lambda: report_once(args.sample, tmp / "reports")
+        }
+        if args.compare_specs:
+            arms["specs"] = lambda: _with_kernel_specs(
+                lambda: report_once(args.sample, tmp / "specs")
+            )
+        if args.compare_one_drawer:
+            arms["one"] = lambda: _with_one_drawing_process(
+                lambda: report_once(args.sample, tmp / "one")
+            )
         floor_once(tmp)  # warm-up: imports (papermill, nbconvert) and disk caches
-        report_once(args.sample, tmp / "warm")
-        floors, reports, specs = [], [], []
+        for run in arms.values():
+            run()  # and each arm's drawing processes (the pool grows to two here)
+        floors: list[float] = []
+        times: dict[str, list[float]] = {name: [] for name in arms}
         _time_chart_waits()
-        for _ in range(args.repeats):
+        for round_ in range(args.repeats):
             floors.append(floor_once(tmp))
-            reports.append(report_once(args.sample, tmp / "reports"))
-            if args.compare_specs:
-                specs.append(_with_kernel_specs(lambda: report_once(args.sample, tmp / "specs")))
+            order = list(arms) if round_ % 2 == 0 else list(reversed(arms))
+            for name in order:  # alternating, so a change in background load hits all alike
+                times[name].append(arms[name]())
+        reports, specs, ones = times["report"], times.get("specs", []), times.get("one", [])
         f_med, r_med = statistics.median(floors), statistics.median(reports)
         ratio = r_med / f_med
         print(f"nproc = {os.cpu_count()}, load average {os.getloadavg()[0]:.2f} at start of batch")
@@ -175,6 +208,13 @@ def main() -> None:
                 f"| same report, kernel building its charts' specs, median of {args.repeats} | "
                 f"{s_med:.2f} s | runs {', '.join(f'{x:.2f}' for x in specs)}; ratio "
                 f"{s_med / f_med:.2f} |"
+            )
+        if ones:
+            o_med = statistics.median(ones)
+            print(
+                f"| same report, one drawing process instead of two, median of {args.repeats} | "
+                f"{o_med:.2f} s | runs {', '.join(f'{x:.2f}' for x in ones)}; ratio "
+                f"{o_med / f_med:.2f} |"
             )
         waits = ", ".join(f"{1e3 * w:.0f}" for w in CHART_WAITS)
         print(
