@@ -30,6 +30,7 @@ from alliancekit.widgets import (
     review_explorer,
     scoring_explorer,
 )
+from alliancekit.widgets.chartview import PNG_STAND_IN
 from alliancekit.workspace import sample_workspace, save_workspace
 
 
@@ -55,15 +56,33 @@ VEGALITE = "application/vnd.vegalite.v5+json"
 
 
 def _is_chart(view: object) -> bool:
-    """A ChartView showing a Vega-Lite v5 spec (what the browser draws), and nothing else."""
+    """A ChartView showing a Vega-Lite v5 spec (what the browser draws), its title as text and
+    the one-pixel PNG stand-in, and nothing else."""
     outputs = list(view.outputs)
     return (
         isinstance(view.spec, dict)
         and "/vega-lite/v5" in view.spec["$schema"]
         and len(outputs) == 1
         and outputs[0]["data"][VEGALITE] is view.spec
-        and set(outputs[0]["data"]) == {VEGALITE, "text/plain"}
+        and set(outputs[0]["data"]) == {VEGALITE, "text/plain", "image/png"}
+        and outputs[0]["data"]["image/png"] == PNG_STAND_IN
     )
+
+
+def test_the_png_stand_in_is_one_transparent_pixel() -> None:
+    """What a chart output carries so the browser's Vega renderer makes no PNG copy of it."""
+    import base64
+    import struct
+    import zlib
+
+    png = base64.b64decode(PNG_STAND_IN)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
+    assert (width, height, depth, colour) == (1, 1, 8, 6)  # RGBA, 8 bits per channel
+    size = struct.unpack(">I", png[33:37])[0]
+    assert png[37:41] == b"IDAT"
+    row = zlib.decompress(png[41 : 41 + size])
+    assert row == b"\x00" + bytes(4)  # no filter, then R, G, B and alpha all 0: transparent
 
 
 def _upload(name: str, data: bytes) -> tuple[dict, ...]:
