@@ -10,7 +10,7 @@ result as attributes, so code and tests drive it exactly like a user would::
 Results are shown in ``HTML`` widgets (tables, messages) and ``ChartView`` outputs (the
 Vega-Lite specs of :mod:`alliancekit.charts`, drawn offline by the browser with tooltips), which
 update from any callback, including debounced ones. Slider
-changes are debounced (``debounce`` seconds, default ``DEBOUNCE`` = 0.05 s) when a kernel event
+changes are debounced (``debounce`` seconds, default ``DEBOUNCE`` = 0.02 s) when a kernel event
 loop is running; without one (plain Python, tests) they apply at once. Errors never escape a
 callback: validation problems and infeasibility diagnoses are shown in the explorer's ``message``
 widget.
