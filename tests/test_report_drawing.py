@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable
 
 import nbformat
 import pytest
+from drawing_checks import assert_stuck_then_replaced
 
 from alliancekit.reporting import deferred
 from alliancekit.reporting.deferred import ChartDrawer, leftover_placeholders, placeholder_html
@@ -62,18 +62,17 @@ def test_a_stopped_drawing_process_is_replaced_and_the_other_kept() -> None:
         pool.close()
 
 
-def _size_in_child(queue: multiprocessing.Queue) -> None:
-    queue.put(deferred._pool_size())
+def _size_in_worker(_item: int) -> int:
+    return deferred._pool_size()
 
 
 def test_two_drawing_processes_at_most_and_one_in_a_batch_worker() -> None:
+    from alliancekit.parallel import get_executor
+
     cores = len(os.sched_getaffinity(0))
     assert deferred._pool_size() == min(2, cores)
-    queue: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()
-    child = multiprocessing.get_context("spawn").Process(target=_size_in_child, args=(queue,))
-    child.start()
-    assert queue.get(timeout=120) == 1  # a worker of run_reports(jobs=2) shares the cores
-    child.join(timeout=60)
+    # run_reports(jobs=2)'s workers share the cores: one drawing process each
+    assert get_executor(2).map(_size_in_worker, [1, 2], common=()) == [1, 1]
 
 
 def test_the_drawing_process_answers_in_order_and_is_replaced_when_it_dies() -> None:
@@ -130,20 +129,16 @@ def test_a_drawing_process_that_stops_answering_is_replaced(
     the stuck process is stopped and the next report gets a new one."""
     drawer = deferred.ChartDrawer(start=True)
     assert drawer._pool is not None
-    stuck = list(drawer._pool.processes)
-    for process in stuck:
+    for process in drawer._pool.processes:
         assert process.submit(b'{"mark": "point"}').result(timeout=60)
         os.kill(process._proc.pid, signal.SIGSTOP)
-    monkeypatch.setattr(deferred, "DRAW_TIMEOUT", 1.0)
-    failed = drawer.finish(_placeholder_notebook("Stuck chart"))
-    assert failed == ["“Stuck chart” (not drawn in 1 s)"]
-    for process in stuck:
-        process._proc.wait(timeout=30)
-    monkeypatch.undo()  # the usual time limit: new processes start and import the chart layer
-    fresh = deferred.ChartDrawer(start=True)
-    assert fresh._pool is not None
-    assert not set(map(id, fresh._pool.processes)) & set(map(id, stuck))
-    assert fresh.finish(_placeholder_notebook("Next report")) == []
+    assert_stuck_then_replaced(
+        monkeypatch,
+        drawer,
+        _placeholder_notebook("Stuck chart"),
+        "“Stuck chart” (not drawn in 1 s)",
+        _placeholder_notebook("Next report"),
+    )
 
 
 def test_a_report_that_waited_for_its_charts_leaves_a_second_process_for_the_next(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from drawing_checks import assert_stuck_then_replaced
 from solver_text import assert_no_solver_text
 
 import alliancekit as ak
@@ -935,19 +936,13 @@ def test_a_chart_calls_own_title_and_a_stuck_build(monkeypatch: pytest.MonkeyPat
     assert deferred.ChartDrawer().finish(nb) == []
     assert 'alt="Who covers which gap"' in nb.cells[0].outputs[0]["data"]["text/html"]
 
-    drawer = deferred.ChartDrawer(start=True)
-    assert drawer._pool is not None
-    stuck = list(drawer._pool.processes)
-    monkeypatch.setattr(deferred, "DRAW_TIMEOUT", 1.0)
-    failed = drawer.finish(_signed_placeholder((chart_call(time.sleep, 600), None)))
-    assert failed == ["“A chart” (not drawn in 1 s)"]
-    for process in stuck:
-        process._proc.wait(timeout=30)
-    monkeypatch.undo()  # the usual time limit: new processes start and import the chart layer
-    fresh = deferred.ChartDrawer(start=True)
-    assert fresh._pool is not None
-    assert not set(map(id, fresh._pool.processes)) & set(map(id, stuck))
-    assert fresh.finish(_signed_placeholder((chart_call(coverage_view, ws), None))) == []
+    assert_stuck_then_replaced(
+        monkeypatch,
+        deferred.ChartDrawer(start=True),
+        _signed_placeholder((chart_call(time.sleep, 600), None)),
+        "“A chart” (not drawn in 1 s)",
+        _signed_placeholder((chart_call(coverage_view, ws), None)),
+    )
 
 
 def test_a_pickled_workspace_leaves_its_built_tables_behind() -> None:
